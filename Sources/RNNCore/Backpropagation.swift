@@ -1,0 +1,102 @@
+/// Backpropagation through time for the whole network: loss → head → layers
+/// from the top down → embedding.
+
+/// What a backward pass yields.
+public struct Gradients: Sendable {
+    /// The loss value.
+    public var loss: Float
+    /// Per layer (bottom first), dL/dh_t as [T, B, H]: the full adjoint, through
+    /// the head, the layer above and the recurrence.
+    public var hiddenAdjoints: [[Float]]
+    /// Per layer, dL/dc_t as [T, B, H] for an LSTM (through h_t and c_{t+1}); empty otherwise.
+    public var cellAdjoints: [[Float]]
+    /// dL/dθ for every parameter, when asked for.
+    public var parameters: Parameters?
+    /// dL/dx_t for vector inputs, [T, B, E], when asked for.
+    public var inputs: [Float]?
+}
+
+extension RecurrentNetwork {
+    /// Full BPTT of `loss` through the pass that produced `trace` (with the same W_hh scale).
+    /// Parameter gradients cost about as much again as the adjoints; a trace
+    /// that only shows the adjoints can skip them.
+    public func backward(_ trace: ForwardTrace, loss: Loss, parameterGradients: Bool = true,
+                         inputGradients: Bool = false) -> Gradients {
+        let a = architecture
+        let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
+        let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
+        let scored = evaluation.rows.count
+
+        // dL/dh_top from the head: (dL/dy)·W_head for the scored rows only, so a
+        // loss at one step costs one row of work rather than T.
+        var direct = [Float](repeating: 0, count: total * h)
+        if scored > 0 {
+            var compact = [Float](repeating: 0, count: scored * h)
+            evaluation.gradient.withUnsafeBufferPointer { g in
+                parameters.headWeight.values.withUnsafeBufferPointer { w in
+                    compact.withUnsafeMutableBufferPointer { out in
+                        if scored < 8 {
+                            // A few rows (a trace scores one step): a sum of weighted head rows.
+                            for r in 0..<scored {
+                                addWeightedRows(of: w.baseAddress!, rows: c, width: h, weights: g.baseAddress! + r * c,
+                                                into: out.baseAddress! + r * h)
+                            }
+                        } else {
+                            multiply(StridedMatrix(base: g.baseAddress!, rows: scored, rowStride: c),
+                                     PackedMatrix(rows: c, columns: h, source: w.baseAddress!, rowStride: h, columnStride: 1),
+                                     into: out.baseAddress!, ldc: h, accumulate: false)
+                        }
+                    }
+                }
+            }
+            for (r, row) in evaluation.rows.enumerated() {
+                for u in 0..<h { direct[row * h + u] += compact[r * h + u] }
+            }
+        }
+
+        var grads = parameterGradients ? Parameters(zerosFor: a) : nil
+        if parameterGradients && scored > 0 {
+            // dW_head = gᵀ·h_top over the scored rows; db_head = Σ g.
+            let topRows = evaluation.rows.flatMap { row in trace.top.hidden[(row * h)..<((row + 1) * h)] }
+            evaluation.gradient.withUnsafeBufferPointer { g in
+                topRows.withUnsafeBufferPointer { top in
+                    grads!.headWeight.values.withUnsafeMutableBufferPointer { out in
+                        multiply(StridedMatrix(base: g.baseAddress!, rows: c, rowStride: 1, columnStride: c),
+                                 PackedMatrix(rows: scored, columns: h, source: top.baseAddress!, rowStride: h, columnStride: 1),
+                                 into: out.baseAddress!, ldc: h, accumulate: false)
+                    }
+                }
+                grads!.headBias.values = columnSums(g.baseAddress!, rows: scored, width: c)
+            }
+        }
+
+        var hiddenAdjoints = [[Float]](repeating: [], count: a.layerCount)
+        var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
+        var inputGradient: [Float]? = nil
+        for k in stride(from: a.layerCount - 1, through: 0, by: -1) {
+            let layerInput = k == 0 ? trace.inputs : trace.layers[k - 1].hidden
+            let needInput = k > 0 || inputGradients || (parameterGradients && a.vocabularySize != nil)
+            let adjoints = layerInput.withUnsafeBufferPointer { x in
+                direct.withUnsafeBufferPointer { d in
+                    backwardLayer(parameters.layers[k], record: trace.layers[k], input: x.baseAddress!,
+                                  inputSize: a.layerInputSize(k), direct: d.baseAddress!, whhScale: trace.whhScale,
+                                  wantInput: needInput, wantParameters: parameterGradients)
+                }
+            }
+            hiddenAdjoints[k] = adjoints.hidden
+            cellAdjoints[k] = adjoints.cellState
+            if let g = adjoints.parameters { grads!.layers[k] = g }
+            if k > 0 { direct = adjoints.input! } else { inputGradient = adjoints.input }
+        }
+
+        if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {
+            // Each looked-up row of the embedding collects the gradient of its steps.
+            let e = a.inputSize
+            for (row, id) in trace.tokenIDs.enumerated() {
+                for j in 0..<e { grads!.embedding!.values[id * e + j] += dx[row * e + j] }
+            }
+        }
+        return Gradients(loss: evaluation.value, hiddenAdjoints: hiddenAdjoints, cellAdjoints: cellAdjoints,
+                         parameters: grads, inputs: inputGradients ? inputGradient : nil)
+    }
+}

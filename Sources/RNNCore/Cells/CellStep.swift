@@ -1,0 +1,72 @@
+/// The arithmetic of one time step of one cell type, on raw slices of the
+/// batch. `Recurrence` walks time and does every matrix product; a cell only
+/// does what is elementwise, so each cell file reads like its equations.
+protocol CellStep {
+    static func forward(_ s: StepForward)
+    static func backward(_ s: StepBackward)
+}
+
+/// One forward step for B sequences of H units. Gate blocks are H wide, in PyTorch's row order.
+struct StepForward {
+    let batch: Int
+    let hidden: Int
+    /// [B, G·H]: W_ih·x_t + b_ih.
+    let inputProjection: UnsafePointer<Float>
+    /// [B, G·H]: W_hh·h_{t−1} + b_hh.
+    let hiddenProjection: UnsafePointer<Float>
+    /// [B, H] each; zeros at t = 0.
+    let previousHidden: UnsafePointer<Float>
+    let previousCell: UnsafePointer<Float>
+    /// Records written by the step: [B, G·H] gates, [B, H] h_t, c_t and the cell's extra record.
+    let gates: UnsafeMutablePointer<Float>
+    let hiddenOut: UnsafeMutablePointer<Float>
+    let cellOut: UnsafeMutablePointer<Float>
+    let extra: UnsafeMutablePointer<Float>
+}
+
+/// One backward step: from the total adjoint dL/dh_t to the adjoints of both projections.
+struct StepBackward {
+    let batch: Int
+    let hidden: Int
+    /// [B, H]: dL/dh_t through every path (loss, layer above, step t+1).
+    let dHidden: UnsafePointer<Float>
+    /// The forward records of this step and the states before it.
+    let gates: UnsafePointer<Float>
+    let hiddenOut: UnsafePointer<Float>
+    let cellOut: UnsafePointer<Float>
+    let extra: UnsafePointer<Float>
+    let previousHidden: UnsafePointer<Float>
+    let previousCell: UnsafePointer<Float>
+    /// LSTM: in, dL/dc_t arriving from step t+1; out, the part that reaches c_{t−1}.
+    let cellCarry: UnsafeMutablePointer<Float>
+    /// LSTM: the total dL/dc_t, recorded for the trace.
+    let cellAdjoint: UnsafeMutablePointer<Float>
+    /// [B, G·H]: dL/d(W_ih·x_t + b_ih) and dL/d(W_hh·h_{t−1} + b_hh). The same memory unless the cell is a GRU.
+    let dInputProjection: UnsafeMutablePointer<Float>
+    let dHiddenProjection: UnsafeMutablePointer<Float>
+    /// [B, H]: the part of dL/dh_{t−1} that bypasses W_hh (the GRU's z ⊙ dh); zero for the others.
+    let dPreviousHiddenDirect: UnsafeMutablePointer<Float>
+}
+
+extension CellKind {
+    var step: any CellStep.Type {
+        switch self {
+        case .rnn: VanillaCell.self
+        case .lstm: LSTMCell.self
+        case .gru: GRUCell.self
+        }
+    }
+
+    /// The GRU's n gate sees W_hn·h only through r, so its two projections get different adjoints.
+    var separateHiddenProjectionAdjoint: Bool { self == .gru }
+}
+
+/// Walks the units of one batch row in chunks of 8 lanes (the last chunk may be partial).
+@inline(__always)
+func forEachChunk(_ count: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+    var j = 0
+    while j < count {
+        body(j, min(8, count - j))
+        j += 8
+    }
+}

@@ -1,0 +1,79 @@
+/// Which outputs are scored, and how. The value is the mean over the scored
+/// entries, as PyTorch's default `reduction="mean"` computes it.
+public enum Loss: Sendable {
+    /// Cross-entropy of softmax(outputs) at each listed step against a class index.
+    case crossEntropy([ClassTarget])
+    /// Mean squared error of the raw outputs at each listed step against target values.
+    case meanSquaredError([ValueTarget])
+
+    public struct ClassTarget: Sendable, Equatable {
+        public var step: Int
+        public var sequence: Int
+        public var label: Int
+        public init(step: Int, sequence: Int = 0, label: Int) {
+            self.step = step
+            self.sequence = sequence
+            self.label = label
+        }
+    }
+
+    public struct ValueTarget: Sendable, Equatable {
+        public var step: Int
+        public var sequence: Int
+        public var values: [Float]
+        public init(step: Int, sequence: Int = 0, values: [Float]) {
+            self.step = step
+            self.sequence = sequence
+            self.values = values
+        }
+    }
+
+    /// The loss and its gradient with respect to the scored output rows.
+    struct Evaluation {
+        var value: Float
+        /// Output rows (t·B + b) that carry a gradient, in order.
+        var rows: [Int]
+        /// dL/d(outputs) for those rows, [rows.count, C].
+        var gradient: [Float]
+    }
+
+    func evaluate(outputs: [Float], width c: Int, batch: Int) -> Evaluation {
+        switch self {
+        case .crossEntropy(let targets):
+            let n = Float(targets.count)
+            var value = 0.0
+            var gradient = [Float](repeating: 0, count: targets.count * c)
+            for (r, target) in targets.enumerated() {
+                let row = target.step * batch + target.sequence
+                precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
+                outputs.withUnsafeBufferPointer { o in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        // softmax − one-hot, averaged over the targets.
+                        let logSum = logSumExp(o.baseAddress! + row * c, c)
+                        value += Double(logSum - o[row * c + target.label])
+                        softmax(o.baseAddress! + row * c, c, into: g.baseAddress! + r * c)
+                        g[r * c + target.label] -= 1
+                        for j in 0..<c { g[r * c + j] /= n }
+                    }
+                }
+            }
+            return Evaluation(value: Float(value / Double(n)), rows: targets.map { $0.step * batch + $0.sequence },
+                              gradient: gradient)
+        case .meanSquaredError(let targets):
+            let n = Float(targets.count * c)
+            var value = 0.0
+            var gradient = [Float](repeating: 0, count: targets.count * c)
+            for (r, target) in targets.enumerated() {
+                precondition(target.values.count == c, "a target needs \(c) values")
+                let row = target.step * batch + target.sequence
+                for j in 0..<c {
+                    let diff = outputs[row * c + j] - target.values[j]
+                    value += Double(diff * diff)
+                    gradient[r * c + j] = 2 * diff / n
+                }
+            }
+            return Evaluation(value: Float(value / Double(n)), rows: targets.map { $0.step * batch + $0.sequence },
+                              gradient: gradient)
+        }
+    }
+}

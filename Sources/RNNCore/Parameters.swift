@@ -1,0 +1,84 @@
+/// The four tensors of one recurrent layer, in PyTorch's layout: weights are
+/// [G·H, input] and [G·H, H] with gate blocks stacked by rows.
+public struct LayerParameters: Equatable, Sendable {
+    public var weightIH: Tensor
+    public var weightHH: Tensor
+    public var biasIH: Tensor
+    public var biasHH: Tensor
+
+    public init(weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor) {
+        self.weightIH = weightIH
+        self.weightHH = weightHH
+        self.biasIH = biasIH
+        self.biasHH = biasHH
+    }
+}
+
+/// Every trainable tensor of a network. Gradients use the same type, so the
+/// optimiser and the gradient checks walk one structure.
+public struct Parameters: Equatable, Sendable {
+    public var embedding: Tensor?
+    public var layers: [LayerParameters]
+    public var headWeight: Tensor
+    public var headBias: Tensor
+
+    public init(embedding: Tensor?, layers: [LayerParameters], headWeight: Tensor, headBias: Tensor) {
+        self.embedding = embedding
+        self.layers = layers
+        self.headWeight = headWeight
+        self.headBias = headBias
+    }
+
+    /// All zeros, shaped for `architecture`.
+    public init(zerosFor architecture: Architecture) {
+        let a = architecture
+        embedding = a.vocabularySize.map { Tensor(zeros: [$0, a.inputSize]) }
+        layers = (0..<a.layerCount).map { k in
+            LayerParameters(weightIH: Tensor(zeros: [a.gateRows, a.layerInputSize(k)]),
+                            weightHH: Tensor(zeros: [a.gateRows, a.hiddenSize]),
+                            biasIH: Tensor(zeros: [a.gateRows]), biasHH: Tensor(zeros: [a.gateRows]))
+        }
+        headWeight = Tensor(zeros: [a.outputSize, a.hiddenSize])
+        headBias = Tensor(zeros: [a.outputSize])
+    }
+
+    /// PyTorch's default initialisation: recurrent and head tensors uniform in
+    /// ±1/√fan (fan = H for the cell, H for the head), the embedding standard normal.
+    public init(randomFor architecture: Architecture, seed: UInt64) {
+        self.init(zerosFor: architecture)
+        var random = SeededRandom(seed: seed)
+        let bound = 1 / Float(architecture.hiddenSize).squareRoot()
+        forEachTensor { name, tensor in
+            let isEmbedding = name == "embedding.weight"
+            for i in tensor.values.indices {
+                tensor.values[i] = isEmbedding ? random.normal() : random.uniform(-bound, bound)
+            }
+        }
+    }
+
+    /// Visits every tensor with its PyTorch `state_dict` name, in PyTorch's order.
+    public mutating func forEachTensor(_ body: (String, inout Tensor) throws -> Void) rethrows {
+        if embedding != nil { try body("embedding.weight", &embedding!) }
+        for k in layers.indices {
+            try body("rnn.weight_ih_l\(k)", &layers[k].weightIH)
+            try body("rnn.weight_hh_l\(k)", &layers[k].weightHH)
+            try body("rnn.bias_ih_l\(k)", &layers[k].biasIH)
+            try body("rnn.bias_hh_l\(k)", &layers[k].biasHH)
+        }
+        try body("head.weight", &headWeight)
+        try body("head.bias", &headBias)
+    }
+
+    /// Every tensor with its `state_dict` name, in PyTorch's order.
+    public var named: [(name: String, tensor: Tensor)] {
+        var copy = self
+        var result: [(String, Tensor)] = []
+        copy.forEachTensor { name, tensor in result.append((name, tensor)) }
+        return result
+    }
+
+    /// Sum of squares over every element (for gradient clipping by global norm).
+    public var squaredNorm: Double {
+        named.reduce(0) { sum, entry in entry.tensor.values.reduce(sum) { $0 + Double($1) * Double($1) } }
+    }
+}

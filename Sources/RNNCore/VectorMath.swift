@@ -1,0 +1,73 @@
+/// Elementwise functions on 8 lanes at a time. exp is the Cephes polynomial
+/// (≈ 2 ulp in Float32), so the softmax over 5,000 words at every step and the
+/// gate nonlinearities cost a few cycles per value instead of a libm call each.
+
+@inline(__always)
+func exp8(_ x: F8) -> F8 {
+    // Written with masks rather than clamped()/rounded()/Int32 conversion, which
+    // the standard library does lane by lane.
+    var c = x
+    c.replace(with: 88.3762626647949, where: x .> 88.3762626647949)
+    c.replace(with: -87.3365447505531, where: x .< -87.3365447505531)
+    // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
+    let shifted = c * 1.44269504088896341 + 12582912
+    let n = shifted - 12582912
+    var r = c - n * 0.693359375
+    r = r - n * -2.12194440e-4
+    let r2 = r * r
+    var p = F8(repeating: 1.9875691500e-4)
+    p = p * r + 1.3981999507e-3
+    p = p * r + 8.3334519073e-3
+    p = p * r + 4.1665795894e-2
+    p = p * r + 1.6666665459e-1
+    p = p * r + 5.0000001201e-1
+    p = p * r2 + r + 1
+    // 2ⁿ built from its exponent bits.
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    var result = p * unsafeBitCast((integer &+ 127) &<< 23, to: F8.self)
+    // The clamp turned ±inf into large finite values and dropped NaN: restore them.
+    result.replace(with: .infinity, where: x .> 88.7228391)
+    result.replace(with: 0, where: x .< -87.3365447505531)
+    result.replace(with: x, where: x .!= x)
+    return result
+}
+
+@inline(__always)
+func sigmoid8(_ x: F8) -> F8 {
+    1 / (1 + exp8(-x))
+}
+
+@inline(__always)
+func tanh8(_ x: F8) -> F8 {
+    // tanh(x) = sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}), which never overflows.
+    let e = exp8(-2 * abs8(x))
+    var t = (1 - e) / (1 + e)
+    t.replace(with: -t, where: x .< 0)
+    t.replace(with: x, where: x .!= x)
+    return t
+}
+
+@inline(__always) func abs8(_ x: F8) -> F8 {
+    unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: F8.self)
+}
+
+/// Loads up to 8 values (lanes past `count` are 0).
+@inline(__always)
+func load(_ p: UnsafePointer<Float>, _ count: Int) -> F8 {
+    if count >= 8 { return load8(p) }
+    var v = F8()
+    for j in 0..<count { v[j] = p[j] }
+    return v
+}
+
+/// Stores the first `count` lanes (at most 8).
+@inline(__always)
+func store(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    if count >= 8 { store8(v, p); return }
+    for j in 0..<count { p[j] = v[j] }
+}
+
+/// Scalar versions for code outside the hot loops, with the same rounding as the vector ones.
+public func sigmoid(_ x: Float) -> Float { sigmoid8(F8(repeating: x))[0] }
+public func hyperbolicTangent(_ x: Float) -> Float { tanh8(F8(repeating: x))[0] }
+public func exponential(_ x: Float) -> Float { exp8(F8(repeating: x))[0] }

@@ -1,0 +1,150 @@
+import RNNCore
+
+/// One sentence stepped through a network, with the backward sweep from one
+/// loss: what the live panels draw and what `rnn-tutor trace` exports.
+/// The rules (default loss step, default target, ties) are section 3 of
+/// `model-and-trace.md`.
+public struct SentenceTrace: Sendable {
+    public struct Step: Sendable {
+        /// Top layer's h_t.
+        public var hidden: [Float]
+        /// Top layer's c_t (LSTM only).
+        public var cell: [Float]?
+        /// Named gate activations in PyTorch's order (empty for the plain RNN, whose pre-activation is in `preActivation`).
+        public var gates: [(name: String, values: [Float])]
+        /// The plain RNN's W_ih·x + b_ih + W_hh·h + b_hh (nil for gated cells).
+        public var preActivation: [Float]?
+        /// The min(5, C) most likely outputs, most likely first.
+        public var top: [(label: String, id: Int, probability: Float)]
+    }
+
+    public struct LossInfo: Sendable {
+        public var step: Int
+        public var target: String
+        public var targetID: Int
+        public var value: Float
+    }
+
+    public var cell: CellKind
+    public var layers: Int
+    public var hiddenSize: Int
+    public var tokens: [String]
+    public var ids: [Int]
+    public var steps: [Step]
+    public var loss: LossInfo
+    /// ||dL/dh_t|| for the top layer, 0 after the loss step.
+    public var hiddenGradientNorms: [Float]
+    /// ||dL/dc_t|| for the LSTM's top layer (nil for the others).
+    public var cellGradientNorms: [Float]?
+    /// The underlying records, for panels that show more than the export (every layer, every unit's adjoint).
+    public var forward: ForwardTrace
+    public var gradients: Gradients
+}
+
+/// How a network's outputs are named and how the next target is chosen.
+public struct OutputLabels: Sendable {
+    public enum Task: Sendable { case languageModel, classifier }
+    public var task: Task
+    /// C labels, index = output id (the vocabulary for a language model).
+    public var labels: [String]
+    /// On a lowercasing model, a `--target` that matches no label is lowercased and tried again.
+    public var lowercase: Bool
+
+    public init(task: Task, labels: [String], lowercase: Bool) {
+        self.task = task
+        self.labels = labels
+        self.lowercase = lowercase
+    }
+
+    func id(of label: String) -> Int? {
+        if let i = labels.firstIndex(of: label) { return i }
+        if lowercase, let i = labels.firstIndex(of: label.lowercased()) { return i }
+        return nil
+    }
+}
+
+public enum TraceError: Error, Equatable, CustomStringConvertible {
+    case emptyInput
+    case lossStepOutOfRange(Int, steps: Int)
+    case badScale(Float)
+    case unknownTarget(String)
+    case idOutOfRange(Int, vocabulary: Int)
+    case tokenizer(String)
+
+    public var description: String {
+        switch self {
+        case .emptyInput: "the input has no tokens: give at least one word or id"
+        case .lossStepOutOfRange(let k, let steps): "--loss-step \(k) is outside 0…\(steps - 1) (steps are counted from 0)"
+        case .badScale(let s): "--whh-scale must be a finite number ≥ 0, not \(s)"
+        case .unknownTarget(let t): "--target \"\(t)\" is not one of the model's labels"
+        case .idOutOfRange(let id, let v): "token id \(id) is outside the vocabulary (0…\(v - 1))"
+        case .tokenizer(let message): message
+        }
+    }
+}
+
+extension SentenceTrace {
+    /// Steps `ids` (with their display `tokens`) through `network` and sweeps
+    /// backward from the loss at `lossStep` (default: the last step).
+    public static func compute(network: RecurrentNetwork, packedHead: PackedMatrix? = nil, outputs: OutputLabels,
+                               tokens: [String], ids: [Int], lossStep: Int? = nil, target: String? = nil,
+                               whhScale: Float = 1) throws(TraceError) -> SentenceTrace {
+        let a = network.architecture
+        let count = ids.count
+        guard count > 0 else { throw .emptyInput }
+        if let vocabulary = a.vocabularySize, let bad = ids.first(where: { $0 < 0 || $0 >= vocabulary }) {
+            throw .idOutOfRange(bad, vocabulary: vocabulary)
+        }
+        guard whhScale.isFinite && whhScale >= 0 else { throw .badScale(whhScale) }
+        let k = lossStep ?? count - 1
+        guard k >= 0 && k < count else { throw .lossStepOutOfRange(k, steps: count) }
+        var explicitTarget: Int? = nil
+        if let target {
+            guard let id = outputs.id(of: target) else { throw .unknownTarget(target) }
+            explicitTarget = id
+        }
+
+        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: packedHead)
+        let c = a.outputSize, h = a.hiddenSize, g = a.cell.gateCount
+        // Softmax is monotonic, so the top five come from the logits, and only
+        // their probabilities are computed: exp(logit − log Σ exp).
+        let (tops, logNormalizers) = forward.outputs.withUnsafeBufferPointer { logits in
+            let rows = (0..<count).map { UnsafeBufferPointer(rebasing: logits[(($0) * c)..<(($0 + 1) * c)]) }
+            return (rows.map { topIndices($0, k: 5) }, rows.map { logSumExp($0) })
+        }
+        func probability(_ t: Int, _ id: Int) -> Float { exponential(forward.outputs[t * c + id] - logNormalizers[t]) }
+
+        // The default target: the next word for a language model, else the model's own best guess.
+        let targetID: Int = explicitTarget ?? {
+            if outputs.task == .languageModel && k < count - 1 { return ids[k + 1] }
+            return tops[k][0]
+        }()
+        let gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
+                                         parameterGradients: false)
+
+        let top = forward.top
+        let steps = (0..<count).map { t -> Step in
+            let gateValues = Array(top.gates[(t * g * h)..<((t + 1) * g * h)])
+            let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
+                (name: name, values: Array(gateValues[(i * h)..<((i + 1) * h)]))
+            }
+            return Step(hidden: Array(top.hidden[(t * h)..<((t + 1) * h)]),
+                        cell: a.cell == .lstm ? Array(top.cellState[(t * h)..<((t + 1) * h)]) : nil,
+                        gates: named,
+                        preActivation: a.cell == .rnn ? gateValues : nil,
+                        top: tops[t].map { (label: outputs.labels[$0], id: $0, probability: probability(t, $0)) })
+        }
+        let topLayer = a.layerCount - 1
+        func norms(_ adjoints: [Float]) -> [Float] {
+            (0..<count).map { t in
+                t > k ? 0 : Float(adjoints[(t * h)..<((t + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
+            }
+        }
+        return SentenceTrace(
+            cell: a.cell, layers: a.layerCount, hiddenSize: h, tokens: tokens, ids: ids, steps: steps,
+            loss: LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID, value: gradients.loss),
+            hiddenGradientNorms: norms(gradients.hiddenAdjoints[topLayer]),
+            cellGradientNorms: a.cell == .lstm ? norms(gradients.cellAdjoints[topLayer]) : nil,
+            forward: forward, gradients: gradients)
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The root command. The full-screen tutor will be its default subcommand;
+/// until it lands, running with no subcommand prints help.
+struct RNNTutor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rnn-tutor",
+        abstract: "Learn how recurrent neural networks work by watching a real one think.",
+        subcommands: [TraceCommand.self, BenchCommand.self])
+}
+
+/// A failure with a message a learner can act on; main prints it on one line and exits with status 2.
+struct CommandFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
