@@ -360,14 +360,20 @@ def check_csv(out, tr):
 
 
 def run_binary(binary, args):
+    # Bytes, decoded by hand: text mode would turn "\r\n" into "\n" and hide
+    # a wrong line ending in the csv.
     try:
-        proc = subprocess.run([binary] + args, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([binary] + args, capture_output=True, timeout=120)
     except subprocess.TimeoutExpired:
         return None, "timed out after 120 s"
     if proc.returncode != 0:
-        err = (proc.stderr.strip().splitlines() or ["(no message)"])[0]
+        stderr = proc.stderr.decode("utf-8", "replace")
+        err = (stderr.strip().splitlines() or ["(no message)"])[0]
         return None, f"exit {proc.returncode}: {err[:200]}"
-    return proc.stdout, None
+    try:
+        return proc.stdout.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        return None, f"output is not UTF-8 ({e})"
 
 
 # --------------------------------------------------------------------------

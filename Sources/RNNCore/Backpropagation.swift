@@ -52,12 +52,14 @@ extension RecurrentNetwork {
             for (r, row) in evaluation.rows.enumerated() {
                 for u in 0..<h { direct[row * h + u] += compact[r * h + u] }
             }
+            // Dropped units of the head's input passed nothing forward, so they get nothing back.
+            if let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
         }
 
         var grads = parameterGradients ? Parameters(zerosFor: a) : nil
         if parameterGradients && scored > 0 {
             // dW_head = gᵀ·h_top over the scored rows; db_head = Σ g.
-            let topRows = evaluation.rows.flatMap { row in trace.top.hidden[(row * h)..<((row + 1) * h)] }
+            let topRows = evaluation.rows.flatMap { row in trace.headInput[(row * h)..<((row + 1) * h)] }
             evaluation.gradient.withUnsafeBufferPointer { g in
                 topRows.withUnsafeBufferPointer { top in
                     grads!.headWeight.values.withUnsafeMutableBufferPointer { out in
@@ -74,19 +76,27 @@ extension RecurrentNetwork {
         var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
         var inputGradient: [Float]? = nil
         for k in stride(from: a.layerCount - 1, through: 0, by: -1) {
-            let layerInput = k == 0 ? trace.inputs : trace.layers[k - 1].hidden
+            let layerInput = trace.layerInputs[k]
             let needInput = k > 0 || inputGradients || (parameterGradients && a.vocabularySize != nil)
             let adjoints = layerInput.withUnsafeBufferPointer { x in
                 direct.withUnsafeBufferPointer { d in
                     backwardLayer(parameters.layers[k], record: trace.layers[k], input: x.baseAddress!,
-                                  inputSize: a.layerInputSize(k), direct: d.baseAddress!, whhScale: trace.whhScale,
+                                  inputSize: a.layerInputSize(k), direct: d.baseAddress!,
+                                  lastLossStep: evaluation.rows.map { $0 / trace.batch }.max() ?? -1,
+                                  whhScale: trace.whhScale,
                                   wantInput: needInput, wantParameters: parameterGradients)
                 }
             }
             hiddenAdjoints[k] = adjoints.hidden
             cellAdjoints[k] = adjoints.cellState
             if let g = adjoints.parameters { grads!.layers[k] = g }
-            if k > 0 { direct = adjoints.input! } else { inputGradient = adjoints.input }
+            // From the layer's (dropped-out) input back to what produced it.
+            var below = adjoints.input
+            if !trace.dropoutMasks.isEmpty, below != nil {
+                let mask = trace.dropoutMasks[k]
+                for i in below!.indices { below![i] *= mask[i] }
+            }
+            if k > 0 { direct = below! } else { inputGradient = below }
         }
 
         if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {

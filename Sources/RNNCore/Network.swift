@@ -44,6 +44,39 @@ public enum NetworkInput: Sendable {
     }
 }
 
+/// The recurrent state of every layer between two chunks of a long sequence.
+public struct RecurrentState: Sendable {
+    /// Per layer, [B, H].
+    public var hidden: [[Float]]
+    /// Per layer, [B, H] (LSTM only, else empty arrays).
+    public var cell: [[Float]]
+
+    public init(hidden: [[Float]], cell: [[Float]]) {
+        self.hidden = hidden
+        self.cell = cell
+    }
+}
+
+/// Inverted dropout for training: each value fed to a layer or to the head is
+/// zeroed with probability `rate` and the rest are scaled by 1/(1 − rate).
+public struct Dropout: Sendable {
+    public var rate: Float
+    public var seed: UInt64
+
+    public init(rate: Float, seed: UInt64) {
+        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1)")
+        self.rate = rate
+        self.seed = seed
+    }
+
+    /// A mask of `count` values, each 0 or 1/(1 − rate); a different stream per `stream`.
+    func mask(count: Int, stream: UInt64) -> [Float] {
+        var random = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ stream)
+        let keep = 1 / (1 - rate)
+        return (0..<count).map { _ in random.uniform(0, 1) < rate ? 0 : keep }
+    }
+}
+
 /// Everything a forward pass computed, kept for the panels and for BPTT.
 public struct ForwardTrace: Sendable {
     public let architecture: Architecture
@@ -53,10 +86,15 @@ public struct ForwardTrace: Sendable {
     public let whhScale: Float
     /// Token ids, time-major [T·B] (empty for vector inputs).
     public let tokenIDs: [Int]
-    /// Layer 0's input vectors, [T, B, E].
-    public let inputs: [Float]
+    /// What each layer read, [T, B, width]: embeddings or input vectors for layer 0,
+    /// the layer below's h for the others (after dropout, when training with it).
+    public let layerInputs: [[Float]]
     /// One record per layer, bottom first.
     public let layers: [LayerRecord]
+    /// What the head read: the top layer's h after dropout, [T, B, H].
+    public let headInput: [Float]
+    /// Dropout masks for each layer's input and, last, for the head's input (empty without dropout).
+    public let dropoutMasks: [[Float]]
     /// The head's outputs (logits for a classifier or language model), [T, B, C].
     public let outputs: [Float]
 
@@ -64,46 +102,75 @@ public struct ForwardTrace: Sendable {
 
     /// Row t·B + b of a [T, B, width] buffer.
     public func row(step t: Int, sequence b: Int = 0) -> Int { t * batch + b }
+
+    /// The state after the last step, to start the next chunk of the same sequences from.
+    public var finalState: RecurrentState {
+        RecurrentState(hidden: layers.map(\.finalHidden), cell: layers.map(\.finalCell))
+    }
+
+    /// softmax(outputs) for one row.
+    public func probabilities(step t: Int, sequence b: Int = 0) -> [Float] {
+        let c = architecture.outputSize, r = row(step: t, sequence: b)
+        return softmaxRows(Array(outputs[(r * c)..<((r + 1) * c)]), width: c)
+    }
 }
 
 extension RecurrentNetwork {
     /// Runs the network over the input. `whhScale` multiplies every W_hh (the
-    /// vanishing/exploding knob); `packedHead` may be given to skip repacking.
-    public func forward(_ input: NetworkInput, whhScale: Float = 1, packedHead: PackedMatrix? = nil) -> ForwardTrace {
+    /// vanishing/exploding knob); `packedHead` may be given to skip repacking;
+    /// `initialState` continues sequences from an earlier chunk; `dropout` is for training.
+    public func forward(_ input: NetworkInput, whhScale: Float = 1, packedHead: PackedMatrix? = nil,
+                        initialState: RecurrentState? = nil, dropout: Dropout? = nil) -> ForwardTrace {
         let a = architecture
         let steps = input.steps, batch = input.batch, total = steps * batch
         var tokenIDs: [Int] = []
-        var inputs: [Float]
+        var layerInput: [Float]
         switch input {
         case .tokens(let sequences):
             guard let embedding = parameters.embedding else { preconditionFailure("this network takes vectors, not tokens") }
             precondition(sequences.allSatisfy { $0.count == steps }, "sequences in a batch must have equal length")
             tokenIDs = [Int](repeating: 0, count: total)
-            inputs = [Float](repeating: 0, count: total * a.inputSize)
+            layerInput = [Float](repeating: 0, count: total * a.inputSize)
             for t in 0..<steps {
                 for b in 0..<batch {
                     let id = sequences[b][t]
                     precondition(id >= 0 && id < embedding.shape[0], "token id \(id) outside the vocabulary")
                     tokenIDs[t * batch + b] = id
                     let from = id * a.inputSize, to = (t * batch + b) * a.inputSize
-                    for e in 0..<a.inputSize { inputs[to + e] = embedding.values[from + e] }
+                    for e in 0..<a.inputSize { layerInput[to + e] = embedding.values[from + e] }
                 }
             }
         case .vectors(let tensor):
             precondition(tensor.shape.count == 3 && tensor.shape[2] == a.inputSize, "input vectors must be [T, B, \(a.inputSize)]")
-            inputs = tensor.values
+            layerInput = tensor.values
+        }
+        if let state = initialState {
+            precondition(state.hidden.count == a.layerCount && state.hidden.allSatisfy { $0.count == batch * a.hiddenSize },
+                         "the initial state does not fit this network and batch")
         }
 
-        var layers: [LayerRecord] = []
-        var layerInput = inputs
+        var masks: [[Float]] = []
+        func drop(_ values: inout [Float]) {
+            guard let dropout, dropout.rate > 0 else { return }
+            let mask = dropout.mask(count: values.count, stream: UInt64(masks.count))
+            for i in values.indices { values[i] *= mask[i] }
+            masks.append(mask)
+        }
+
+        var layers: [LayerRecord] = [], layerInputs: [[Float]] = []
         for (k, p) in parameters.layers.enumerated() {
+            drop(&layerInput)
+            layerInputs.append(layerInput)
             let record = layerInput.withUnsafeBufferPointer {
                 forwardLayer(p, cell: a.cell, input: $0.baseAddress!, inputSize: a.layerInputSize(k),
-                             steps: steps, batch: batch, whhScale: whhScale)
+                             steps: steps, batch: batch, whhScale: whhScale,
+                             initialHidden: initialState?.hidden[k],
+                             initialCell: a.cell == .lstm ? initialState?.cell[k] : nil)
             }
             layers.append(record)
             layerInput = record.hidden
         }
+        drop(&layerInput)
 
         var outputs = [Float](repeating: 0, count: total * a.outputSize)
         outputs.withUnsafeMutableBufferPointer { out in
@@ -114,6 +181,7 @@ extension RecurrentNetwork {
             }
         }
         return ForwardTrace(architecture: a, steps: steps, batch: batch, whhScale: whhScale, tokenIDs: tokenIDs,
-                            inputs: inputs, layers: layers, outputs: outputs)
+                            layerInputs: layerInputs, layers: layers, headInput: layerInput, dropoutMasks: masks,
+                            outputs: outputs)
     }
 }

@@ -69,6 +69,17 @@ public struct Parameters: Equatable, Sendable {
         try body("head.bias", &headBias)
     }
 
+    /// A path to every tensor, in PyTorch's order, for walking several
+    /// parameter-shaped values (weights, gradients, optimiser moments) in step.
+    public var tensorPaths: [WritableKeyPath<Parameters, Tensor>] {
+        var paths: [WritableKeyPath<Parameters, Tensor>] = embedding == nil ? [] : [\Parameters.embedding!]
+        for k in layers.indices {
+            paths += [\Parameters.layers[k].weightIH, \Parameters.layers[k].weightHH,
+                      \Parameters.layers[k].biasIH, \Parameters.layers[k].biasHH]
+        }
+        return paths + [\Parameters.headWeight, \Parameters.headBias]
+    }
+
     /// Every tensor with its `state_dict` name, in PyTorch's order.
     public var named: [(name: String, tensor: Tensor)] {
         var copy = self

@@ -17,6 +17,15 @@ public struct LayerRecord: Sendable {
     public internal(set) var gates: [Float]
     /// The GRU's W_hn·h_{t−1} + b_hn, [T, B, H] (empty for the others).
     var hiddenCandidateProjection: [Float]
+    /// h and c before step 0, [B, H] each: zeros, or the state carried over from the previous chunk.
+    public internal(set) var initialHidden: [Float]
+    public internal(set) var initialCell: [Float]
+
+    /// The state after the last step, to carry into the next chunk of a long sequence.
+    public var finalHidden: [Float] { Array(hidden[((steps - 1) * batch * hiddenSize)...]) }
+    public var finalCell: [Float] {
+        cell == .lstm ? Array(cellState[((steps - 1) * batch * hiddenSize)...]) : []
+    }
 }
 
 /// A zero-filled scratch buffer freed by the caller.
@@ -46,47 +55,49 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 }
 
 func forwardLayer(_ p: LayerParameters, cell: CellKind, input: UnsafePointer<Float>, inputSize: Int,
-                  steps: Int, batch: Int, whhScale: Float) -> LayerRecord {
+                  steps: Int, batch: Int, whhScale: Float,
+                  initialHidden: [Float]?, initialCell: [Float]?) -> LayerRecord {
     let h = p.weightHH.shape[1], gh = cell.gateCount * h, rowsBH = batch * h
     let total = steps * batch
+    // Block t of `states` is the state before step t; block 0 is the initial state.
+    let hiddenStates = scratch((steps + 1) * rowsBH), cellStates = scratch((steps + 1) * rowsBH)
     // Every step's input projection at once: one large product instead of T small ones.
     let inputProjection = scratch(total * gh)
     let hiddenProjection = scratch(batch * gh)
-    let zeros = scratch(rowsBH)
-    let hidden = scratch(total * h), gates = scratch(total * gh)
-    let cellState = scratch(cell == .lstm ? total * h : rowsBH)
+    let gates = scratch(total * gh)
     let extra = scratch(cell == .gru ? total * h : rowsBH)
     defer {
-        for buffer in [inputProjection, hiddenProjection, zeros, hidden, gates, cellState, extra] { buffer.deallocate() }
+        for buffer in [hiddenStates, cellStates, inputProjection, hiddenProjection, gates, extra] { buffer.deallocate() }
     }
+    if let initialHidden { hiddenStates.update(from: initialHidden, count: rowsBH) }
+    if let initialCell, cell == .lstm { cellStates.update(from: initialCell, count: rowsBH) }
     fillRows(inputProjection, rows: total, with: p.biasIH.values)
     multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), PackedMatrix(transposing: p.weightIH),
              into: inputProjection, ldc: gh, accumulate: true)
     let recurrent = PackedMatrix(transposing: p.weightHH, scale: whhScale)
     let step = cell.step
     for t in 0..<steps {
+        let previousHidden = hiddenStates + t * rowsBH
         fillRows(hiddenProjection, rows: batch, with: p.biasHH.values)
-        let previousHidden = t > 0 ? UnsafePointer(hidden + (t - 1) * rowsBH) : UnsafePointer(zeros)
-        if t > 0 {
-            multiply(StridedMatrix(base: previousHidden, rows: batch, rowStride: h), recurrent,
-                     into: hiddenProjection, ldc: gh, accumulate: true)
-        }
-        let keepsCell = cell == .lstm, keepsExtra = cell == .gru
+        multiply(StridedMatrix(base: previousHidden, rows: batch, rowStride: h), recurrent,
+                 into: hiddenProjection, ldc: gh, accumulate: true)
         step.forward(StepForward(
             batch: batch, hidden: h,
             inputProjection: inputProjection + t * batch * gh, hiddenProjection: hiddenProjection,
-            previousHidden: previousHidden,
-            previousCell: keepsCell && t > 0 ? cellState + (t - 1) * rowsBH : zeros,
-            gates: gates + t * batch * gh, hiddenOut: hidden + t * rowsBH,
-            cellOut: keepsCell ? cellState + t * rowsBH : cellState,
-            extra: keepsExtra ? extra + t * rowsBH : extra))
+            previousHidden: previousHidden, previousCell: cellStates + t * rowsBH,
+            gates: gates + t * batch * gh, hiddenOut: previousHidden + rowsBH,
+            cellOut: cellStates + (t + 1) * rowsBH,
+            extra: cell == .gru ? extra + t * rowsBH : extra))
     }
+    func copy(_ p: UnsafeMutablePointer<Float>, _ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
     return LayerRecord(
         cell: cell, steps: steps, batch: batch, hiddenSize: h,
-        hidden: Array(UnsafeBufferPointer(start: hidden, count: total * h)),
-        cellState: cell == .lstm ? Array(UnsafeBufferPointer(start: cellState, count: total * h)) : [],
-        gates: Array(UnsafeBufferPointer(start: gates, count: total * gh)),
-        hiddenCandidateProjection: cell == .gru ? Array(UnsafeBufferPointer(start: extra, count: total * h)) : [])
+        hidden: copy(hiddenStates + rowsBH, total * h),
+        cellState: cell == .lstm ? copy(cellStates + rowsBH, total * h) : [],
+        gates: copy(gates, total * gh),
+        hiddenCandidateProjection: cell == .gru ? copy(extra, total * h) : [],
+        initialHidden: copy(hiddenStates, rowsBH),
+        initialCell: cell == .lstm ? copy(cellStates, rowsBH) : [])
 }
 
 /// What flowing backward through one layer yields.
@@ -103,11 +114,17 @@ struct LayerAdjoints {
 /// Backpropagation through time for one layer. `direct` is dL/dh_t from outside
 /// the recurrence (the head, or the layer above); the walk adds what reaches
 /// h_t from step t+1.
+/// Steps after `lastLossStep` cannot reach the loss, so the walk starts there.
+/// Nothing flows into the initial state: a carried-over state is a constant
+/// here (truncated BPTT).
 func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePointer<Float>, inputSize: Int,
-                   direct: UnsafePointer<Float>, whhScale: Float,
+                   direct: UnsafePointer<Float>, lastLossStep: Int, whhScale: Float,
                    wantInput: Bool, wantParameters: Bool) -> LayerAdjoints {
     let cell = record.cell, steps = record.steps, batch = record.batch
     let h = record.hiddenSize, gh = cell.gateCount * h, rowsBH = batch * h, total = steps * batch
+    // The state before each step, [T, B, H]: the initial state, then h_0 … h_{T−2}.
+    let previousHidden = record.initialHidden + record.hidden.prefix((steps - 1) * rowsBH)
+    let previousCell = cell == .lstm ? record.initialCell + record.cellState.prefix((steps - 1) * rowsBH) : []
     let dInputProjection = scratch(total * gh)
     let dHiddenProjection = cell.separateHiddenProjectionAdjoint ? scratch(total * gh) : dInputProjection
     let adjointHidden = scratch(total * h)
@@ -119,24 +136,25 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
     }
     let recurrent = PackedMatrix(p.weightHH, scale: whhScale)
     let step = cell.step
+    let isLSTM = cell == .lstm, isGRU = cell == .gru
     record.hidden.withUnsafeBufferPointer { hidden in
     record.gates.withUnsafeBufferPointer { gates in
     record.cellState.withUnsafeBufferPointer { cellState in
     record.hiddenCandidateProjection.withUnsafeBufferPointer { extra in
-        let hs = hidden.baseAddress!, gs = gates.baseAddress!
-        for t in stride(from: steps - 1, through: 0, by: -1) {
+    previousHidden.withUnsafeBufferPointer { before in
+    previousCell.withUnsafeBufferPointer { cellBefore in
+        for t in stride(from: min(lastLossStep, steps - 1), through: 0, by: -1) {
             let dh = adjointHidden + t * rowsBH
             for i in 0..<rowsBH { dh[i] = direct[t * rowsBH + i] + carryHidden[i] }
-            let cellOut = cell == .lstm ? cellState.baseAddress! + t * rowsBH : UnsafePointer(zeros)
-            let previousCell = cell == .lstm && t > 0 ? cellState.baseAddress! + (t - 1) * rowsBH : UnsafePointer(zeros)
             step.backward(StepBackward(
                 batch: batch, hidden: h, dHidden: dh,
-                gates: gs + t * batch * gh, hiddenOut: hs + t * rowsBH, cellOut: cellOut,
-                extra: cell == .gru ? extra.baseAddress! + t * rowsBH : UnsafePointer(zeros),
-                previousHidden: t > 0 ? hs + (t - 1) * rowsBH : UnsafePointer(zeros),
-                previousCell: previousCell,
+                gates: gates.baseAddress! + t * batch * gh, hiddenOut: hidden.baseAddress! + t * rowsBH,
+                cellOut: isLSTM ? cellState.baseAddress! + t * rowsBH : UnsafePointer(zeros),
+                extra: isGRU ? extra.baseAddress! + t * rowsBH : UnsafePointer(zeros),
+                previousHidden: before.baseAddress! + t * rowsBH,
+                previousCell: isLSTM ? cellBefore.baseAddress! + t * rowsBH : UnsafePointer(zeros),
                 cellCarry: carryCell,
-                cellAdjoint: cell == .lstm ? adjointCell + t * rowsBH : adjointCell,
+                cellAdjoint: isLSTM ? adjointCell + t * rowsBH : adjointCell,
                 dInputProjection: dInputProjection + t * batch * gh,
                 dHiddenProjection: dHiddenProjection + t * batch * gh,
                 dPreviousHiddenDirect: carryHidden))
@@ -145,11 +163,11 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                          into: carryHidden, ldc: h, accumulate: true)
             }
         }
-    }}}}
+    }}}}}}
 
     var result = LayerAdjoints(
         hidden: Array(UnsafeBufferPointer(start: adjointHidden, count: total * h)),
-        cellState: cell == .lstm ? Array(UnsafeBufferPointer(start: adjointCell, count: total * h)) : [],
+        cellState: isLSTM ? Array(UnsafeBufferPointer(start: adjointCell, count: total * h)) : [],
         input: nil, parameters: nil)
     if wantInput {
         var dInput = [Float](repeating: 0, count: total * inputSize)
@@ -168,12 +186,12 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                      PackedMatrix(rows: total, columns: inputSize, source: input, rowStride: inputSize, columnStride: 1),
                      into: $0.baseAddress!, ldc: inputSize, accumulate: false)
         }
-        // dW = s·Σ_{t≥1} dpre_tᵀ·h_{t−1}, since the forward pass used s·W_hh.
-        record.hidden.withUnsafeBufferPointer { hidden in
+        // dW = s·Σ_t dpre_tᵀ·h_{t−1}, since the forward pass used s·W_hh.
+        previousHidden.withUnsafeBufferPointer { before in
             g.weightHH.values.withUnsafeMutableBufferPointer {
-                multiply(StridedMatrix(base: dHiddenProjection + batch * gh, rows: gh, rowStride: 1, columnStride: gh),
-                         PackedMatrix(rows: (steps - 1) * batch, columns: h, source: hidden.baseAddress!,
-                                      rowStride: h, columnStride: 1, scale: whhScale),
+                multiply(StridedMatrix(base: dHiddenProjection, rows: gh, rowStride: 1, columnStride: gh),
+                         PackedMatrix(rows: total, columns: h, source: before.baseAddress!, rowStride: h, columnStride: 1,
+                                      scale: whhScale),
                          into: $0.baseAddress!, ldc: h, accumulate: false)
             }
         }

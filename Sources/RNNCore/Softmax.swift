@@ -11,26 +11,49 @@ public func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
 func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     let m = maximum(x, n)
     if !m.isFinite { return m }
-    var sum = F8()
-    forEachChunk(n) { j, lanes in
-        var e = exp8(load(x + j, lanes) - m)
-        if lanes < 8 { for l in lanes..<8 { e[l] = 0 } }
-        sum += e
+    // Two accumulators over whole chunks keep the exp pipeline busy; the tail is masked.
+    var sum0 = F8(), sum1 = F8()
+    let shift = F8(repeating: m)
+    var j = 0
+    while j + 16 <= n {
+        sum0 += exp8(load8(x + j) - shift)
+        sum1 += exp8(load8(x + j + 8) - shift)
+        j += 16
     }
-    return m + Float(log(Double(sum.sum())))
+    while j < n {
+        let lanes = min(8, n - j)
+        var e = exp8(load(x + j, lanes) - shift)
+        if lanes < 8 { for l in lanes..<8 { e[l] = 0 } }
+        sum0 += e
+        j += 8
+    }
+    return m + Float(log(Double((sum0 + sum1).sum())))
 }
 
 /// The largest value, or NaN if any value is NaN.
 func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-    var m = F8(repeating: -.infinity)
+    var m0 = F8(repeating: -.infinity), m1 = m0
     var sawNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
-    forEachChunk(n) { j, lanes in
-        var v = load(x + j, lanes)
-        if lanes < 8 { for l in lanes..<8 { v[l] = -.infinity } }
-        sawNaN .|= v .!= v
-        m.replace(with: v, where: v .> m)
+    var j = 0
+    while j + 16 <= n {
+        let a = load8(x + j), b = load8(x + j + 8)
+        sawNaN .|= (a .!= a) .| (b .!= b)
+        m0 = pointwiseMaxNoNaN(m0, a)
+        m1 = pointwiseMaxNoNaN(m1, b)
+        j += 16
     }
-    return any(sawNaN) ? .nan : m.max()
+    var m = pointwiseMaxNoNaN(m0, m1).max()
+    while j < n {
+        if x[j].isNaN { return .nan }
+        if x[j] > m { m = x[j] }
+        j += 1
+    }
+    return any(sawNaN) ? .nan : m
+}
+
+/// The lane-wise larger value (NaN lanes are caught by the caller).
+@inline(__always) func pointwiseMaxNoNaN(_ a: F8, _ b: F8) -> F8 {
+    a.replacing(with: b, where: b .> a)
 }
 
 /// out = softmax(x) over n values.

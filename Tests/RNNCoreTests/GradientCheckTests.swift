@@ -98,6 +98,31 @@ import Testing
         }
     }
 
+    /// Training conditions: dropout on every layer's input and the head's input,
+    /// and a state carried over from an earlier chunk (truncated BPTT).
+    @Test(arguments: CellKind.allCases)
+    func dropoutAndCarriedStateMatchFiniteDifferences(cell: CellKind) {
+        let net = Self.network(cell, layers: 2, seed: 41)
+        let first = net.forward(.tokens(Self.sequences))
+        let carried = first.finalState
+        let trace = net.forward(.tokens(Self.sequences), initialState: carried, dropout: Dropout(rate: 0.3, seed: 4))
+        #expect(trace.dropoutMasks.count == 3 && trace.dropoutMasks[0].contains(0))
+        #expect(trace.layers[1].initialHidden == first.layers[1].finalHidden)
+        let grads = net.backward(trace, loss: Self.loss)
+        let reference = ReferenceNetwork(net)
+        let run = { (r: ReferenceNetwork) in r.run(r.embed(Self.sequences), loss: Self.loss, initial: carried, masks: trace.dropoutMasks) }
+        #expect(close(grads.loss, run(reference).loss, absolute: 1e-5, relative: 1e-5))
+        for (name, tensor) in grads.parameters!.named {
+            for i in stride(from: 0, to: tensor.count, by: 2) {
+                var plus = reference, minus = reference
+                plus.tensors[name]![i] += 1e-6
+                minus.tensors[name]![i] -= 1e-6
+                let expected = (run(plus).loss - run(minus).loss) / 2e-6
+                #expect(close(tensor.values[i], expected), "\(cell) \(name)[\(i)]: \(tensor.values[i]) vs \(expected)")
+            }
+        }
+    }
+
     /// The engine differentiated against itself in Float32, with no reference in
     /// between. Float rounding limits central differences to ~1e-3 relative at
     /// step 1e-2, so the tolerance is looser; a wrong formula is off by far more.

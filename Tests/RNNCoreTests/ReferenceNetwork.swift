@@ -36,18 +36,33 @@ struct ReferenceNetwork {
     }
 
     /// inputs[t][b] is the input vector at step t of sequence b.
-    func run(_ inputs: [[[Double]]], loss: Loss, nudge: Nudge? = nil) -> Run {
+    /// `initial` starts every layer from a carried-over state; `masks` are dropout
+    /// masks for each layer's input and, last, for the head's input.
+    func run(_ inputs: [[[Double]]], loss: Loss, nudge: Nudge? = nil, initial: RecurrentState? = nil,
+             masks: [[Float]] = []) -> Run {
         let a = architecture, h = a.hiddenSize, steps = inputs.count, batch = inputs[0].count
         func sig(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
+        func masked(_ values: [[[Double]]], _ index: Int) -> [[[Double]]] {
+            guard index < masks.count else { return values }
+            let width = values[0][0].count
+            return values.enumerated().map { t, rows in rows.enumerated().map { b, row in
+                row.enumerated().map { j, v in v * Double(masks[index][(t * batch + b) * width + j]) }
+            }}
+        }
         var layerInput = inputs
         var hiddenAll: [[[[Double]]]] = [], cellAll: [[[[Double]]]] = [], gatesAll: [[[[Double]]]] = []
         for k in 0..<a.layerCount {
             let wih = tensors["rnn.weight_ih_l\(k)"]!, whh = tensors["rnn.weight_hh_l\(k)"]!.map { $0 * whhScale }
             let bih = tensors["rnn.bias_ih_l\(k)"]!, bhh = tensors["rnn.bias_hh_l\(k)"]!
             let inSize = a.layerInputSize(k), rows = a.gateRows
+            layerInput = masked(layerInput, k)
             var hs: [[[Double]]] = [], cs: [[[Double]]] = [], gs: [[[Double]]] = []
             var hPrev = [[Double]](repeating: [Double](repeating: 0, count: h), count: batch)
             var cPrev = hPrev
+            if let initial {
+                hPrev = (0..<batch).map { b in (0..<h).map { Double(initial.hidden[k][b * h + $0]) } }
+                if a.cell == .lstm { cPrev = (0..<batch).map { b in (0..<h).map { Double(initial.cell[k][b * h + $0]) } } }
+            }
             for t in 0..<steps {
                 var hNow = hPrev, cNow = cPrev, gNow = [[Double]](repeating: [], count: batch)
                 for b in 0..<batch {
@@ -89,6 +104,7 @@ struct ReferenceNetwork {
             layerInput = hs
         }
         let w = tensors["head.weight"]!, bias = tensors["head.bias"]!
+        layerInput = masked(layerInput, a.layerCount)
         let outputs = layerInput.map { stepRows in
             stepRows.map { hv in (0..<a.outputSize).map { c in bias[c] + (0..<h).reduce(0) { $0 + w[c * h + $1] * hv[$1] } } }
         }

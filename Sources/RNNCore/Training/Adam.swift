@@ -1,0 +1,69 @@
+/// Adam (Kingma & Ba 2015) with bias correction, as `torch.optim.Adam` computes it:
+///   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·m̂/(√v̂ + ε).
+public struct Adam: Sendable {
+    public var learningRate: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// Updates taken so far (for bias correction; part of a checkpoint).
+    public var step: Int = 0
+    public var firstMoment: Parameters
+    public var secondMoment: Parameters
+
+    public init(for architecture: Architecture, learningRate: Float) {
+        self.learningRate = learningRate
+        firstMoment = Parameters(zerosFor: architecture)
+        secondMoment = Parameters(zerosFor: architecture)
+    }
+
+    public mutating func update(_ parameters: inout Parameters, with gradients: Parameters) {
+        step += 1
+        let correction1 = 1 - Float(Double(beta1).pow(step)), correction2 = 1 - Float(Double(beta2).pow(step))
+        let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
+        for path in parameters.tensorPaths {
+            gradients[keyPath: path].values.withUnsafeBufferPointer { g in
+                firstMoment[keyPath: path].values.withUnsafeMutableBufferPointer { m in
+                    secondMoment[keyPath: path].values.withUnsafeMutableBufferPointer { v in
+                        parameters[keyPath: path].values.withUnsafeMutableBufferPointer { theta in
+                            for i in 0..<g.count {
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                theta[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Double {
+    fileprivate func pow(_ n: Int) -> Double {
+        var result = 1.0, base = self, e = n
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
+    }
+}
+
+extension Parameters {
+    /// Scales the gradients down so that their global norm is at most `maxNorm`
+    /// (Pascanu, Mikolov & Bengio 2013), as `clip_grad_norm_` does. Returns the
+    /// norm before clipping; a non-finite norm leaves the values as they are.
+    @discardableResult
+    public mutating func clipGlobalNorm(to maxNorm: Float) -> Float {
+        let norm = Float(squaredNorm.squareRoot())
+        guard norm.isFinite, norm > maxNorm else { return norm }
+        let scale = maxNorm / (norm + 1e-6)
+        for path in tensorPaths {
+            self[keyPath: path].values.withUnsafeMutableBufferPointer { values in
+                for i in 0..<values.count { values[i] *= scale }
+            }
+        }
+        return norm
+    }
+}
