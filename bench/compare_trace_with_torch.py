@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 
 import torch  # noqa: E402
-from random_models import CLASS_LABELS, WORDS, make_vocab, write_model  # noqa: E402
+from random_models import CLASS_LABELS, make_vocab, write_model  # noqa: E402
 from torch_reference import (GATE_NAMES, ReferenceError, compute_trace,  # noqa: E402
                              load_model, tokenize)
 

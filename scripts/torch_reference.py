@@ -4,7 +4,7 @@
 The Swift engine is checked against this file, so it deliberately re-derives as
 little as possible: the forward pass is PyTorch's own nn.RNN/nn.LSTM/nn.GRU, the
 gradients are autograd's, and everything runs in float64 (F16/BF16 weights are
-widened), as docs/spec "model-and-trace.md" asks.  Only the gates are computed
+widened), as the spec model-and-trace.md (section 3) asks.  Only the gates are computed
 by hand (nn.LSTM does not expose them), and the hand computation is asserted to
 reproduce PyTorch's own states.
 
@@ -285,6 +285,7 @@ def resolve_target(model, target):
     raise ReferenceError(f"--target {target!r} is not a label of this model")
 
 
+@torch.enable_grad()  # autograd is needed even if the caller is in no_grad
 def compute_trace(model, ids=None, text=None, loss_step=None, target=None,
                   whh_scale=1.0, *, dtype=torch.float64, target_id=None):
     """Run the trace and return a Trace with full tensors.
@@ -315,12 +316,11 @@ def compute_trace(model, ids=None, text=None, loss_step=None, target=None,
     if not (isinstance(K, int) and 0 <= K < T):
         raise ReferenceError(f"--loss-step must lie in 0...{T - 1}")
 
-    torch.set_grad_enabled(True)
-    embedding = model.tensors["embedding.weight"].to(dtype)
+    embedding = nn.Embedding.from_pretrained(model.tensors["embedding.weight"].to(dtype))
     head = nn.Linear(model.H, model.C, dtype=dtype)
     head.load_state_dict({"weight": model.tensors["head.weight"].to(dtype),
                           "bias": model.tensors["head.bias"].to(dtype)})
-    x = embedding[torch.tensor(ids)].unsqueeze(0)            # [1, T, E]
+    x = embedding(torch.tensor([ids]))                        # [1, T, E]
 
     with torch.no_grad():
         # PyTorch's own module gives the reported top-layer h_t.

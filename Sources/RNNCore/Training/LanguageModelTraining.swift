@@ -96,7 +96,9 @@ public struct LanguageModelTrainer: Sendable {
     }
 
     /// Trains until early stopping, `maxEpochs`, or `shouldStop()` (checked between steps).
-    public mutating func run(shouldStop: () -> Bool, report: (TrainingProgress) -> Void) {
+    /// `checkpoint` receives the state after every validation check, to be saved.
+    public mutating func run(shouldStop: () -> Bool, report: (TrainingProgress) -> Void,
+                             checkpoint: (TrainingState) -> Void = { _ in }) {
         let clock = ContinuousClock()
         var since = clock.now
         var lossSum = 0.0, lossTokens = 0, tokensSinceReport = 0
@@ -149,6 +151,7 @@ public struct LanguageModelTrainer: Sendable {
                     lossTokens = 0
                     tokensSinceReport = 0
                 }
+                if checks { checkpoint(state) }
                 if state.finished { return }
             }
             state.epoch += 1
