@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Numerics: tensors, cells, BPTT. Knows nothing of files or terminals.
@@ -27,13 +28,16 @@ let package = Package(
         .target(name: "ModelFile", dependencies: ["RNNCore"]),
         // What the panels and `rnn-tutor trace` show: one traced sentence.
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
+        // Lessons, quizzes and flashcards: parsed and validated once.
+        .target(name: "Course", dependencies: [.product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
-                "RNNCore", "ModelFile", "Trace",
+                "RNNCore", "ModelFile", "Trace", "Course",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
+        .testTarget(name: "CourseTests", dependencies: ["Course"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TraceTests", dependencies: ["Trace", "ModelFile", "RNNCore"],

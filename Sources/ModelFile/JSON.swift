@@ -265,7 +265,7 @@ struct JSONParser {
 
 /// JSON text for a string: quotes, backslashes and control characters escaped,
 /// everything else written as UTF-8 (as serde_json writes it).
-func jsonString(_ s: String) -> String {
+public func jsonString(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

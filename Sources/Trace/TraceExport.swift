@@ -1,4 +1,5 @@
 import Foundation
+import ModelFile
 import RNNCore
 
 /// The `trace` export formats of section 3 of `model-and-trace.md`.
@@ -59,24 +60,6 @@ func jsonNumber(_ x: Float) -> String {
 }
 
 func jsonNumbers(_ xs: [Float]) -> String { "[" + xs.map(jsonNumber).joined(separator: ", ") + "]" }
-
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
 
 func csvNumber(_ x: Float) -> String {
     if x.isNaN { return "nan" }

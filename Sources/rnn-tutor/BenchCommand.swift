@@ -16,6 +16,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Hidden units H.") var hidden = 128
     @Option(help: "Vocabulary V.") var vocabulary = 5000
     @Option(help: "Timed repetitions (the median is reported).") var repetitions = 50
+    @Flag(help: "Time training steps instead (batch 32 × 35 steps, Adam, dropout 0.2, clipping), as bench/torch_train.py does.")
+    var training = false
     @Option(help: "One core's reachable FP32 peak in GFLOP/s, e.g. from ../shared/bench/torch_trace.py; default: measured here with this engine's own matrix product.")
     var peak: Double?
 
@@ -23,6 +25,7 @@ struct BenchCommand: ParsableCommand {
         #if DEBUG
         print("note: this is a debug build; run `swift run -c release rnn-tutor bench` for real figures")
         #endif
+        if training { return benchTraining() }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
         print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), 1 layer, 1 thread")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")
@@ -52,6 +55,26 @@ struct BenchCommand: ParsableCommand {
             let gflops = flops / milliseconds / 1e6
             print(String(format: "%-4@  %7.3f ms   %6.1f MFLOP   %6.1f GFLOP/s   %4.0f%% of peak   (head product alone %.3f ms)",
                          cell.rawValue as NSString, milliseconds, flops / 1e6, gflops, 100 * gflops / peakGFLOPs, headMilliseconds))
+        }
+    }
+
+    /// Training throughput on the shipped configuration: every step is a forward
+    /// pass, BPTT with parameter gradients, clipping and an Adam update.
+    func benchTraining() {
+        let (batch, length) = (32, 35)
+        print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), Adam, dropout 0.2, 1 thread")
+        for cell in CellKind.allCases {
+            let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, outputSize: vocabulary,
+                                    vocabularySize: vocabulary)
+            var random = SeededRandom(seed: 3)
+            let sentences = (0..<batch).map { _ in (0...length).map { _ in Int(random.next() % UInt64(vocabulary)) } }
+            var settings = TrainingSettings()
+            settings.batchSize = batch
+            settings.bpttLength = length
+            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
+            let milliseconds = medianMilliseconds(max(repetitions / 5, 5)) { _ = trainer.train(on: sentences) }
+            print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s", cell.rawValue as NSString, milliseconds,
+                         Double(batch * length) / milliseconds * 1000))
         }
     }
 

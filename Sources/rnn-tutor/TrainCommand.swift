@@ -4,8 +4,20 @@ import ModelFile
 import RNNCore
 import Synchronization
 
-/// Set by Ctrl-C; the training loop checks it between steps.
+/// Set by Ctrl-C; training loops check it between steps.
 let stopRequested = Atomic<Bool>(false)
+
+/// From now on the first Ctrl-C asks the running loop to stop (and save); a second one leaves at once.
+func catchInterrupts() {
+    signal(SIGINT) { _ in
+        if stopRequested.exchange(true, ordering: .relaxed) { _exit(130) }
+    }
+    // A parent that blocks SIGINT passes the block on across exec; undo it so Ctrl-C always arrives.
+    var interrupt = sigset_t()
+    sigemptyset(&interrupt)
+    sigaddset(&interrupt, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &interrupt, nil)
+}
 
 /// `rnn-tutor train`: a word-level language model from plain text, one sentence per line.
 struct TrainCommand: ParsableCommand {
@@ -89,14 +101,7 @@ struct TrainCommand: ParsableCommand {
         print("\(a.cell.displayName): \(a.layerCount) layer\(a.layerCount == 1 ? "" : "s"), E = \(a.inputSize), H = \(a.hiddenSize), \(a.vocabularySize ?? 0) words, \(a.parameterCount) parameters")
         print("training on \(trainer.training.count) sentences (\(tokens) predicted tokens), validating on \(trainer.validation.count)")
 
-        signal(SIGINT) { _ in
-            if stopRequested.exchange(true, ordering: .relaxed) { _exit(130) }   // a second Ctrl-C leaves at once
-        }
-        // A parent that blocks SIGINT passes the block on across exec; undo it so Ctrl-C always arrives.
-        var interrupt = sigset_t()
-        sigemptyset(&interrupt)
-        sigaddset(&interrupt, SIGINT)
-        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
+        catchInterrupts()
         let started = Date()
         let budget = maxMinutes.map { $0 * 60 }
         let startSeconds = trainer.state.secondsTrained

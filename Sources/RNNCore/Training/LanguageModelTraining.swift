@@ -104,7 +104,9 @@ public struct LanguageModelTrainer: Sendable {
         var lossSum = 0.0, lossTokens = 0, tokensSinceReport = 0
         while !state.finished && state.epoch < settings.maxEpochs {
             let epochBatches = batches(epoch: state.epoch)
-            let checkEvery = max(1, epochBatches.count / max(1, settings.evaluationsPerEpoch))
+            // Validation checks spread evenly over the epoch, the last one at its end.
+            let checksPerEpoch = max(1, min(settings.evaluationsPerEpoch, epochBatches.count))
+            let checkAfter = Set((1...checksPerEpoch).map { epochBatches.count * $0 / checksPerEpoch })
             while state.batchInEpoch < epochBatches.count {
                 if shouldStop() { return }
                 let sentences = epochBatches[state.batchInEpoch].map { training[$0] }
@@ -117,7 +119,7 @@ public struct LanguageModelTrainer: Sendable {
                     gradientNorm = outcome.gradientNorm
                 }
                 state.batchInEpoch += 1
-                let checks = state.batchInEpoch % checkEvery == 0 || state.batchInEpoch == epochBatches.count
+                let checks = checkAfter.contains(state.batchInEpoch)
                 var validationPerplexity: Double? = nil, improved = false
                 if checks {
                     let measured = perplexity(of: RecurrentNetwork(architecture: architecture, parameters: state.parameters),
@@ -196,6 +198,13 @@ public struct LanguageModelTrainer: Sendable {
     }
 
     private var carried: RecurrentState? = nil
+
+    /// One optimiser step per chunk of this batch of sentences (what `run` does for each batch).
+    public mutating func train(on sentences: [[Int]]) -> (loss: Double, gradientNorm: Float) {
+        var result = (loss: 0.0, gradientNorm: Float(0))
+        for chunk in Self.chunks(of: sentences, length: settings.bpttLength) { result = trainStep(chunk) }
+        return result
+    }
 
     mutating func trainStep(_ chunk: Chunk) -> (loss: Double, gradientNorm: Float) {
         let network = RecurrentNetwork(architecture: architecture, parameters: state.parameters)

@@ -1,0 +1,1 @@
+// The course: lessons, quizzes, flashcards (see lessons/FORMAT.md).
