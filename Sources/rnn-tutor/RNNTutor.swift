@@ -6,7 +6,7 @@ struct RNNTutor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnn-tutor",
         abstract: "Learn how recurrent neural networks work by watching a real one think.",
-        subcommands: [TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self, BenchCommand.self])
+        subcommands: [TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self, BenchCommand.self, LessonsCommand.self])
 }
 
 /// A failure with a message a learner can act on; main prints it on one line and exits with status 2.

@@ -1,1 +1,0 @@
-// The course: lessons, quizzes, flashcards (see lessons/FORMAT.md).

@@ -1,0 +1,338 @@
+import Foundation
+import Yams
+
+/// A whole course: its lessons in order, with their quizzes and flashcards.
+/// Read it with `CoursePack.load(directory:)`, which refuses a pack with problems.
+public struct CoursePack: Equatable, Sendable {
+    /// In course order (`order:` of the front matter).
+    public var lessons: [Lesson]
+    /// In file-name order, then file order.
+    public var questions: [QuizQuestion]
+    public var flashcards: [Flashcard]
+
+    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard]) {
+        self.lessons = lessons
+        self.questions = questions
+        self.flashcards = flashcards
+    }
+
+    public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
+    public func questions(for lessonID: String) -> [QuizQuestion] { questions.filter { $0.lessonID == lessonID } }
+    public func flashcards(for lessonID: String) -> [Flashcard] { flashcards.filter { $0.lessonID == lessonID } }
+}
+
+/// Why a pack could not be used.
+public enum CoursePackError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The folder is missing, not a folder, or cannot be listed.
+    case unreadableFolder(path: String, reason: String)
+    /// The pack has errors (warnings do not stop it loading).
+    case invalid([CourseProblem])
+
+    /// One line for a missing folder; one `file:line: message` line per problem otherwise.
+    public var message: String {
+        switch self {
+        case .unreadableFolder(let path, let reason): "\(path): \(reason)"
+        case .invalid(let problems): problems.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// What `lessons check` reports: every problem, and what the pack holds.
+public struct CourseCheckReport: Sendable {
+    /// What could be read. Only complete when `errors` is empty: where a file
+    /// has problems its lesson holds placeholders and broken questions or cards are left out.
+    public var pack: CoursePack
+    /// Errors and warnings, by file and line.
+    public var problems: [CourseProblem]
+    /// Lesson files, and question and card entries, whether or not they have problems.
+    public var lessonCount: Int
+    public var questionCount: Int
+    public var cardCount: Int
+
+    public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
+    public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
+
+    /// `9 lessons, 84 questions, 63 cards, 0 problems` (and `, 2 warnings` when there are some).
+    public var summary: String {
+        var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
+                     counted(errors.count, "problem")]
+        if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
+        return parts.joined(separator: ", ")
+    }
+}
+
+extension CoursePack {
+    /// The pack in `directory`, or every problem it has. The tutor loads the course with this.
+    public static func load(directory: String, vocabulary: LabVocabulary? = nil) throws(CoursePackError) -> CoursePack {
+        let report = try check(directory: directory, vocabulary: vocabulary)
+        guard report.errors.isEmpty else { throw .invalid(report.errors) }
+        return report.pack
+    }
+
+    /// Reads and checks every file of the pack in `directory`. Throws only when
+    /// the folder itself cannot be read; problems in its files are in the report.
+    /// With a `vocabulary`, lab sentences with words outside it are warned about.
+    public static func check(directory: String, vocabulary: LabVocabulary? = nil) throws(CoursePackError) -> CourseCheckReport {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+            throw .unreadableFolder(path: directory, reason: "no such folder (a lesson pack is a folder of NN-slug.md files)")
+        }
+        guard isFolder.boolValue else {
+            throw .unreadableFolder(path: directory, reason: "this is a file; a lesson pack is a folder of NN-slug.md files")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw .unreadableFolder(path: directory, reason: "cannot list the folder (\(error.localizedDescription))")
+        }
+
+        var files: [String: String] = [:]
+        var problems: [CourseProblem] = []
+        for name in names where !name.hasPrefix(".") {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+            var isSubfolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isSubfolder), !isSubfolder.boolValue,
+                  PackFileKind(name) != nil else {
+                files[name] = ""   // reported as not belonging to the pack, without reading it
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append(CourseProblem(file: displayPath(directory, name), line: nil, message: "cannot read this file"))
+                files[name] = ""
+                continue
+            }
+            if String(data: data, encoding: .utf8) == nil {
+                let badLine = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                    .firstIndex { String(data: Data($0), encoding: .utf8) == nil }
+                problems.append(CourseProblem(file: displayPath(directory, name), line: (badLine ?? 0) + 1,
+                                              message: "this line is not UTF-8 text; save the file as UTF-8"))
+            }
+            files[name] = String(decoding: data, as: UTF8.self)
+        }
+        var report = check(files: files, directory: directory, vocabulary: vocabulary)
+        report.problems = sorted(problems + report.problems)
+        return report
+    }
+
+    /// Checks a pack given as file names and their text (as if in `directory`,
+    /// which only prefixes the names in problems).
+    public static func check(files: [String: String], directory: String = "", vocabulary: LabVocabulary? = nil) -> CourseCheckReport {
+        var checker = PackChecker(directory: directory, vocabulary: vocabulary)
+        return checker.check(files)
+    }
+}
+
+/// The three kinds of file a pack holds.
+enum PackFileKind {
+    case lesson, quiz, cards
+
+    init?(_ name: String) {
+        if name.hasSuffix(".quiz.yaml") {
+            self = .quiz
+        } else if name.hasSuffix(".cards.yaml") {
+            self = .cards
+        } else if name.hasSuffix(".md") && !Self.notLessons.contains(name) {
+            self = .lesson
+        } else {
+            return nil
+        }
+    }
+
+    /// Markdown files that describe the pack rather than teach.
+    static let notLessons: Set<String> = ["FORMAT.md", "README.md"]
+
+    /// The stem a lesson shares with its quiz and cards: `02-recurrent-cell`.
+    static func stem(_ name: String) -> String {
+        for suffix in [".quiz.yaml", ".cards.yaml", ".md"] where name.hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+}
+
+/// `lessons/02-recurrent-cell.md`: the folder as the user gave it, then the name.
+func displayPath(_ directory: String, _ name: String) -> String {
+    if directory.isEmpty { return name }
+    return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}
+
+private func sorted(_ problems: [CourseProblem]) -> [CourseProblem] {
+    problems.enumerated().sorted { a, b in
+        (a.element.file, a.element.line ?? 0, a.offset) < (b.element.file, b.element.line ?? 0, b.offset)
+    }.map(\.element)
+}
+
+/// Reads every file, then runs the checks that need the whole pack: unique
+/// ids and orders, links and `lesson:` names that point at a lesson.
+private struct PackChecker {
+    let directory: String
+    let vocabulary: LabVocabulary?
+    var problems: [CourseProblem] = []
+
+    init(directory: String, vocabulary: LabVocabulary?) {
+        self.directory = directory
+        self.vocabulary = vocabulary
+    }
+
+    /// An id of a question or card, and where it stands.
+    struct EntryID {
+        var id: String
+        var file: String
+        var line: Int
+    }
+
+    mutating func check(_ files: [String: String]) -> CourseCheckReport {
+        var lessons: [(file: String, parsed: ParsedLesson)] = []
+        var quizzes: [(name: String, text: String)] = []
+        var cardFiles: [(name: String, text: String)] = []
+        for name in files.keys.sorted() {
+            switch PackFileKind(name) {
+            case .lesson:
+                var fileProblems = FileProblems(file: displayPath(directory, name))
+                let lines = screenedLines(files[name]!, &fileProblems)
+                lessons.append((fileProblems.file, LessonFile.read(lines, fileName: name, vocabulary: vocabulary, problems: &fileProblems)))
+                problems += fileProblems.found
+            case .quiz: quizzes.append((name, files[name]!))
+            case .cards: cardFiles.append((name, files[name]!))
+            case nil:
+                if !PackFileKind.notLessons.contains(name) {
+                    problems.append(CourseProblem(
+                        file: displayPath(directory, name), line: nil,
+                        message: "not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml); ignored",
+                        severity: .warning))
+                }
+            }
+        }
+        if lessons.isEmpty {
+            problems.append(CourseProblem(file: directory.isEmpty ? "." : directory, line: nil,
+                                          message: "no lessons here: a lesson pack is a folder of NN-slug.md files (see FORMAT.md)"))
+        }
+        checkUnique(lessons.compactMap { lesson in lesson.parsed.id.map { ($0, lesson.file, lesson.parsed.idLine) } },
+                    what: { "lesson id \(quoted($0)) is already used by \($1)" })
+        checkUnique(lessons.compactMap { lesson in lesson.parsed.order.map { (String($0), lesson.file, lesson.parsed.orderLine) } },
+                    what: { "order \($0) is already taken by \($1); each lesson has its own place in the course" })
+
+        let lessonIDs = Set(lessons.compactMap(\.parsed.id))
+        let idsByStem = Dictionary(lessons.compactMap { lesson in lesson.parsed.id.map { (PackFileKind.stem(lesson.parsed.lesson.fileName), $0) } },
+                                   uniquingKeysWith: { first, _ in first })
+        var links = lessons.flatMap { lesson in lesson.parsed.links.map { (lesson.file, $0) } }
+        var entryIDs: [(id: String, file: String, line: Int)] = []
+        var questions: [QuizQuestion] = [], cards: [Flashcard] = []
+        var questionCount = 0, cardCount = 0
+
+        for (name, text) in quizzes {
+            var fileProblems = FileProblems(file: displayPath(directory, name))
+            var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
+            if let (lessonID, nodes) = readEntryFile(name, text, listKey: "questions", noun: "question",
+                                                      lessonIDs: lessonIDs, idsByStem: idsByStem, &fileProblems) {
+                questionCount += nodes.count
+                questions += nodes.compactMap {
+                    QuizQuestion.read($0, lessonID: lessonID, problems: &fileProblems, ids: &fileIDs, links: &fileLinks)
+                }
+            }
+            problems += fileProblems.found
+            links += fileLinks.map { (fileProblems.file, $0) }
+            entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
+        }
+        for (name, text) in cardFiles {
+            var fileProblems = FileProblems(file: displayPath(directory, name))
+            var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
+            if let (lessonID, nodes) = readEntryFile(name, text, listKey: "cards", noun: "card",
+                                                      lessonIDs: lessonIDs, idsByStem: idsByStem, &fileProblems) {
+                cardCount += nodes.count
+                cards += nodes.compactMap {
+                    Flashcard.read($0, lessonID: lessonID, problems: &fileProblems, ids: &fileIDs, links: &fileLinks)
+                }
+            }
+            problems += fileProblems.found
+            links += fileLinks.map { (fileProblems.file, $0) }
+            entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
+        }
+        checkUnique(entryIDs.map { ($0.id, $0.file, $0.line) },
+                    what: { "id \(quoted($0)) is already used at \($1) (question and card ids are unique in the pack)" })
+
+        for (file, link) in links where !lessonIDs.contains(link.id) {
+            problems.append(CourseProblem(file: file, line: link.line,
+                                          message: "the link goes to lesson \(quoted(link.id)), but no lesson has that id"))
+        }
+
+        let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
+        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards),
+                                 problems: sorted(problems), lessonCount: lessons.count,
+                                 questionCount: questionCount, cardCount: cardCount)
+    }
+
+    /// The top of a quiz or cards file: `lesson:` and the list of entries.
+    private func readEntryFile(_ name: String, _ text: String, listKey: String, noun: String, lessonIDs: Set<String>,
+                               idsByStem: [String: String], _ problems: inout FileProblems) -> (String, [Node])? {
+        let lines = screenedLines(text, &problems)
+        let root: Node
+        switch composeYAML(lines.joined(separator: "\n"), problems: &problems) {
+        case .node(let node): root = node
+        case .empty:
+            problems.error(1, "the file is empty; it needs `lesson:` and `\(listKey):`")
+            return nil
+        case .broken: return nil
+        }
+        guard let fields = YAMLMapping(root, what: "the \(noun) file", keys: ["lesson", listKey], problems: &problems) else { return nil }
+        let lessonID = fields.text("lesson", problems: &problems)
+        if let lessonID {
+            if !lessonIDs.contains(lessonID) {
+                problems.error(fields.line("lesson"), "no lesson has id \(quoted(lessonID)); `lesson:` names the `id:` of a lesson's front matter")
+            } else if let besideID = idsByStem[PackFileKind.stem(name)], besideID != lessonID {
+                problems.error(fields.line("lesson"), "this file sits beside \(PackFileKind.stem(name)).md, lesson \(quoted(besideID)), but names lesson \(quoted(lessonID))")
+            }
+        }
+        guard let nodes = fields.list(listKey, problems: &problems) else { return nil }
+        if nodes.isEmpty { problems.error(fields.line(listKey), "`\(listKey)` lists no \(noun)") }
+        return (lessonID ?? "", nodes)
+    }
+
+    /// Reports each value after its first use, pointing at the first.
+    private mutating func checkUnique(_ uses: [(value: String, file: String, line: Int)], what: (String, String) -> String) {
+        var first: [String: (file: String, line: Int)] = [:]
+        for use in uses {
+            if let earlier = first[use.value] {
+                problems.append(CourseProblem(file: use.file, line: use.line, message: what(use.value, "\(earlier.file):\(earlier.line)")))
+            } else {
+                first[use.value] = (use.file, use.line)
+            }
+        }
+    }
+}
+
+/// The file's lines, with control characters (tabs included) reported and
+/// replaced by spaces so that the rest of the file can still be checked.
+func screenedLines(_ text: String, _ problems: inout FileProblems) -> [String] {
+    var reportedCarriageReturn = false
+    var scalars = text.unicodeScalars[...]
+    if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }   // a byte-order mark some editors add
+    return scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+        var screened = String.UnicodeScalarView()
+        var reportedHere = false
+        for scalar in line {
+            guard scalar.properties.generalCategory == .control else {
+                screened.append(scalar)
+                continue
+            }
+            if scalar == "\r" {
+                if !reportedCarriageReturn {
+                    problems.error(index + 1, "the file has Windows line endings (CR LF); save it with LF line endings")
+                    reportedCarriageReturn = true
+                }
+                continue
+            }
+            if !reportedHere {
+                problems.error(index + 1, scalar == "\t"
+                    ? "a tab character; indent with spaces"
+                    : "control character U+\(String(format: "%04X", scalar.value)) is not allowed in lesson files")
+                reportedHere = true
+            }
+            screened.append(" ")
+        }
+        return String(screened)
+    }
+}

@@ -1,0 +1,544 @@
+import Foundation
+import Yams
+
+// A lesson file is read in three steps, each line-based:
+// 1. the front matter between the two `---` lines, as YAML;
+// 2. the colon blocks (`::: basic` … `:::`), into a tree of lines and blocks;
+// 3. the Markdown subset inside each block, into `Block`s.
+
+/// What reading a lesson file gives: the lesson (with placeholders where the
+/// file has problems) and where its id, order and links stand, for the
+/// checks that need the whole pack.
+struct ParsedLesson {
+    var lesson: Lesson
+    var id: String?
+    var idLine = 1
+    var order: Int?
+    var orderLine = 1
+    var links: [LessonLinkUse] = []
+}
+
+enum LessonFile {
+    static let frontMatterKeys = ["id", "title", "order", "summary", "lab"]
+
+    static func read(_ lines: [String], fileName: String, vocabulary: LabVocabulary?, problems: inout FileProblems) -> ParsedLesson {
+        var parsed = ParsedLesson(lesson: Lesson(
+            id: "", title: "", order: 0, summary: "", lab: LabPreset(cell: .rnn, sentence: "", panels: []),
+            parts: [], glossary: [], references: [], fileName: fileName))
+
+        var bodyStart = 0
+        if lines.first?.trimmingCharacters(in: .whitespaces) != "---" {
+            problems.error(1, "a lesson starts with its front matter: a line `---`, the keys \(frontMatterKeys.joined(separator: ", ")), and another `---`")
+        } else if let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) {
+            readFrontMatter(lines[1..<close].joined(separator: "\n"), into: &parsed, vocabulary: vocabulary, problems: &problems)
+            bodyStart = close + 1
+        } else {
+            problems.error(1, "the front matter's closing `---` is missing")
+            return parsed
+        }
+
+        let body = lines.indices.dropFirst(bodyStart).map { (text: lines[$0], line: $0 + 1) }
+        var reader = BodyReader(problems: problems)
+        let parts = reader.read(body)
+        problems = reader.problems
+        parsed.lesson.parts = parts
+        parsed.lesson.glossary = reader.glossary
+        parsed.lesson.references = reader.references
+        parsed.links += reader.links
+        return parsed
+    }
+
+    private static func readFrontMatter(_ yaml: String, into parsed: inout ParsedLesson, vocabulary: LabVocabulary?,
+                                        problems: inout FileProblems) {
+        problems.lineOffset = 1   // the YAML's first line is the file's second
+        defer { problems.lineOffset = 0 }
+        let root: Node
+        switch composeYAML(yaml, problems: &problems) {
+        case .node(let node): root = node
+        case .empty:
+            problems.error(1, "the front matter is empty; it needs \(frontMatterKeys.joined(separator: ", "))")
+            return
+        case .broken: return
+        }
+        guard let fields = YAMLMapping(root, what: "the front matter", keys: frontMatterKeys, problems: &problems) else { return }
+
+        if let id = fields.text("id", problems: &problems) {
+            parsed.id = id
+            parsed.idLine = fields.line("id")
+            parsed.lesson.id = id
+            if !isValidID(id) { problems.error(fields.line("id"), "lesson id \(quoted(id)) must be \(idRule)") }
+        }
+        for key in ["title", "summary"] {
+            guard let text = fields.text(key, problems: &problems) else { continue }
+            if text.contains(where: \.isNewline) { problems.error(fields.line(key), "`\(key)` must be one line") }
+            checkProse(text, line: fields.line(key), &problems, &parsed.links)
+            if key == "title" { parsed.lesson.title = text } else { parsed.lesson.summary = text }
+        }
+        if let order = fields.wholeNumber("order", expected: "a whole number ≥ 1 (the lesson's place in the course)", problems: &problems) {
+            if order < 1 {
+                problems.error(fields.line("order"), "`order` must be ≥ 1 (the lesson's place in the course), not \(order)")
+            } else {
+                parsed.order = order
+                parsed.orderLine = fields.line("order")
+                parsed.lesson.order = order
+            }
+        }
+        if let lab = fields.value("lab", required: true, problems: &problems),
+           let preset = LabPreset.read(lab, vocabulary: vocabulary, problems: &problems) {
+            parsed.lesson.lab = preset
+        }
+    }
+}
+
+// MARK: - Colon blocks
+
+/// The name after `:::`.
+private enum BlockName: Equatable {
+    case depth(LessonDepth)
+    case analogy, memoryAid, example, glossary, dilemma, references
+    /// A misspelt name: reported, and its text kept so the rest still reads.
+    case unknown(String)
+
+    init(_ word: String) {
+        switch word {
+        case "analogy": self = .analogy
+        case "memory-aid": self = .memoryAid
+        case "example": self = .example
+        case "glossary": self = .glossary
+        case "dilemma": self = .dilemma
+        case "references": self = .references
+        default: self = LessonDepth(rawValue: word).map(BlockName.depth) ?? .unknown(word)
+        }
+    }
+
+    var spelling: String {
+        switch self {
+        case .depth(let depth): "::: \(depth.rawValue)"
+        case .analogy: "::: analogy"
+        case .memoryAid: "::: memory-aid"
+        case .example: "::: example"
+        case .glossary: "::: glossary"
+        case .dilemma: "::: dilemma"
+        case .references: "::: references"
+        case .unknown(let word): "::: \(word)"
+        }
+    }
+
+    /// The blocks that may sit inside a depth block.
+    var isTeachingBlock: Bool { [.analogy, .memoryAid, .example, .dilemma].contains(self) }
+
+    var isDepth: Bool { if case .depth = self { true } else { false } }
+
+    static let all = "basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references"
+}
+
+private struct ColonBlock {
+    var name: BlockName
+    /// What follows the name: an example's title, `builds-on basic`.
+    var argument: String
+    var buildsOn: LessonDepth?
+    var line: Int
+    var items: [BodyItem] = []
+}
+
+private enum BodyItem {
+    case line(String, Int)
+    case block(ColonBlock)
+    /// A dilemma's `---` between question and discussion.
+    case separator(Int)
+}
+
+private typealias SourceLine = (text: String, line: Int)
+
+/// Steps 2 and 3, collecting the glossary, references and the counts that
+/// the "parts every lesson has" rules need.
+private struct BodyReader {
+    var problems: FileProblems
+    var glossary: [GlossaryEntry] = []
+    var references: [String] = []
+    var links: [LessonLinkUse] = []
+    private var linesOf: [String: [Int]] = [:]   // block kind → lines where it opens
+
+    init(problems: FileProblems) { self.problems = problems }
+
+    mutating func read(_ body: [SourceLine]) -> [LessonPart] {
+        let root = blockTree(body)
+        var parts: [LessonPart] = []
+        var shared: [BodyItem] = []
+        var depthLines: [LessonDepth: Int] = [:]
+        func flushShared(_ reader: inout BodyReader) {
+            let blocks = reader.blocks(from: shared)
+            if !blocks.isEmpty { parts.append(.everyDepth(blocks)) }
+            shared = []
+        }
+        for item in root {
+            guard case .block(let block) = item, case .depth(let depth) = block.name else {
+                shared.append(item)
+                continue
+            }
+            flushShared(&self)
+            if let first = depthLines[depth] {
+                problems.error(block.line, "a second `::: \(depth.rawValue)` block (the first is on line \(first)); each depth has one")
+                continue
+            }
+            depthLines[depth] = block.line
+            let blocks = blocks(from: block.items)
+            if blocks.isEmpty { problems.error(block.line, "the `::: \(depth.rawValue)` block is empty") }
+            parts.append(.depth(depth, buildsOn: block.buildsOn, blocks: blocks))
+        }
+        flushShared(&self)
+        checkRequiredParts()
+        return parts
+    }
+
+    private mutating func checkRequiredParts() {
+        // Counted wherever they open: a misplaced one is reported as misplaced, not also as missing.
+        for depth in LessonDepth.allCases where linesOf[depth.rawValue, default: []].isEmpty {
+            problems.error(1, "the lesson has no `::: \(depth.rawValue)` block (every lesson is written at all three depths)")
+        }
+        for (name, spelling) in [("analogy", "an analogy"), ("memory-aid", "a memory aid"), ("example", "a worked example")]
+        where linesOf[name, default: []].isEmpty {
+            problems.error(1, "the lesson has no `::: \(name)` block (every lesson has at least one: \(spelling))")
+        }
+        for name in ["glossary", "references"] {
+            let lines = linesOf[name, default: []]
+            if lines.isEmpty {
+                problems.error(1, "the lesson has no `::: \(name)` block (exactly one, outside the depth blocks)")
+            }
+            for line in lines.dropFirst() {
+                problems.error(line, "a second `::: \(name)` block (the first is on line \(lines[0])); a lesson has exactly one")
+            }
+        }
+        let dilemmas = linesOf["dilemma", default: []]
+        if dilemmas.isEmpty {
+            problems.error(1, "the lesson has no `::: dilemma` block (one to three: an open question, `---`, its discussion)")
+        }
+        for line in dilemmas.dropFirst(3) {
+            problems.error(line, "a lesson has one to three dilemmas; this is dilemma number \((dilemmas.firstIndex(of: line) ?? 0) + 1)")
+        }
+    }
+
+    // MARK: Step 2: colon blocks
+
+    private mutating func blockTree(_ body: [SourceLine]) -> [BodyItem] {
+        var root: [BodyItem] = []
+        var open: [ColonBlock] = []
+        var codeFenceLine: Int?
+        func append(_ item: BodyItem) {
+            if open.isEmpty { root.append(item) } else { open[open.count - 1].items.append(item) }
+        }
+        func close() {
+            let block = open.removeLast()
+            append(.block(block))
+        }
+
+        for (text, number) in body {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if codeFenceLine != nil {
+                if trimmed.count >= 3 && trimmed.allSatisfy({ $0 == "`" }) { codeFenceLine = nil }
+                append(.line(text, number))
+            } else if trimmed.hasPrefix("```") {
+                codeFenceLine = number
+                append(.line(text, number))
+            } else if trimmed.hasPrefix(":::") {
+                let rest = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
+                if !rest.isEmpty {
+                    open.append(opening(rest, line: number, inside: open.last))
+                } else if open.isEmpty {
+                    problems.error(number, "a stray `:::` closes nothing (no block is open here)")
+                } else {
+                    close()
+                }
+            } else if trimmed == "---", open.last?.name == .dilemma {
+                append(.separator(number))
+            } else {
+                append(.line(text, number))
+            }
+        }
+        if let codeFenceLine {
+            problems.error(codeFenceLine, "the code block opened here is never closed (add a line ```)")
+        }
+        while let block = open.last {
+            problems.error(block.line, "`\(block.name.spelling)` is never closed (add a line `:::` after its text)")
+            close()
+        }
+        return root
+    }
+
+    /// A block opened by `::: rest`, checked for its argument and its place.
+    private mutating func opening(_ rest: String, line: Int, inside parent: ColonBlock?) -> ColonBlock {
+        let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let name = BlockName(words[0])
+        let argument = words.dropFirst().joined(separator: " ")
+        var block = ColonBlock(name: name, argument: argument, line: line)
+
+        switch name {
+        case .depth(let depth):
+            if !argument.isEmpty {
+                let lower = LessonDepth.allCases.filter { $0 < depth }
+                if words.count == 3, words[1] == "builds-on", let base = LessonDepth(rawValue: words[2]), base < depth {
+                    block.buildsOn = base
+                } else if lower.isEmpty {
+                    problems.error(line, "`::: basic` builds on nothing; write just `::: basic`")
+                } else {
+                    problems.error(line, "write `::: \(depth.rawValue)` or `::: \(depth.rawValue) builds-on \(lower.last!.rawValue)`; a depth builds on a lower one (\(lower.map(\.rawValue).joined(separator: " or ")))")
+                }
+            }
+        case .example:
+            if argument.isEmpty { problems.error(line, "`::: example` needs a title, like `::: example One step by hand`") }
+            checkProse(argument, line: line, &problems, &links)
+        case .analogy, .memoryAid, .glossary, .references, .dilemma:
+            if !argument.isEmpty {
+                let hint = name == .dilemma ? "write the question on the lines below it" : "write its text on the lines below it"
+                problems.error(line, "`\(name.spelling)` takes no title; \(hint)")
+            }
+        case .unknown(let word):
+            problems.error(line, "unknown block `::: \(word)`; the blocks are \(BlockName.all)")
+        }
+
+        if let parent {
+            if name.isDepth && parent.name.isDepth {
+                problems.error(line, "`\(name.spelling)` opens inside `\(parent.name.spelling)` (line \(parent.line)); depth blocks do not nest: close that one with a line `:::` first")
+            } else if name == .glossary || name == .references {
+                problems.error(line, "the \(words[0]) block belongs outside the depth and other blocks (it shows at every depth); close `\(parent.name.spelling)` (line \(parent.line)) first")
+            } else if !(parent.name.isDepth && name.isTeachingBlock) {
+                problems.error(line, "`\(name.spelling)` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); blocks do not nest, except analogy, memory-aid, example and dilemma inside a depth")
+            }
+        }
+        if case .unknown = name {} else {
+            linesOf[words[0], default: []].append(line)
+        }
+        return block
+    }
+
+    // MARK: Step 3: Markdown inside the blocks
+
+    /// The blocks of a run of lines and nested colon blocks.
+    private mutating func blocks(from items: [BodyItem]) -> [Block] {
+        var blocks: [Block] = []
+        var lines: [SourceLine] = []
+        for item in items {
+            switch item {
+            case .line(let text, let number):
+                lines.append((text, number))
+            case .separator(let number):
+                lines.append(("---", number))
+            case .block(let block):
+                blocks += markdown(lines)
+                lines = []
+                blocks += converted(block)
+            }
+        }
+        return blocks + markdown(lines)
+    }
+
+    private mutating func converted(_ block: ColonBlock) -> [Block] {
+        switch block.name {
+        case .analogy, .memoryAid, .example:
+            let body = blocks(from: block.items)
+            if body.isEmpty { problems.error(block.line, "the `\(block.name.spelling)` block is empty") }
+            switch block.name {
+            case .analogy: return [.analogy(body)]
+            case .memoryAid: return [.memoryAid(body)]
+            default: return [.example(title: block.argument, body: body)]
+            }
+        case .dilemma:
+            return [dilemma(block)]
+        case .glossary:
+            readGlossary(block)
+            return []
+        case .references:
+            readReferences(block)
+            return []
+        case .depth, .unknown:
+            // Misplaced (already reported): keep its text so the rest is still checked.
+            return blocks(from: block.items)
+        }
+    }
+
+    private mutating func dilemma(_ block: ColonBlock) -> Block {
+        var question: [BodyItem] = [], discussion: [BodyItem] = []
+        var separatorLine: Int?
+        for item in block.items {
+            if case .separator(let line) = item {
+                if separatorLine != nil {
+                    problems.error(line, "a second `---` in this dilemma; one line `---` separates the question from its discussion")
+                } else {
+                    separatorLine = line
+                    continue
+                }
+            }
+            if separatorLine == nil { question.append(item) } else { discussion.append(item) }
+        }
+        let questionBlocks = blocks(from: question)
+        let discussionBlocks = blocks(from: discussion)
+        if questionBlocks.isEmpty { problems.error(block.line, "the dilemma has no question (write it before the `---` line)") }
+        if let separatorLine {
+            if discussionBlocks.isEmpty { problems.error(separatorLine, "the dilemma has no discussion after its `---` line") }
+        } else {
+            problems.error(block.line, "the dilemma has no discussion: add a line `---` after the question, then the discussion")
+        }
+        return .dilemma(question: questionBlocks, discussion: discussionBlocks)
+    }
+
+    private mutating func readGlossary(_ block: ColonBlock) {
+        var entriesHere = 0
+        for case .line(let text, let number) in block.items {
+            var line = text.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("- ") {
+                problems.error(number, "a glossary line is `term: definition`, without a list marker")
+                line = String(line.dropFirst(2))
+            }
+            guard let colon = line.firstIndex(of: ":") else {
+                problems.error(number, "a glossary line is `term: definition`; this one has no colon")
+                continue
+            }
+            let term = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let definition = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !term.isEmpty, !definition.isEmpty else {
+                problems.error(number, "a glossary line is `term: definition`; this one has no \(term.isEmpty ? "term" : "definition")")
+                continue
+            }
+            if glossary.contains(where: { $0.term.lowercased() == term.lowercased() }) {
+                problems.error(number, "the glossary defines \(quoted(term)) twice")
+            }
+            checkProse(definition, line: number, &problems, &links)
+            glossary.append(GlossaryEntry(term: term, definition: definition))
+            entriesHere += 1
+        }
+        if entriesHere == 0 { problems.error(block.line, "the glossary block is empty; write one `term: definition` per line") }
+    }
+
+    private mutating func readReferences(_ block: ColonBlock) {
+        var linesHere = 0
+        for case .line(let text, _) in block.items {
+            let line = text.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            references.append(line)
+            linesHere += 1
+        }
+        if linesHere == 0 { problems.error(block.line, "the references block is empty; write one source per line") }
+    }
+
+    /// The Markdown subset of FORMAT.md, line by line.
+    private mutating func markdown(_ lines: [SourceLine]) -> [Block] {
+        var blocks: [Block] = []
+        var i = 0
+        while i < lines.count {
+            let (text, number) = lines[i]
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                i += 1
+            } else if trimmed.hasPrefix("```") {
+                let isMath = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces) == "math"
+                var content: [String] = []
+                i += 1
+                while i < lines.count {
+                    let inner = lines[i].text.trimmingCharacters(in: .whitespaces)
+                    i += 1
+                    if inner.count >= 3 && inner.allSatisfy({ $0 == "`" }) { break }
+                    content.append(lines[i - 1].text)
+                }
+                let joined = content.joined(separator: "\n")
+                blocks.append(isMath ? .math(joined) : .code(joined))
+            } else if let heading = heading(trimmed, line: number) {
+                blocks.append(heading)
+                i += 1
+            } else if let marker = listMarker(trimmed) {
+                blocks.append(list(lines, from: &i, ordered: marker.ordered))
+            } else if let refusal = refusal(trimmed) {
+                problems.error(number, refusal)
+                i += 1
+            } else {
+                var paragraph: [SourceLine] = []
+                while i < lines.count {
+                    let line = lines[i].text.trimmingCharacters(in: .whitespaces)
+                    if line.isEmpty || startsBlock(line) { break }
+                    paragraph.append((line, lines[i].line))
+                    i += 1
+                }
+                blocks.append(.paragraph(inline(paragraph)))
+            }
+        }
+        return blocks
+    }
+
+    private mutating func list(_ lines: [SourceLine], from i: inout Int, ordered: Bool) -> Block {
+        var items: [[Inline]] = []
+        var item: [SourceLine] = []
+        func finishItem(_ reader: inout BodyReader) {
+            if !item.isEmpty { items.append(reader.inline(item)) }
+            item = []
+        }
+        while i < lines.count {
+            let (text, number) = lines[i]
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let startsAtMargin = !text.hasPrefix(" ")
+            if trimmed.isEmpty {
+                // A blank line ends the list, unless another item of it follows.
+                var next = i + 1
+                while next < lines.count, lines[next].text.trimmingCharacters(in: .whitespaces).isEmpty { next += 1 }
+                guard next < lines.count, !lines[next].text.hasPrefix(" "),
+                      listMarker(lines[next].text)?.ordered == ordered else { break }
+                i = next
+                continue
+            }
+            if let marker = listMarker(trimmed), startsAtMargin || item.isEmpty {
+                guard marker.ordered == ordered else { break }
+                finishItem(&self)
+                item = [(marker.rest, number)]
+            } else if startsAtMargin && startsBlock(trimmed) {
+                break
+            } else {
+                if listMarker(trimmed) != nil {
+                    problems.error(number, "lists have one level; write this item without indenting it")
+                }
+                item.append((trimmed, number))
+            }
+            i += 1
+        }
+        finishItem(&self)
+        return .list(ordered: ordered, items: items)
+    }
+
+    private mutating func heading(_ line: String, line number: Int) -> Block? {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard hashes > 0 else { return nil }
+        let rest = line.dropFirst(hashes)
+        guard rest.isEmpty || rest.hasPrefix(" ") else { return nil }
+        if hashes > 3 { problems.error(number, "headings go three levels deep (#, ##, ###); this one has \(hashes)") }
+        let text = rest.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { problems.error(number, "the heading has no text") }
+        return .heading(level: min(hashes, 3), text: inline([(text, number)]))
+    }
+
+    private func listMarker(_ line: String) -> (ordered: Bool, rest: String)? {
+        if line.hasPrefix("- ") { return (false, String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)) }
+        let digits = line.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, line.dropFirst(digits.count).hasPrefix(". ") else { return nil }
+        return (true, String(line.dropFirst(digits.count + 2)).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Lines that end a paragraph: the start of another kind of block.
+    private func startsBlock(_ line: String) -> Bool {
+        line.hasPrefix("```") || listMarker(line) != nil || refusal(line) != nil
+            || (line.hasPrefix("#") && (line.drop { $0 == "#" }.isEmpty || line.drop { $0 == "#" }.hasPrefix(" ")))
+    }
+
+    /// Why a line's Markdown is not part of the format, if it is not.
+    private func refusal(_ line: String) -> String? {
+        if line == "---" || line == "***" || line == "___" {
+            return "`\(line)` only separates a dilemma's question from its discussion; horizontal rules are not part of the lesson format"
+        }
+        if line.hasPrefix("|") { return "tables are not part of the lesson format; use a list or a code block" }
+        if line.hasPrefix(">") { return "quotations (`>`) are not part of the lesson format" }
+        return nil
+    }
+
+    private mutating func inline(_ lines: [SourceLine]) -> [Inline] {
+        guard let first = lines.first else { return [] }
+        let text = lines.map(\.text).joined(separator: "\n")
+        return InlineParser.parse(text, firstLine: first.line, problems: &problems, links: &links)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Yams
+
+// Reading YAML through Yams' node tree rather than Codable, so that every
+// problem can name the line of the key or value it is about.
+
+enum YAMLDocument {
+    case node(Node)
+    case empty
+    /// Not YAML at all; the problem is already reported.
+    case broken
+}
+
+/// Composes `text`, whose first line is line `problems.lineOffset + 1` of the file.
+func composeYAML(_ text: String, problems: inout FileProblems) -> YAMLDocument {
+    do {
+        guard let node = try Yams.compose(yaml: text) else { return .empty }
+        return .node(node)
+    } catch let error as YamlError {
+        let offset = problems.lineOffset
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "not valid YAML: \(problem)"
+            if let context { message += " (\(context.text) on line \(context.mark.line + offset))" }
+            if problem.contains("mapping values are not allowed") {
+                message += "; a text containing \": \" needs quotes around it"
+            }
+            problems.error(mark.line + offset, message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            problems.error(context.mark.line + offset, "the key \(keys) appears twice in the same mapping")
+        default:
+            problems.error(1 + offset, "not valid YAML: \(error)")
+        }
+        return .broken
+    } catch {
+        problems.error(1 + problems.lineOffset, "not valid YAML: \(error)")
+        return .broken
+    }
+}
+
+/// The file line of a node.
+func line(of node: Node, _ problems: FileProblems) -> Int {
+    (node.mark?.line ?? 1) + problems.lineOffset
+}
+
+/// A YAML mapping whose keys have been checked against the ones allowed, read
+/// one typed value at a time. Each reader reports what is missing or
+/// mistyped, naming the mapping as `what` ("the front matter", "question
+/// \"rc-count\""), and returns nil in that case.
+struct YAMLMapping {
+    var what: String
+    /// The file line where the mapping starts.
+    let line: Int
+    private var entries: [String: (keyLine: Int, value: Node)] = [:]
+
+    init?(_ node: Node, what: String, keys allowed: [String], problems: inout FileProblems) {
+        self.what = what
+        self.line = Course.line(of: node, problems)
+        guard case .mapping(let mapping) = node else {
+            problems.error(line, "\(what) must be a set of `key: value` lines")
+            return nil
+        }
+        for (key, value) in mapping {
+            let keyLine = Course.line(of: key, problems)
+            guard case .scalar(let scalar) = key else {
+                problems.error(keyLine, "a key of \(what) must be a plain word")
+                continue
+            }
+            guard allowed.contains(scalar.string) else {
+                problems.error(keyLine, "unknown key `\(scalar.string)` in \(what); the keys are \(allowed.joined(separator: ", "))")
+                continue
+            }
+            entries[scalar.string] = (keyLine, value)
+        }
+    }
+
+    func has(_ key: String) -> Bool { entries[key] != nil }
+
+    /// The line of `key`, or of the mapping when the key is absent.
+    func line(_ key: String) -> Int { entries[key]?.keyLine ?? line }
+
+    var presentKeys: [String] { entries.keys.sorted { line($0) < line($1) } }
+
+    /// The value of `key`, reporting its absence when it is required.
+    func value(_ key: String, required: Bool, problems: inout FileProblems) -> Node? {
+        guard let entry = entries[key], !isNull(entry.value) else {
+            if required {
+                if entries[key] != nil {
+                    problems.error(line(key), "`\(key)` of \(what) is empty")
+                } else {
+                    problems.error(line, "\(what) has no `\(key):`")
+                }
+            }
+            return nil
+        }
+        return entry.value
+    }
+
+    /// A text value, trimmed; an empty one counts as missing.
+    func text(_ key: String, required: Bool = true, problems: inout FileProblems) -> String? {
+        guard let node = value(key, required: required, problems: &problems) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            problems.error(line(key), "`\(key)` of \(what) must be text, not a list or mapping")
+            return nil
+        }
+        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
+            problems.error(line(key), "`\(key)` of \(what) is empty")
+            return nil
+        }
+        return text
+    }
+
+    /// An integer; `expected` completes "must be …" when it is not one.
+    func wholeNumber(_ key: String, required: Bool = true, expected: String, problems: inout FileProblems) -> Int? {
+        guard let node = value(key, required: required, problems: &problems) else { return nil }
+        guard case .scalar(let scalar) = node, let number = Int.construct(from: scalar) else {
+            problems.error(line(key), "`\(key)` must be \(expected), not \(quoted(describe(node)))")
+            return nil
+        }
+        return number
+    }
+
+    /// A finite number, written as an integer or a decimal.
+    func number(_ key: String, required: Bool = true, expected: String, problems: inout FileProblems) -> Double? {
+        guard let node = value(key, required: required, problems: &problems) else { return nil }
+        guard case .scalar(let scalar) = node, let number = Double.construct(from: scalar), number.isFinite else {
+            problems.error(line(key), "`\(key)` must be \(expected), not \(quoted(describe(node)))")
+            return nil
+        }
+        return number
+    }
+
+    func flag(_ key: String, required: Bool = true, problems: inout FileProblems) -> Bool? {
+        guard let node = value(key, required: required, problems: &problems) else { return nil }
+        guard case .scalar(let scalar) = node, let flag = Bool.construct(from: scalar) else {
+            problems.error(line(key), "`\(key)` must be true or false, not \(quoted(describe(node)))")
+            return nil
+        }
+        return flag
+    }
+
+    /// A list, written `[a, b]` or as `- ` lines.
+    func list(_ key: String, required: Bool = true, problems: inout FileProblems) -> [Node]? {
+        guard let node = value(key, required: required, problems: &problems) else { return nil }
+        guard case .sequence(let sequence) = node else {
+            problems.error(line(key), "`\(key)` of \(what) must be a list (lines starting with `- `)")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    private func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+}
+
+/// A list item that must be text (a panel name, an order item).
+func text(of node: Node, _ problems: inout FileProblems, what: String) -> String? {
+    guard case .scalar(let scalar) = node else {
+        problems.error(line(of: node, problems), "\(what) must be text, not a list or mapping")
+        return nil
+    }
+    let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.isEmpty {
+        problems.error(line(of: node, problems), "\(what) is empty")
+        return nil
+    }
+    return text
+}
+
+/// A value as written, for messages.
+private func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar): abbreviated(scalar.string)
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    case .alias: "an alias"
+    }
+}
+
+/// Ids of lessons, questions and cards: what the learner's history is keyed by.
+func isValidID(_ id: String) -> Bool {
+    let pieces = id.split(separator: "-", omittingEmptySubsequences: false)
+    return !id.isEmpty && pieces.allSatisfy { piece in
+        !piece.isEmpty && piece.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+}
+
+/// The rule for ids, for messages.
+let idRule = "lowercase letters, digits and single hyphens, like rc-weight-sharing"

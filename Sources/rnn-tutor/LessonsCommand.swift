@@ -1,0 +1,54 @@
+import ArgumentParser
+import Course
+import Foundation
+import ModelFile
+
+/// `rnn-tutor lessons`: work on a lesson pack (lessons/FORMAT.md).
+struct LessonsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lessons",
+        abstract: "Work on a lesson pack.",
+        subcommands: [LessonsCheckCommand.self])
+}
+
+/// `rnn-tutor lessons check [DIR]`: every problem of a pack as `file:line: message`.
+struct LessonsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a lesson pack and report each problem as file:line: message.",
+        discussion: """
+            Ends with one summary line. Exits 0 when the pack has no problems (warnings are allowed), \
+            1 when it has some, 2 when the folder cannot be read. When \(shippedModelPath) exists, \
+            lab sentences are checked against its vocabulary.
+            """)
+
+    /// The model whose vocabulary the shipped models share.
+    static let shippedModelPath = "models/lstm.safetensors"
+
+    @Argument(help: "The lesson pack folder.") var directory: String = "lessons"
+
+    func run() throws {
+        let report: CourseCheckReport
+        do {
+            report = try CoursePack.check(directory: directory, vocabulary: Self.shippedVocabulary())
+        } catch {
+            throw CommandFailure(error.message)
+        }
+        let lines = report.problems.map(\.description) + [report.summary]
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        // main turns every thrown error into status 2, so problems leave here.
+        if !report.errors.isEmpty { Foundation.exit(1) }
+    }
+
+    /// The words lab sentences should use, or nil (no check) without a readable model.
+    static func shippedVocabulary() -> LabVocabulary? {
+        guard FileManager.default.fileExists(atPath: shippedModelPath) else { return nil }
+        do {
+            let model = try Model.load(path: shippedModelPath)
+            return LabVocabulary(words: model.vocabulary, lowercase: model.lowercase)
+        } catch {
+            FileHandle.standardError.write(Data("rnn-tutor: warning: lab sentences not checked against a vocabulary: \(error.message)\n".utf8))
+            return nil
+        }
+    }
+}
