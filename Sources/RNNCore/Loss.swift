@@ -48,12 +48,10 @@ public enum Loss: Sendable {
                 precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
                 outputs.withUnsafeBufferPointer { o in
                     gradient.withUnsafeMutableBufferPointer { g in
-                        // softmax − one-hot, averaged over the targets.
-                        let logSum = logSumExp(o.baseAddress! + row * c, c)
+                        // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
+                        let logSum = softmax(o.baseAddress! + row * c, c, into: g.baseAddress! + r * c, scaledBy: 1 / n)
                         value += Double(logSum - o[row * c + target.label])
-                        softmax(o.baseAddress! + row * c, c, into: g.baseAddress! + r * c)
-                        g[r * c + target.label] -= 1
-                        for j in 0..<c { g[r * c + j] /= n }
+                        g[r * c + target.label] -= 1 / n
                     }
                 }
             }

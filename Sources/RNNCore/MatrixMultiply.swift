@@ -100,6 +100,27 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             }
             return
         }
+        if a.columnStride != 1 {
+            // A read across rows (a transposed operand, as in every weight gradient):
+            // each step down K would touch a new cache line per row, so copy six
+            // rows at a time into a contiguous block first, then sweep all panels.
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k)
+            defer { block.deallocate() }
+            var i = 0
+            while i < a.rows {
+                let rows = min(6, a.rows - i)
+                for kk in 0..<k {
+                    let source = a.base + i * a.rowStride + kk * a.columnStride
+                    for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
+                }
+                for p in 0..<panelCount {
+                    kernel6(rows: rows, block, 1, 6, panels + p * k * w, k, c + i * ldc + p * w, ldc,
+                            min(w, b.columns - p * w), accumulate)
+                }
+                i += 6
+            }
+            return
+        }
         for p in 0..<panelCount {
             let width = min(w, b.columns - p * w)
             let panel = panels + p * k * w

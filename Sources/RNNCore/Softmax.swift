@@ -56,18 +56,30 @@ func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     a.replacing(with: b, where: b .> a)
 }
 
-/// out = softmax(x) over n values.
-func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>) {
+/// out = scale·softmax(x) over n values; returns log Σ exp(x), the log normaliser.
+@discardableResult
+func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1) -> Float {
     let m = maximum(x, n)
+    let shift = F8(repeating: m)
     var sum = F8()
-    forEachChunk(n) { j, lanes in
-        var e = exp8(load(x + j, lanes) - m)
+    var j = 0
+    while j < n {
+        let lanes = min(8, n - j)
+        var e = exp8(load(x + j, lanes) - shift)
         if lanes < 8 { for l in lanes..<8 { e[l] = 0 } }
         store(e, out + j, lanes)
         sum += e
+        j += 8
     }
-    let scale = 1 / sum.sum()
-    forEachChunk(n) { j, lanes in store(load(out + j, lanes) * scale, out + j, lanes) }
+    let total = sum.sum()
+    let factor = F8(repeating: scale / total)
+    j = 0
+    while j < n {
+        let lanes = min(8, n - j)
+        store(load(out + j, lanes) * factor, out + j, lanes)
+        j += 8
+    }
+    return m + Float(log(Double(total)))
 }
 
 /// Softmax of every row of a [rows, width] buffer.
