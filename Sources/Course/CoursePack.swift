@@ -220,36 +220,31 @@ private struct PackChecker {
                                    uniquingKeysWith: { first, _ in first })
         var links = lessons.flatMap { lesson in lesson.parsed.links.map { (lesson.file, $0) } }
         var entryIDs: [(id: String, file: String, line: Int)] = []
-        var questions: [QuizQuestion] = [], cards: [Flashcard] = []
-        var questionCount = 0, cardCount = 0
-
-        for (name, text) in quizzes {
-            var fileProblems = FileProblems(file: displayPath(directory, name))
-            var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
-            if let (lessonID, nodes) = readEntryFile(name, text, listKey: "questions", noun: "question",
-                                                      lessonIDs: lessonIDs, idsByStem: idsByStem, &fileProblems) {
-                questionCount += nodes.count
-                questions += nodes.compactMap {
-                    QuizQuestion.read($0, lessonID: lessonID, problems: &fileProblems, ids: &fileIDs, links: &fileLinks)
+        // Quizzes and flashcards are read the same way; only the entry type differs.
+        typealias EntryReader<Entry> = (Node, String, inout FileProblems, inout [(id: String, line: Int)],
+                                        inout [LessonLinkUse]) -> Entry?
+        func readEntries<Entry>(_ files: [(name: String, text: String)], listKey: String, noun: String,
+                                _ read: EntryReader<Entry>) -> (entries: [Entry], count: Int) {
+            var entries: [Entry] = [], count = 0
+            for (name, text) in files {
+                var fileProblems = FileProblems(file: displayPath(directory, name))
+                var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
+                if let (lessonID, nodes) = readEntryFile(name, text, listKey: listKey, noun: noun,
+                                                          lessonIDs: lessonIDs, idsByStem: idsByStem, &fileProblems) {
+                    count += nodes.count
+                    entries += nodes.compactMap { read($0, lessonID, &fileProblems, &fileIDs, &fileLinks) }
                 }
+                problems += fileProblems.found
+                links += fileLinks.map { (fileProblems.file, $0) }
+                entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
             }
-            problems += fileProblems.found
-            links += fileLinks.map { (fileProblems.file, $0) }
-            entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
+            return (entries, count)
         }
-        for (name, text) in cardFiles {
-            var fileProblems = FileProblems(file: displayPath(directory, name))
-            var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
-            if let (lessonID, nodes) = readEntryFile(name, text, listKey: "cards", noun: "card",
-                                                      lessonIDs: lessonIDs, idsByStem: idsByStem, &fileProblems) {
-                cardCount += nodes.count
-                cards += nodes.compactMap {
-                    Flashcard.read($0, lessonID: lessonID, problems: &fileProblems, ids: &fileIDs, links: &fileLinks)
-                }
-            }
-            problems += fileProblems.found
-            links += fileLinks.map { (fileProblems.file, $0) }
-            entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
+        let (questions, questionCount) = readEntries(quizzes, listKey: "questions", noun: "question") {
+            QuizQuestion.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
+        }
+        let (cards, cardCount) = readEntries(cardFiles, listKey: "cards", noun: "card") {
+            Flashcard.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
         }
         checkUnique(entryIDs.map { ($0.id, $0.file, $0.line) },
                     what: { "id \(quoted($0)) is already used at \($1) (question and card ids are unique in the pack)" })

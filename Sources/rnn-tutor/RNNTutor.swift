@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The root command. The full-screen tutor will be its default subcommand;
 /// until it lands, running with no subcommand prints help.
-struct RNNTutor: AsyncParsableCommand {
+struct RNNTutor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnn-tutor",
         abstract: "Learn how recurrent neural networks work by watching a real one think.",

@@ -16,11 +16,7 @@ _ = mallopt(glibcTrimThreshold, 512 << 20)
 // argument-parser's own usage errors (exit 64, several lines) included.
 do {
     var command = try RNNTutor.parseAsRoot()
-    if var async = command as? AsyncParsableCommand {
-        try await async.run()
-    } else {
-        try command.run()
-    }
+    try command.run()
 } catch let failure as CommandFailure {
     FileHandle.standardError.write(Data("rnn-tutor: \(failure.message)\n".utf8))
     exit(2)
