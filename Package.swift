@@ -30,14 +30,23 @@ let package = Package(
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
         // Lessons, quizzes and flashcards: parsed and validated once.
         .target(name: "Course", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Spaced repetition: the FSRS-6 scheduler, pure functions of a review log.
+        .target(name: "Practice"),
+        // The only code that touches the terminal: ncurses draws a finished grid and reads keys.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "Terminal", dependencies: ["CNcurses", "TutorUI"]),
+        // The tutor's screens as pure functions of state into a grid of cells (no terminal).
+        .target(name: "TutorUI", dependencies: ["Trace", "RNNCore", "ModelFile", "Course"]),
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
-                "RNNCore", "ModelFile", "Trace", "Course",
+                "RNNCore", "ModelFile", "Trace", "Course", "TutorUI", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
+        .testTarget(name: "PracticeTests", dependencies: ["Practice"]),
+        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TraceTests", dependencies: ["Trace", "ModelFile", "RNNCore"],

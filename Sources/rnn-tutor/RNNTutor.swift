@@ -1,12 +1,13 @@
 import ArgumentParser
 
-/// The root command. The full-screen tutor will be its default subcommand;
-/// until it lands, running with no subcommand prints help.
+/// The root command. With no subcommand it opens the full-screen tutor.
 struct RNNTutor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnn-tutor",
         abstract: "Learn how recurrent neural networks work by watching a real one think.",
-        subcommands: [TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self, BenchCommand.self, LessonsCommand.self])
+        subcommands: [TutorCommand.self, TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self,
+                      BenchCommand.self, LessonsCommand.self],
+        defaultSubcommand: TutorCommand.self)
 }
 
 /// A failure with a message a learner can act on; main prints it on one line and exits with status 2.

@@ -1,0 +1,69 @@
+import Course
+import ModelFile
+import RNNCore
+import Trace
+
+/// Everything the tutor shows, in one value. Only `update` changes it; `view`
+/// draws it.
+public struct TutorState {
+    public enum Screen: Equatable, Sendable { case course, lesson }
+    public enum Focus: Equatable, Sendable { case text, panels }
+
+    public let course: CoursePack
+    /// The loaded models by cell type, with their packed heads (packed once: a trace reuses them).
+    public let models: [(model: Model, head: PackedMatrix)]
+    public var screen: Screen = .course
+    public var focus: Focus = .text
+    public var selectedLesson = 0
+    public var depth: LessonDepth = .basic
+    public var textScroll = 0
+    public var modelIndex = 0
+    public var sentence: String = ""
+    /// The word the cursor is on (0-based).
+    public var step = 0
+    public var lossStep: Int? = nil
+    public var whhScale: Float = 1
+    /// While the backward sweep replays: the earliest word revealed so far.
+    public var sweepFrom: Int? = nil
+    var sweepTicks = 0
+    public var firstUnit = 0
+    public var showHelp = false
+    public var width: Int
+    public var height: Int
+    public var ascii: Bool
+    public var color: Bool
+    public var status = "Enter opens a lesson · ? help · q quits"
+    public var quit = false
+    public private(set) var trace: SentenceTrace? = nil
+    public private(set) var traceError: String? = nil
+
+    public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool) {
+        self.course = course
+        self.models = models.map { ($0, $0.network.packedHead()) }
+        self.width = width
+        self.height = height
+        self.ascii = ascii
+        self.color = color
+    }
+
+    public var lesson: Lesson? { course.lessons.indices.contains(selectedLesson) ? course.lessons[selectedLesson] : nil }
+    public var model: Model? { models.indices.contains(modelIndex) ? models[modelIndex].model : nil }
+
+    /// Recomputes the trace after the sentence, model, loss step or knob changed.
+    mutating func retrace() {
+        guard models.indices.contains(modelIndex) else { trace = nil; traceError = "no model loaded"; return }
+        let (model, head) = models[modelIndex]
+        do {
+            let count = try model.tokenize(sentence).count
+            guard count > 0 else { trace = nil; traceError = "the sentence is empty"; return }
+            step = min(step, count - 1)
+            let k = lossStep.map { min($0, count - 1) }
+            trace = try SentenceTrace.compute(model: model, packedHead: head, input: .text(sentence), lossStep: k,
+                                              whhScale: whhScale)
+            traceError = nil
+        } catch {
+            trace = nil
+            traceError = "\(error)"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// A frame of the screen as plain data: width × height cells, each one
+/// character with a style. Views draw into a grid; only the terminal layer
+/// copies a grid to the real screen, so every view can be tested as text.
+public struct CellGrid: Equatable, Sendable {
+    public struct Cell: Equatable, Sendable {
+        /// One grapheme; "" for the second column of a wide character.
+        public var text: String
+        public var style: Style
+        public static let blank = Cell(text: " ", style: .plain)
+    }
+
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(width, 0)
+        self.height = max(height, 0)
+        cells = [Cell](repeating: .blank, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes `text` from (x, y) on one line, clipped to `clip` (and the grid).
+    /// Returns the columns used. Wide characters take two columns and are
+    /// never cut in half; control characters are shown as "�".
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
+        let area = (clip ?? bounds).intersection(bounds)
+        guard y >= area.y, y < area.maxY else { return 0 }
+        var column = x
+        for character in text {
+            let shown = character.isControlCharacter ? "�" : String(character)
+            let w = displayWidth(of: character)
+            if column + w > area.maxX { break }
+            if column >= area.x {
+                self[column, y] = Cell(text: shown, style: style)
+                if w == 2 { self[column + 1, y] = Cell(text: "", style: style) }
+            }
+            column += w
+        }
+        return column - x
+    }
+
+    /// Fills a rectangle with one character.
+    public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
+        let area = rect.intersection(bounds)
+        for y in area.y..<area.maxY { for x in area.x..<area.maxX { self[x, y] = Cell(text: String(character), style: style) } }
+    }
+
+    /// Changes the style of cells without changing their text (highlighting a column, say).
+    public mutating func restyle(_ rect: Rect, _ change: (inout Style) -> Void) {
+        let area = rect.intersection(bounds)
+        for y in area.y..<area.maxY { for x in area.x..<area.maxX { change(&self[x, y].style) } }
+    }
+
+    /// The characters of one row, trailing spaces kept.
+    public func line(_ y: Int) -> String { (0..<width).map { self[$0, y].text }.joined() }
+
+    /// The whole frame as text, one line per row, trailing spaces trimmed: what tests compare.
+    public var text: String {
+        (0..<height).map { y in
+            var line = Substring(line(y))
+            while line.last == " " { line = line.dropLast() }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+}
+
+extension Character {
+    var isControlCharacter: Bool {
+        unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}
+
+/// Columns a character takes in a terminal: 2 for East Asian wide and
+/// emoji-presentation characters, 0 for a lone combining mark, else 1.
+public func displayWidth(of character: Character) -> Int {
+    guard let first = character.unicodeScalars.first else { return 0 }
+    if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 1 }
+    if first.properties.isEmojiPresentation { return 2 }
+    switch first.value {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+         0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+         0x20000...0x2FFFD, 0x30000...0x3FFFD:
+        return 2
+    default:
+        return 1
+    }
+}
+
+/// Columns a string takes.
+public func displayWidth(of text: String) -> Int { text.reduce(0) { $0 + displayWidth(of: $1) } }

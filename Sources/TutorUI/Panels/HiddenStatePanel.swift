@@ -1,0 +1,44 @@
+import Trace
+
+/// Every unit of the top layer's h over the words read so far: a heat map with
+/// units down and time across, the current word's column marked, and the
+/// current values written out beside it. Units that do not fit are scrolled.
+public enum HiddenStatePanel {
+    public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
+                            color: Bool) {
+        let h = trace.hiddenSize
+        let visibleRows = max(0, rect.height - 3)
+        let first = min(max(firstUnit, 0), max(0, h - visibleRows))
+        let last = min(h, first + visibleRows)
+        let scrolled = last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
+        let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
+                                   caption: "\(scrolled); blue −1 … red +1; one column per word", in: rect, on: &grid)
+        guard body.height > 1 else { return }
+        let valueWidth = 8, labelWidth = 4
+        let mapWidth = max(0, body.width - labelWidth - valueWidth)
+        // Up to 3 columns per word while they fit; the most recent words stay in view.
+        let columnWidth = max(1, min(3, mapWidth / (step + 1)))
+        let firstStep = max(0, step + 1 - mapWidth / columnWidth)
+        for (row, unit) in (first..<last).enumerated() {
+            let y = body.y + row
+            grid.put(String(unit + 1).leftPadded(to: labelWidth - 1), x: body.x, y: y, style: PanelFrame.captionStyle, clip: body)
+            for t in firstStep...step {
+                let value = trace.steps[t].hidden[unit]
+                let x = body.x + labelWidth + (t - firstStep) * columnWidth
+                let cell = color ? " " : String(DivergingRamp.character(value, limit: 1))
+                let style = color ? Style(background: DivergingRamp.color(value, limit: 1), bold: t == step)
+                                  : Style(reverse: t == step)
+                grid.put(String(repeating: cell, count: columnWidth), x: x, y: y, style: style,
+                         clip: Rect(x: body.x, y: body.y, width: body.width - valueWidth, height: body.height))
+            }
+            grid.put(shortNumber(trace.steps[step].hidden[unit]).leftPadded(to: valueWidth - 1), x: body.maxX - valueWidth + 1,
+                     y: y, clip: body)
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        String(repeating: " ", count: max(0, width - displayWidth(of: self))) + self
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// What every panel shares: a title, one line saying how to read it, and the
+/// space left for its contents.
+struct PanelFrame {
+    static let titleStyle = Style(bold: true)
+    static let captionStyle = Style(dim: true)
+
+    /// Draws the title and caption at the top of `rect`; returns the rest.
+    static func draw(_ title: String, caption: String, in rect: Rect, on grid: inout CellGrid) -> Rect {
+        guard rect.height > 0 else { return rect }
+        grid.put(title, x: rect.x, y: rect.y, style: titleStyle, clip: rect)
+        let afterTitle = rect.splitTop(1).rest
+        guard afterTitle.height > 0 else { return afterTitle }
+        grid.put(caption, x: afterTitle.x, y: afterTitle.y, style: captionStyle, clip: afterTitle)
+        return afterTitle.splitTop(1).rest
+    }
+}
+
+/// Number formatting shared by the panels: short, fixed width, honest about inf and NaN.
+func shortNumber(_ x: Float) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    let magnitude = abs(x)
+    if magnitude != 0 && (magnitude < 0.001 || magnitude >= 10000) {
+        let exponent = Int(log10(Double(magnitude)).rounded(.down))
+        let mantissa = Double(x) / pow(10, Double(exponent))
+        return String(format: "%.1fe%d", mantissa, exponent)
+    }
+    return String(format: "%.3f", x)
+}

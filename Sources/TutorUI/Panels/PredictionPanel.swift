@@ -1,0 +1,23 @@
+import Foundation
+import Trace
+
+/// The model's most likely next words after the current word, as bars.
+public enum PredictionPanel {
+    public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
+        let word = trace.tokens[step]
+        let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: "the next word the network expects; bar = probability",
+                                   in: rect, on: &grid)
+        let entries = trace.steps[step].top.prefix(body.height)
+        let labelWidth = min(14, entries.map { displayWidth(of: $0.label) }.max() ?? 0)
+        for (row, entry) in entries.enumerated() {
+            let y = body.y + row
+            grid.put(entry.label, x: body.x, y: y, clip: Rect(x: body.x, y: y, width: labelWidth, height: 1))
+            let percent = entry.probability.isFinite ? String(format: "%5.1f%%", entry.probability * 100) : "  nan"
+            let barX = body.x + labelWidth + 1
+            let barWidth = max(0, body.maxX - barX - percent.count - 1)
+            grid.put(Bar.text(Double(entry.probability), width: barWidth, ascii: ascii), x: barX, y: y,
+                     style: Style(foreground: .cyan), clip: body)
+            grid.put(percent, x: body.maxX - percent.count, y: y, clip: body)
+        }
+    }
+}

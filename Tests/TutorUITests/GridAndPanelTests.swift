@@ -1,0 +1,99 @@
+import Foundation
+import ModelFile
+import RNNCore
+import Testing
+import Trace
+@testable import TutorUI
+
+@Suite struct CellGridTests {
+    @Test func textIsClippedAndWideCharactersAreNeverCutInHalf() {
+        var grid = CellGrid(width: 8, height: 2)
+        #expect(grid.put("hello world", x: 1, y: 0) == 7)
+        #expect(grid.line(0) == " hello w")
+        grid.put("ab中文", x: 3, y: 1)
+        #expect(grid.line(1) == "   ab中 ")   // 文 would need columns 8–9
+        #expect(grid[6, 1].text == "")        // the second half of 中
+        grid.put("x\u{7}y", x: 0, y: 1)
+        #expect(grid.line(1).hasPrefix("x�y"))
+        #expect(grid.text == " hello w\nx�yab中")
+    }
+
+    @Test func drawingOutsideTheGridIsHarmless() {
+        var grid = CellGrid(width: 3, height: 1)
+        grid.put("abc", x: -2, y: 0)
+        grid.put("zzz", x: 0, y: 5)
+        grid.fill(Rect(x: 2, y: -1, width: 9, height: 9), with: "#")
+        #expect(grid.line(0) == "c #".replacingOccurrences(of: " ", with: " "))
+        _ = CellGrid(width: 0, height: 0).text
+        _ = CellGrid(width: -4, height: 2).text
+    }
+
+    @Test func barsHaveEighthsAndAnASCIIFallback() {
+        #expect(Bar.text(0.5, width: 4, ascii: false) == "██")
+        #expect(Bar.text(0.53125, width: 4, ascii: false) == "██▏")
+        #expect(Bar.text(0.5, width: 4, ascii: true) == "##")
+        #expect(Bar.text(.nan, width: 4, ascii: false) == "")
+        #expect(Bar.text(7, width: 3, ascii: true) == "###")
+    }
+
+    @Test func theLogScaleSpansWholeDecades() throws {
+        let scale = try #require(LogScale(values: [0, 3e-4, 0.02, 5, .nan]))
+        #expect(scale.lowDecade == -4 && scale.highDecade == 1)
+        #expect(abs(scale.position(1e-2) - 0.4) < 1e-6)
+        #expect(scale.position(0) == 0 && scale.position(.infinity) == 1)
+        #expect(LogScale(values: [0, .nan]) == nil)
+    }
+}
+
+@Suite struct PanelTests {
+    static let model = try! Model.load(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models/lstm.safetensors").path)
+
+    static func trace() throws -> SentenceTrace {
+        try SentenceTrace.compute(model: model, input: .text("i dare say she will come ."), lossStep: 5)
+    }
+
+    @Test func thePredictionPanelListsTheTopWordsWithBars() throws {
+        let t = try Self.trace()
+        var grid = CellGrid(width: 40, height: 8)
+        PredictionPanel.draw(t, step: 1, in: grid.bounds, on: &grid, ascii: true)
+        let lines = grid.text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "Prediction after \"dare\"")
+        #expect(lines[2].hasPrefix("say") && lines[2].hasSuffix("%"))
+        #expect(lines.count == 7)
+    }
+
+    @Test func theHiddenStatePanelScrollsUnitsAndSaysSo() throws {
+        let t = try Self.trace()
+        var grid = CellGrid(width: 30, height: 12)
+        HiddenStatePanel.draw(t, step: 3, firstUnit: 4, in: grid.bounds, on: &grid, color: false)
+        let lines = grid.line(1)
+        #expect(lines.contains("units 5–13 of 128"))
+        #expect(grid.line(2).hasPrefix("  5 "))
+        // The value column shows h of the current word for that unit.
+        #expect(grid.line(2).trimmingCharacters(in: .whitespaces).hasSuffix(shortNumber(t.steps[3].hidden[4])))
+    }
+
+    @Test func theGradientPanelRevealsTheSweepFromTheLossBackward() throws {
+        let t = try Self.trace()
+        var full = CellGrid(width: 40, height: 10), partial = full
+        GradientPanel.draw(t, revealedFrom: 0, in: full.bounds, on: &full, ascii: false)
+        GradientPanel.draw(t, revealedFrom: 4, in: partial.bounds, on: &partial, ascii: false)
+        #expect(full.line(0).hasPrefix("Gradient through time"))
+        // Word 1's column has a bar only once the sweep has reached it.
+        let plotRows = 2..<9
+        let column = 6
+        #expect(plotRows.contains { full[column, $0].text != " " })
+        #expect(plotRows.allSatisfy { partial[column, $0].text == " " })
+    }
+
+    @Test(arguments: [(1, 1), (20, 6), (80, 24), (200, 60)])
+    func panelsDrawAtAnySizeWithoutTrapping(width: Int, height: Int) throws {
+        let t = try Self.trace()
+        var grid = CellGrid(width: width, height: height)
+        PredictionPanel.draw(t, step: 0, in: grid.bounds, on: &grid, ascii: false)
+        HiddenStatePanel.draw(t, step: 6, firstUnit: 200, in: grid.bounds, on: &grid, color: true)
+        GradientPanel.draw(t, revealedFrom: 0, in: grid.bounds, on: &grid, ascii: true)
+        #expect(grid.width == width)
+    }
+}
