@@ -87,6 +87,20 @@ import Trace
         #expect(plotRows.allSatisfy { partial[column, $0].text == " " })
     }
 
+    @Test func theGatesPanelShowsEachCellsGatesAndTheRNNsPreActivation() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("models")
+        for (cell, names) in [("lstm", ["i", "f", "g", "o", "c"]), ("gru", ["r", "z", "n"]), ("rnn", ["a"])] {
+            let model = try Model.load(path: folder.appendingPathComponent("\(cell).safetensors").path)
+            let t = try SentenceTrace.compute(model: model, input: .text("i dare say"))
+            var grid = CellGrid(width: 60, height: 9)
+            GatesPanel.draw(t, step: 2, firstUnit: 0, in: grid.bounds, on: &grid, color: false, ascii: true)
+            let rows = (2..<(2 + names.count)).map { String(grid.line($0).prefix(1)) }
+            #expect(rows == names, "\(cell)")
+            #expect(grid.line(0).contains("\"say\""))
+        }
+    }
+
     @Test(arguments: [(1, 1), (20, 6), (80, 24), (200, 60)])
     func panelsDrawAtAnySizeWithoutTrapping(width: Int, height: Int) throws {
         let t = try Self.trace()
@@ -94,6 +108,8 @@ import Trace
         PredictionPanel.draw(t, step: 0, in: grid.bounds, on: &grid, ascii: false)
         HiddenStatePanel.draw(t, step: 6, firstUnit: 200, in: grid.bounds, on: &grid, color: true)
         GradientPanel.draw(t, revealedFrom: 0, in: grid.bounds, on: &grid, ascii: true)
+        GatesPanel.draw(t, step: 3, firstUnit: -5, in: grid.bounds, on: &grid, color: true, ascii: false)
+        TokensPanel.draw(t, step: 6, in: grid.bounds, on: &grid)
         #expect(grid.width == width)
     }
 }

@@ -83,9 +83,27 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
     TokensPanel.draw(trace, step: step, in: tokens, on: &grid)
     let (prediction, lower) = rest.splitTop(min(8, rest.height / 3))
     PredictionPanel.draw(trace, step: step, in: prediction, on: &grid, ascii: state.ascii)
-    let (hidden, gradient) = lower.splitTop(lower.height / 2)
-    HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: hidden, on: &grid, color: state.color)
-    GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: gradient, on: &grid, ascii: state.ascii)
+    // Hidden state, gates and gradient share what is left; on a short screen
+    // the lesson's preset decides whether the hidden state or the gates come first.
+    let gatesFirst = state.lesson.map { preset in
+        let order = preset.lab.panels.map(\.rawValue)
+        return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
+    } ?? false
+    if lower.height >= 27 {
+        let (hidden, rest) = lower.splitTop(lower.height / 3)
+        let (gates, gradient) = rest.splitTop(rest.height / 2)
+        HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: hidden, on: &grid, color: state.color)
+        GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: gates, on: &grid, color: state.color, ascii: state.ascii)
+        GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: gradient, on: &grid, ascii: state.ascii)
+    } else {
+        let (upper, gradient) = lower.splitTop(lower.height / 2)
+        if gatesFirst {
+            GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color, ascii: state.ascii)
+        } else {
+            HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color)
+        }
+        GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: gradient, on: &grid, ascii: state.ascii)
+    }
 }
 
 /// Every key of the current screen, one job each.

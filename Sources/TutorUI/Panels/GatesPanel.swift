@@ -1,0 +1,61 @@
+import RNNCore
+import Trace
+
+/// The gates of the current word, unit by unit, and their mean over the words
+/// so far. LSTM: i f g o and the cell state c; GRU: r z n; the plain RNN has
+/// no gates, so its pre-activation a (what goes into tanh) is shown instead.
+public enum GatesPanel {
+    static let sparks = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// The rows to show for one step: name, values, and whether they live in [0, 1] (else [−1, 1]).
+    static func rows(_ trace: SentenceTrace, step t: Int) -> [(name: String, values: [Float], unitInterval: Bool)] {
+        let s = trace.steps[t]
+        switch trace.cell {
+        case .rnn: return [("a", s.preActivation ?? [], false)]
+        case .lstm:
+            return s.gates.map { ($0.name, $0.values, $0.name != "g") } + [("c", s.cell ?? [], false)]
+        case .gru: return s.gates.map { ($0.name, $0.values, $0.name != "n") }
+        }
+    }
+
+    public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
+                            color: Bool, ascii: Bool) {
+        let what = trace.cell == .rnn ? "pre-activation a (the RNN has no gates)" : "gates"
+        let body = PanelFrame.draw("\(trace.cell.displayName) \(what) at \"\(trace.tokens[step])\"",
+                                   caption: trace.cell == .rnn ? "a = W_ih·x + b_ih + W_hh·h + b_hh; blue − … red +; right: mean over words"
+                                                               : "σ gates 0 dark … 1 bright; g, n, c: blue − … red +; right: mean over words",
+                                   in: rect, on: &grid)
+        let current = rows(trace, step: step)
+        let sparkWidth = min(step + 1, max(0, body.width / 3))
+        let stripWidth = max(0, body.width - 3 - sparkWidth - 1)
+        let first = min(max(firstUnit, 0), max(0, trace.hiddenSize - stripWidth))
+        for (row, gate) in current.prefix(body.height).enumerated() {
+            let y = body.y + row
+            grid.put(gate.name, x: body.x, y: y, style: Style(bold: true), clip: body)
+            for (i, unit) in (first..<min(trace.hiddenSize, first + stripWidth)).enumerated() {
+                let v = gate.values[unit]
+                let x = body.x + 3 + i
+                if color {
+                    let background = gate.unitInterval ? SequentialRamp.color(v) : DivergingRamp.color(v, limit: 1)
+                    grid.put(" ", x: x, y: y, style: Style(background: background), clip: body)
+                } else {
+                    let c = gate.unitInterval ? SequentialRamp.character(v) : DivergingRamp.character(v, limit: 1)
+                    grid.put(String(c), x: x, y: y, clip: body)
+                }
+            }
+            // The mean of this row at each word so far, as a sparkline.
+            let means = (max(0, step + 1 - sparkWidth)...step).map { t -> Float in
+                let values = rows(trace, step: t)[row].values
+                return values.reduce(0, +) / Float(max(values.count, 1))
+            }
+            var x = body.maxX - sparkWidth
+            for m in means {
+                let position = gate.unitInterval ? m : (m + 1) / 2
+                let level = min(max(Int(position * 8), 0), 7)
+                grid.put(ascii ? String(SequentialRamp.character(position)) : sparks[level], x: x, y: y,
+                         style: Style(foreground: .yellow), clip: body)
+                x += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Course
+import Foundation
+import ModelFile
+import Testing
+@testable import TutorUI
+
+/// The tutor without a terminal: messages through `update`, frames from `view`.
+@Suite struct UpdateAndViewTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func state(width: Int = 140, height: Int = 45) throws -> TutorState {
+        let models = try ["rnn", "lstm", "gru"].map { try Model.load(path: root.appendingPathComponent("models/\($0).safetensors").path) }
+        let course = try CoursePack.load(directory: root.appendingPathComponent("lessons").path)
+        return TutorState(course: course, models: models, width: width, height: height, ascii: false, color: true)
+    }
+
+    @Test func openingALessonLoadsItsPresetAndKeysChangeWhatTheyShould() throws {
+        var s = try Self.state()
+        update(&s, .key(.down))
+        update(&s, .key(.enter))
+        #expect(s.screen == .lesson && s.trace?.cell == .rnn)
+        #expect(s.sentence == s.lesson?.lab.sentence)
+        update(&s, .key(.right))
+        #expect(s.step == 1 && s.status.hasPrefix("word 2:"))
+        update(&s, .key(.character("3")))
+        #expect(s.trace?.cell == .gru && s.status.hasPrefix("GRU: gradient at word 1"))
+        update(&s, .key(.character("[")))
+        #expect(s.trace?.loss.step == (s.trace?.tokens.count ?? 0) - 2)
+        update(&s, .key(.character("+")))
+        #expect(s.whhScale == 1.25)
+        update(&s, .key(.character("b")))
+        #expect(s.sweepFrom != nil)
+        for _ in 0..<200 { update(&s, .tick) }
+        #expect(s.sweepFrom == nil && s.status.hasPrefix("sweep done"))
+        update(&s, .key(.character("d")))
+        #expect(s.depth == .standard)
+        update(&s, .key(.escape))
+        #expect(s.screen == .course && !s.quit)
+        update(&s, .key(.controlC))
+        #expect(s.quit)
+    }
+
+    @Test(arguments: [(1, 1), (20, 6), (39, 12), (60, 20), (80, 24), (140, 45), (200, 60)])
+    func everySizeDrawsAFrame(width: Int, height: Int) throws {
+        var s = try Self.state(width: width, height: height)
+        let course = view(s)
+        update(&s, .key(.enter))
+        update(&s, .key(.end))
+        let lesson = view(s)
+        update(&s, .key(.tab))
+        let panels = view(s)
+        update(&s, .key(.character("?")))
+        let help = view(s)
+        for frame in [course, lesson, panels, help] { #expect(frame.width == width && frame.height == height) }
+        if width < minimumSize.width || height < minimumSize.height {
+            #expect(lesson.text.contains("Make") || width < 5)
+        } else {
+            #expect(course.text.contains("1. Sequences and why order matters"))
+            #expect(help.text.contains("Keys"))
+            #expect(width >= 100 ? lesson.text.contains("Gradient through time") : panels.text.contains("Sentence ("))
+        }
+    }
+
+    @Test func everyKeyInHelpDoesOneJob() {
+        for screen in [TutorState.Screen.course, .lesson] {
+            let keys = helpLines(for: screen).map { String($0.prefix(14)) }
+            #expect(Set(keys).count == keys.count)
+        }
+    }
+}
