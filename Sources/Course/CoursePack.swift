@@ -309,7 +309,8 @@ func screenedLines(_ text: String, _ problems: inout FileProblems) -> [String] {
         var screened = String.UnicodeScalarView()
         var reportedHere = false
         for scalar in line {
-            guard scalar.properties.generalCategory == .control else {
+            // General category Cc is exactly C0, DEL and C1: a range test instead of a property lookup per character.
+            guard scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) else {
                 screened.append(scalar)
                 continue
             }

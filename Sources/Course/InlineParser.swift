@@ -174,6 +174,8 @@ enum InlineParser {
 
         /// A bare `https://…`, `http://…` or `www.…`, up to the next space.
         func webAddress(at start: Int, before end: Int) -> String? {
+            // Called at every character, so rule out the common case cheaply first.
+            guard "hHwW".contains(characters[start]) else { return nil }
             guard start == 0 || !(characters[start - 1].isLetter || characters[start - 1].isNumber) else { return nil }
             let ahead = String(characters[start..<min(end, start + 8)]).lowercased()
             guard ahead.hasPrefix("http://") || ahead.hasPrefix("https://") || ahead.hasPrefix("www.") else { return nil }

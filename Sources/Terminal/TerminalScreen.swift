@@ -127,12 +127,21 @@ public final class TerminalScreen {
         return UInt8((r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0))
     }
 
-    /// SIGTERM and SIGHUP leave through endwin, so the shell is never left in raw mode.
+    /// SIGTERM and SIGHUP leave through endwin, so the shell is never left in
+    /// raw mode; so does a crash (a trap is SIGILL or SIGTRAP in Swift), which
+    /// then re-raises the signal so that the failure is still reported.
     private static func installRestoreOnSignals() {
         for signalNumber in [SIGTERM, SIGHUP] {
             signal(signalNumber) { number in
                 endwin()
                 _exit(128 + number)
+            }
+        }
+        for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
+            signal(signalNumber) { number in
+                endwin()
+                signal(number, SIG_DFL)
+                raise(number)
             }
         }
     }

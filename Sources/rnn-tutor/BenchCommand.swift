@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import Course
+import ModelFile
 import RNNCore
 import Trace
+import TutorUI
 
 /// Times one full `trace` computation per cell type (forward over T steps with
 /// the output distribution at every step, plus BPTT from the last step), the
@@ -16,6 +19,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Hidden units H.") var hidden = 128
     @Option(help: "Vocabulary V.") var vocabulary = 5000
     @Option(help: "Timed repetitions (the median is reported).") var repetitions = 50
+    @Flag(help: "Time the tutor instead: start-up to the first frame, and a key press to the redrawn frame at 200×60.")
+    var tutor = false
     @Flag(help: "Time training steps instead (batch 32 × 35 steps, Adam, dropout 0.2, clipping), as bench/torch_train.py does.")
     var training = false
     @Option(help: "One core's reachable FP32 peak in GFLOP/s, e.g. from ../shared/bench/torch_trace.py; default: measured here with this engine's own matrix product.")
@@ -26,6 +31,7 @@ struct BenchCommand: ParsableCommand {
         print("note: this is a debug build; run `swift run -c release rnn-tutor bench` for real figures")
         #endif
         if training { return benchTraining() }
+        if tutor { return try benchTutor() }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
         print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), 1 layer, 1 thread")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")
@@ -75,6 +81,38 @@ struct BenchCommand: ParsableCommand {
             let milliseconds = medianMilliseconds(max(repetitions / 5, 5)) { _ = trainer.train(on: sentences) }
             print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s", cell.rawValue as NSString, milliseconds,
                          Double(batch * length) / milliseconds * 1000))
+        }
+    }
+
+    /// What a learner waits for: loading the shipped models and lessons up to the
+    /// first frame, then update + view for the keys that recompute or redraw
+    /// (drawing the grid to the terminal is left out: ncurses sends only changes).
+    func benchTutor() throws {
+        let root = TutorCommand.shippedFolder()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (course, models) = try TutorCommand.load(
+            lessons: root.appendingPathComponent("lessons").path,
+            models: ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path })
+        var state = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true)
+        _ = view(state)
+        let startup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        print("tutor benchmark at 200×60 (update + view, median of \(repetitions))")
+        print("start-up to the first frame".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%6.2f ms", startup))
+        update(&state, .key(.enter))
+        let keys: [(String, [Message])] = [
+            ("step a word (→ ←)", [.key(.right), .key(.left)]),
+            ("toggle the cell (c)", [.key(.character("c"))]),
+            ("move the loss step ([ ])", [.key(.character("[")), .key(.character("]"))]),
+            ("sweep frame (b, tick)", [.key(.character("b")), .tick, .tick, .tick]),
+        ]
+        for (name, messages) in keys {
+            let ms = medianMilliseconds(repetitions) {
+                for message in messages {
+                    update(&state, message)
+                    _ = view(state)
+                }
+            } / Double(messages.count)
+            print(name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%6.2f ms per key", ms))
         }
     }
 

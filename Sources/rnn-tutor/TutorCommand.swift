@@ -3,6 +3,7 @@ import Course
 import Foundation
 import ModelFile
 import Terminal
+import Synchronization
 import TutorUI
 
 /// `rnn-tutor` with no subcommand: the full-screen tutor.
@@ -22,16 +23,7 @@ struct TutorCommand: ParsableCommand {
         }
         let root = Self.shippedFolder()
         let paths = model.isEmpty ? ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path } : model
-        var models: [Model] = []
-        for path in paths {
-            do { models.append(try Model.load(path: path)) } catch { throw CommandFailure(error.message) }
-        }
-        let lessonFolder = lessons ?? root.appendingPathComponent("lessons").path
-        let vocabulary = models.first.map { LabVocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
-        let course: CoursePack
-        do { course = try CoursePack.load(directory: lessonFolder, vocabulary: vocabulary) } catch {
-            throw CommandFailure("\(lessonFolder): the lessons have problems; run `rnn-tutor lessons check \(lessonFolder)`")
-        }
+        let (course, models) = try Self.load(lessons: lessons ?? root.appendingPathComponent("lessons").path, models: paths)
         let colors = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let screen = TerminalScreen(colors: colors)
         defer { screen.stop() }
@@ -45,6 +37,32 @@ struct TutorCommand: ParsableCommand {
             update(&state, message)
             dirty = message != .tick || sweeping
         }
+    }
+
+    /// Reads the lessons and every model at the same time (start-up is the
+    /// learner's first wait); the first problem found is the one reported.
+    static func load(lessons folder: String, models paths: [String]) throws -> (CoursePack, [Model]) {
+        let models = Mutex<[Int: Model]>([:]), course = Mutex<CoursePack?>(nil), failures = Mutex<[Int: String]>([:])
+        DispatchQueue.concurrentPerform(iterations: paths.count + 1) { i in
+            if i == paths.count {
+                do {
+                    let pack = try CoursePack.load(directory: folder)
+                    course.withLock { $0 = pack }
+                } catch {
+                    failures.withLock { $0[i] = "\(folder): the lessons have problems; run `rnn-tutor lessons check \(folder)`" }
+                }
+            } else {
+                do {
+                    let model = try Model.load(path: paths[i])
+                    models.withLock { $0[i] = model }
+                } catch {
+                    failures.withLock { $0[i] = "\(error)" }
+                }
+            }
+        }
+        if let first = failures.withLock({ $0.sorted { $0.key < $1.key }.first }) { throw CommandFailure(first.value) }
+        let loaded = models.withLock { found in (0..<paths.count).map { found[$0]! } }
+        return (course.withLock { $0! }, loaded)
     }
 
     /// The folder with `lessons/` and `models/`: the current directory when it

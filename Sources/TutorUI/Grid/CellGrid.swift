@@ -82,6 +82,7 @@ extension Character {
 /// emoji-presentation characters, 0 for a lone combining mark, else 1.
 public func displayWidth(of character: Character) -> Int {
     guard let first = character.unicodeScalars.first else { return 0 }
+    if first.value < 0x300 { return 1 }   // Latin text: the common case, no property lookups
     if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 1 }
     if first.properties.isEmojiPresentation { return 2 }
     switch first.value {

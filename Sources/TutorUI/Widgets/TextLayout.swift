@@ -49,11 +49,13 @@ public enum TextLayout {
 
     /// Greedy word wrap by display width; a word longer than the line is cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], current = ""
+        var lines: [String] = [], current = "", currentWidth = 0
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if displayWidth(of: candidate) <= width {
-                current = candidate
+            let wordWidth = displayWidth(of: word)
+            let candidateWidth = current.isEmpty ? wordWidth : currentWidth + 1 + wordWidth
+            if candidateWidth <= width {
+                current = current.isEmpty ? word : current + " " + word
+                currentWidth = candidateWidth
             } else {
                 if !current.isEmpty { lines.append(current) }
                 var rest = word
@@ -65,6 +67,7 @@ public enum TextLayout {
                     rest.removeFirst(head.count)
                 }
                 current = rest
+                currentWidth = displayWidth(of: rest)
             }
         }
         if !current.isEmpty || lines.isEmpty { lines.append(current) }
