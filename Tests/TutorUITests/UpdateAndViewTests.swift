@@ -41,6 +41,16 @@ import Testing
         #expect(s.quit)
     }
 
+    @Test func theVanishingLessonOverlaysEveryCellsGradient() throws {
+        var s = try Self.state()
+        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.lab.cell == .all })
+        update(&s, .key(.enter))
+        #expect(s.overlay && s.overlayTraces.map(\.cell) == [.rnn, .lstm, .gru])
+        #expect(view(s).text.contains("all cells"))
+        update(&s, .key(.character("o")))
+        #expect(!s.overlay && s.overlayTraces.isEmpty && !view(s).text.contains("all cells"))
+    }
+
     @Test(arguments: [(1, 1), (20, 6), (39, 12), (60, 20), (80, 24), (140, 45), (200, 60)])
     func everySizeDrawsAFrame(width: Int, height: Int) throws {
         var s = try Self.state(width: width, height: height)

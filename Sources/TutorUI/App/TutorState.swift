@@ -27,6 +27,8 @@ public struct TutorState {
     public var sweepFrom: Int? = nil
     var sweepTicks = 0
     public var firstUnit = 0
+    /// Whether the gradient plot overlays every loaded cell (the vanishing-gradient lesson starts so).
+    public var overlay = false
     public var showHelp = false
     public var width: Int
     public var height: Int
@@ -36,6 +38,8 @@ public struct TutorState {
     public var quit = false
     public private(set) var trace: SentenceTrace? = nil
     public private(set) var traceError: String? = nil
+    /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
+    public private(set) var overlayTraces: [SentenceTrace] = []
 
     public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool) {
         self.course = course
@@ -60,6 +64,10 @@ public struct TutorState {
             let k = lossStep.map { min($0, count - 1) }
             trace = try SentenceTrace.compute(model: model, packedHead: head, input: .text(sentence), lossStep: k,
                                               whhScale: whhScale)
+            overlayTraces = overlay ? models.compactMap {
+                try? SentenceTrace.compute(model: $0.model, packedHead: $0.head, input: .text(sentence), lossStep: k,
+                                           whhScale: whhScale)
+            } : []
             traceError = nil
         } catch {
             trace = nil

@@ -50,6 +50,7 @@ func openLesson(_ state: inout TutorState) {
     state.whhScale = preset.whhScale
     state.step = 0
     state.sweepFrom = nil
+    state.overlay = preset.cell == .all
     if let wanted = CellKind(rawValue: preset.cell.rawValue),
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         state.modelIndex = index
@@ -98,6 +99,10 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
         state.lossStep = next
         state.retrace()
         state.status = "loss now at word \(next + 1)"
+    case .character("o"):
+        state.overlay.toggle()
+        state.retrace()
+        state.status = state.overlay ? "gradient plot: every cell overlaid" : "gradient plot: \(state.model?.cell.displayName ?? "") only"
     case .character("b"):
         guard let trace = state.trace else { return }
         state.sweepFrom = trace.loss.step + 1

@@ -94,7 +94,7 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
         let (gates, gradient) = rest.splitTop(rest.height / 2)
         HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: hidden, on: &grid, color: state.color)
         GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: gates, on: &grid, color: state.color, ascii: state.ascii)
-        GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: gradient, on: &grid, ascii: state.ascii)
+        drawGradient(state, trace, in: gradient, on: &grid)
     } else {
         let (upper, gradient) = lower.splitTop(lower.height / 2)
         if gatesFirst {
@@ -102,7 +102,15 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
         } else {
             HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color)
         }
-        GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: gradient, on: &grid, ascii: state.ascii)
+        drawGradient(state, trace, in: gradient, on: &grid)
+    }
+}
+
+private func drawGradient(_ state: TutorState, _ trace: SentenceTrace, in rect: Rect, on grid: inout CellGrid) {
+    if state.overlay && state.overlayTraces.count > 1 {
+        GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
+    } else {
+        GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
     }
 }
 
@@ -116,7 +124,7 @@ public func helpLines(for screen: TutorState.Screen) -> [String] {
         return ["← → or h l    step a word", "Home End      first / last word", "↑ ↓  or j k   scroll (text or units: Tab)",
                 "PgUp PgDn     scroll the text a page", "Tab           switch focus text ↔ panels", "d             depth: basic → standard → deep",
                 "1 2 3         RNN / LSTM / GRU", "c             cycle the cell", "[ ]           move the loss step",
-                "b             replay the backward sweep", "+ −           scale W_hh by ±0.25 (0 … 4)", "?             this help",
+                "b             replay the backward sweep", "o             overlay every cell's gradient", "+ −           scale W_hh by ±0.25 (0 … 4)", "?             this help",
                 "q or Esc      back to the lessons", "Ctrl-C        quit"]
     }
 }
