@@ -80,7 +80,7 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
     }
     let step = min(state.step, trace.tokens.count - 1)
     let (tokens, rest) = rect.splitTop(4)
-    TokensPanel.draw(trace, step: step, in: tokens, on: &grid)
+    TokensPanel.draw(trace, step: step, in: tokens, on: &grid, ascii: state.ascii)
     let (prediction, lower) = rest.splitTop(min(8, rest.height / 3))
     PredictionPanel.draw(trace, step: step, in: prediction, on: &grid, ascii: state.ascii)
     // Hidden state, gates and gradient share what is left; on a short screen
@@ -92,7 +92,7 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
     if lower.height >= 27 {
         let (hidden, rest) = lower.splitTop(lower.height / 3)
         let (gates, gradient) = rest.splitTop(rest.height / 2)
-        HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: hidden, on: &grid, color: state.color)
+        HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: hidden, on: &grid, color: state.color, ascii: state.ascii)
         GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: gates, on: &grid, color: state.color, ascii: state.ascii)
         drawGradient(state, trace, in: gradient, on: &grid)
     } else {
@@ -100,7 +100,7 @@ private func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellG
         if gatesFirst {
             GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color, ascii: state.ascii)
         } else {
-            HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color)
+            HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, in: upper, on: &grid, color: state.color, ascii: state.ascii)
         }
         drawGradient(state, trace, in: gradient, on: &grid)
     }

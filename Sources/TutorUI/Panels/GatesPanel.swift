@@ -24,7 +24,7 @@ public enum GatesPanel {
         let body = PanelFrame.draw("\(trace.cell.displayName) \(what) at \"\(trace.tokens[step])\"",
                                    caption: trace.cell == .rnn ? "a = W_ih·x + b_ih + W_hh·h + b_hh; blue − … red +; right: mean over words"
                                                                : "σ gates 0 dark … 1 bright; g, n, c: blue − … red +; right: mean over words",
-                                   in: rect, on: &grid)
+                                   in: rect, on: &grid, ascii: ascii)
         let current = rows(trace, step: step)
         let sparkWidth = min(step + 1, max(0, body.width / 3))
         let stripWidth = max(0, body.width - 3 - sparkWidth - 1)

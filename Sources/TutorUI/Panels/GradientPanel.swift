@@ -30,7 +30,7 @@ public enum GradientPanel {
     static func plot(_ traces: [SentenceTrace], styles: [Style], marks: [String], title: String, caption: String,
                      revealedFrom: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
         guard let first = traces.first else { return }
-        let body = PanelFrame.draw(title, caption: caption, in: rect, on: &grid)
+        let body = PanelFrame.draw(title, caption: caption, in: rect, on: &grid, ascii: ascii)
         guard body.height >= 3, let scale = LogScale(values: traces.flatMap(\.hiddenGradientNorms)) else {
             if body.height > 0 { grid.put("no gradient reaches any word", x: body.x, y: body.y, clip: body) }
             return

@@ -5,14 +5,14 @@ import Trace
 /// current values written out beside it. Units that do not fit are scrolled.
 public enum HiddenStatePanel {
     public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
-                            color: Bool) {
+                            color: Bool, ascii: Bool = false) {
         let h = trace.hiddenSize
         let visibleRows = max(0, rect.height - 3)
         let first = min(max(firstUnit, 0), max(0, h - visibleRows))
         let last = min(h, first + visibleRows)
         let scrolled = last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
         let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
-                                   caption: "\(scrolled); blue −1 … red +1; one column per word", in: rect, on: &grid)
+                                   caption: "\(scrolled); blue −1 … red +1; one column per word", in: rect, on: &grid, ascii: ascii)
         guard body.height > 1 else { return }
         let valueWidth = 8, labelWidth = 4
         let mapWidth = max(0, body.width - labelWidth - valueWidth)

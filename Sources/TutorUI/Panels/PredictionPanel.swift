@@ -6,7 +6,7 @@ public enum PredictionPanel {
     public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
         let word = trace.tokens[step]
         let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: "the next word the network expects; bar = probability",
-                                   in: rect, on: &grid)
+                                   in: rect, on: &grid, ascii: ascii)
         let entries = trace.steps[step].top.prefix(body.height)
         let labelWidth = min(14, entries.map { displayWidth(of: $0.label) }.max() ?? 0)
         for (row, entry) in entries.enumerated() {

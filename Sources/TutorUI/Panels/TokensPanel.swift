@@ -2,9 +2,9 @@ import Trace
 
 /// The sentence with the cursor on the current word and a mark on the loss step.
 public enum TokensPanel {
-    public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid) {
+    public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool = false) {
         let body = PanelFrame.draw("Sentence (\(trace.cell.displayName), word \(step + 1) of \(trace.tokens.count))",
-                                   caption: "← → move the cursor; [ ] move the loss (underlined ^)", in: rect, on: &grid)
+                                   caption: "← → move the cursor; [ ] move the loss (underlined ^)", in: rect, on: &grid, ascii: ascii)
         guard body.height > 0 else { return }
         // Keep the cursor in view: start early enough that the current word fits.
         var x = body.x
