@@ -29,7 +29,7 @@ let package = Package(
         // What the panels and `rnn-tutor trace` show: one traced sentence.
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
         // Lessons, quizzes and flashcards: parsed and validated once.
-        .target(name: "Course", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Course", dependencies: ["ModelFile", .product(name: "Yams", package: "Yams")]),
         // Spaced repetition: the FSRS-6 scheduler, pure functions of a review log.
         .target(name: "Practice"),
         // The only code that touches the terminal: ncurses draws a finished grid and reads keys.

@@ -1,3 +1,5 @@
+import ModelFile
+
 /// The words the shipped models know, for warning about a lab sentence that
 /// would step through unknown words. Course does not read model files: the
 /// caller (`rnn-tutor lessons check`) loads one and passes its vocabulary in.
@@ -17,19 +19,9 @@ public struct LabVocabulary: Sendable {
         return Self.words(in: sentence, lowercase: lowercase).filter { !words.contains($0) && seen.insert($0).inserted }
     }
 
-    /// The models' tokenizer rule: each of . , ; : ! ? ( ) " is set apart by
-    /// spaces, the text is split on white space, and lowercased if the model does.
+    /// The models' own tokenizer rule (ModelFile's `Tokenizer`), so that a
+    /// warning here means the same word is unknown in the tutor.
     public static func words(in sentence: String, lowercase: Bool) -> [String] {
-        var spaced = ""
-        for character in sentence {
-            if separateCharacters.contains(character) {
-                spaced += " \(character) "
-            } else {
-                spaced.append(character)
-            }
-        }
-        return spaced.split(whereSeparator: \.isWhitespace).map { lowercase ? $0.lowercased() : String($0) }
+        Tokenizer.words(in: sentence, lowercase: lowercase)
     }
-
-    static let separateCharacters: Set<Character> = [".", ",", ";", ":", "!", "?", "(", ")", "\""]
 }

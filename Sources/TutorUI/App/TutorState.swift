@@ -56,22 +56,32 @@ public struct TutorState {
     /// Recomputes the trace after the sentence, model, loss step or knob changed.
     mutating func retrace() {
         guard models.indices.contains(modelIndex) else { trace = nil; traceError = "no model loaded"; return }
-        let (model, head) = models[modelIndex]
+        // One trace per cell for the overlay (the current one among them), else just the current cell's.
+        let cells = overlay ? Array(models.indices) : [modelIndex]
+        func traces() throws(TraceError) -> [SentenceTrace] {
+            var result: [SentenceTrace] = []
+            for i in cells {
+                result.append(try SentenceTrace.compute(model: models[i].model, packedHead: models[i].head,
+                                                        input: .text(sentence), lossStep: lossStep, whhScale: whhScale))
+            }
+            return result
+        }
         do {
-            let count = try model.tokenize(sentence).count
-            guard count > 0 else { trace = nil; traceError = "the sentence is empty"; return }
-            step = min(step, count - 1)
-            let k = lossStep.map { min($0, count - 1) }
-            trace = try SentenceTrace.compute(model: model, packedHead: head, input: .text(sentence), lossStep: k,
-                                              whhScale: whhScale)
-            overlayTraces = overlay ? models.compactMap {
-                try? SentenceTrace.compute(model: $0.model, packedHead: $0.head, input: .text(sentence), lossStep: k,
-                                           whhScale: whhScale)
-            } : []
+            let computed: [SentenceTrace]
+            do {
+                computed = try traces()
+            } catch .lossStepOutOfRange {
+                lossStep = nil   // another model may split the sentence into fewer words: aim at its last one
+                computed = try traces()
+            }
+            trace = computed[cells.firstIndex(of: modelIndex)!]
+            overlayTraces = overlay ? computed : []
+            step = min(step, trace!.tokens.count - 1)
             traceError = nil
         } catch {
             trace = nil
-            traceError = "\(error)"
+            overlayTraces = []
+            traceError = error.description
         }
     }
 }
