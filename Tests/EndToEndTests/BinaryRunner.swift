@@ -6,13 +6,40 @@ import System
 import SystemPackage
 #endif
 
-/// Runs the built `rnn-tutor` binary the way a person would from a shell.
-struct BinaryRunner {
+/// Runs programs the way a person would from a shell. Every child goes through
+/// swift-subprocess (close-on-exec pipes, no stray descriptors for a tmux server
+/// to inherit) and under coreutils `timeout`, so a hung child fails its test
+/// instead of hanging the whole run. Foundation's `Process` is not used: its
+/// SIGCHLD handling and swift-subprocess's can each miss the other's children.
+enum ChildProcess {
     struct Outcome {
         var status: Int32
         var standardOutput: String
         var standardError: String
+        /// True when `timeout` had to kill the child.
+        var timedOut: Bool { status == 124 || status == 137 }
     }
+
+    static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
+                    environment: [String: String] = [:], seconds: Int = 300) async throws -> Outcome {
+        let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let result = try await Subprocess.run(
+            .path(FilePath("/usr/bin/timeout")),
+            arguments: Arguments(["-k", "5", String(seconds), "/usr/bin/env"] + settings + [executable] + arguments),
+            workingDirectory: workingDirectory.map { FilePath($0) },
+            output: .string(limit: 64 << 20), error: .string(limit: 1 << 20))
+        let status: Int32
+        switch result.terminationStatus {
+        case .exited(let code): status = Int32(code)
+        default: status = -1   // killed by a signal: a crash
+        }
+        return Outcome(status: status, standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+    }
+}
+
+/// The built `rnn-tutor` binary.
+enum BinaryRunner {
+    typealias Outcome = ChildProcess.Outcome
 
     /// The executable that `swift build` put beside this test bundle.
     static var executable: String {
@@ -25,16 +52,9 @@ struct BinaryRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], workingDirectory: String? = nil) async throws -> Outcome {
-        let result = try await Subprocess.run(
-            .path(FilePath(executable)), arguments: Arguments(arguments),
-            workingDirectory: workingDirectory.map { FilePath($0) },
-            output: .string(limit: 64 << 20), error: .string(limit: 1 << 20))
-        let status: Int32
-        switch result.terminationStatus {
-        case .exited(let code): status = Int32(code)
-        default: status = -1   // killed by a signal: a crash
-        }
-        return Outcome(status: status, standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+    static func run(_ arguments: [String], workingDirectory: String? = nil,
+                    environment: [String: String] = [:], seconds: Int = 300) async throws -> Outcome {
+        try await ChildProcess.run(executable, arguments, workingDirectory: workingDirectory,
+                                   environment: environment, seconds: seconds)
     }
 }
