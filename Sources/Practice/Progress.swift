@@ -1,0 +1,53 @@
+import Foundation
+
+/// A quiz result: how many of how many questions were right.
+public struct QuizScore: Equatable, Sendable, Codable {
+    public var correct: Int
+    public var total: Int
+    public init(correct: Int, total: Int) {
+        self.correct = correct
+        self.total = total
+    }
+}
+
+/// What the course screen shows for one lesson. The TUI reads it; the progress
+/// store computes it.
+public struct LessonProgress: Equatable, Sendable {
+    /// The learner reached the end of the lesson text at some depth.
+    public var read = false
+    /// The depth last used ("basic", "standard" or "deep"), if the lesson was ever opened.
+    public var depth: String? = nil
+    /// The first line of the lesson text shown when the learner last left it.
+    public var position = 0
+    public var bestScore: QuizScore? = nil
+    public var lastScore: QuizScore? = nil
+    /// Cards of this lesson due now (reviews and learning steps).
+    public var cardsDue = 0
+    /// Cards of this lesson never reviewed.
+    public var cardsNew = 0
+    public init() {}
+}
+
+/// Everything the course screen needs, read from the store in one go.
+public struct ProgressSnapshot: Equatable, Sendable {
+    /// Keyed by lesson id; a lesson with no entry has no progress yet.
+    public var lessons: [String: LessonProgress] = [:]
+    /// The lesson the learner was in when the tutor last closed, to resume there.
+    public var lastLesson: String? = nil
+    public init() {}
+}
+
+/// Something the learner did that the store keeps. The TUI's update function
+/// queues these; the thin layer around it hands them to the store.
+public enum ProgressEvent: Equatable, Sendable {
+    /// The learner is in a lesson at this depth and scroll position (sent on leaving it, or on quit).
+    case position(lesson: String, depth: String, line: Int, at: Date)
+    /// The learner reached the end of the lesson text.
+    case read(lesson: String, at: Date)
+    /// One quiz answer, written as it is given. `answer` is a readable form of what was chosen.
+    case quizAnswer(question: String, lesson: String, answer: String, correct: Bool, durationMs: Int, at: Date)
+    /// A quiz round ended. `lesson` is nil for the mixed review across lessons.
+    case quizFinished(lesson: String?, score: QuizScore, at: Date)
+    /// One flashcard grade, written as it is given.
+    case cardReview(card: String, lesson: String, rating: Rating, durationMs: Int, at: Date)
+}
