@@ -36,7 +36,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["CNcurses", "TutorUI"]),
         // The tutor's screens as pure functions of state into a grid of cells (no terminal).
-        .target(name: "TutorUI", dependencies: ["Trace", "RNNCore", "ModelFile", "Course"]),
+        .target(name: "TutorUI", dependencies: ["Trace", "RNNCore", "ModelFile", "Course", "Practice"]),
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
         .testTarget(name: "PracticeTests", dependencies: ["Practice"]),
-        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore"]),
+        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TraceTests", dependencies: ["Trace", "ModelFile", "RNNCore"],

@@ -9,6 +9,8 @@ static inline int rnn_color_pair(int n) { return COLOR_PAIR(n); }
 static inline int rnn_attr_bold(void) { return A_BOLD; }
 static inline int rnn_attr_reverse(void) { return A_REVERSE; }
 static inline int rnn_attr_dim(void) { return A_DIM; }
+static inline int rnn_attr_italic(void) { return A_ITALIC; }
+static inline int rnn_attr_underline(void) { return A_UNDERLINE; }
 static inline WINDOW *rnn_stdscr(void) { return stdscr; }
 static inline int rnn_colors(void) { return COLORS; }
 static inline int rnn_color_pairs(void) { return COLOR_PAIRS; }

@@ -34,27 +34,28 @@ public enum Tokenizer {
 
     /// The words of `text`, in order. Training data goes through the same steps.
     public static func words(in text: String, lowercase: Bool) -> [String] {
-        var words: [String] = []
-        var word = String.UnicodeScalarView()
-        func endWord() {
-            guard !word.isEmpty else { return }
-            let text = String(word)
-            words.append(lowercase ? pythonLowercased(text) : text)
-            word = String.UnicodeScalarView()
-        }
-        for scalar in text.unicodeScalars {
-            if isPythonWhitespace(scalar) {
-                endWord()
-            } else if separateCharacters.contains(scalar) {
-                endWord()
-                word.append(scalar)
-                endWord()
-            } else {
-                word.append(scalar)
+        wordRanges(in: text).map { lowercase ? pythonLowercased(String(text[$0])) : String(text[$0]) }
+    }
+
+    /// Where each word of `text` stands, in order: the split `words(in:)` makes,
+    /// for showing words in place (the sentence editor marks unknown ones).
+    public static func wordRanges(in text: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var start: String.Index? = nil
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index], next = scalars.index(after: index)
+            if isPythonWhitespace(scalar) || separateCharacters.contains(scalar) {
+                if let begun = start { ranges.append(begun..<index); start = nil }
+                if !isPythonWhitespace(scalar) { ranges.append(index..<next) }
+            } else if start == nil {
+                start = index
             }
+            index = next
         }
-        endWord()
-        return words
+        if let begun = start { ranges.append(begun..<scalars.endIndex) }
+        return ranges
     }
 
     /// What Python's `str.split()` splits on: Unicode White_Space plus the

@@ -65,6 +65,7 @@ public final class TerminalScreen {
             case KEY_NPAGE: return .key(.pageDown)
             case KEY_ENTER: return .key(.enter)
             case KEY_BACKSPACE: return .key(.backspace)
+            case KEY_DC: return .key(.delete)
             default: return .tick
             }
         }
@@ -96,6 +97,8 @@ public final class TerminalScreen {
         if style.bold { attributes |= rnn_attr_bold() }
         if style.reverse { attributes |= rnn_attr_reverse() }
         if style.dim { attributes |= rnn_attr_dim() }
+        if style.italic { attributes |= rnn_attr_italic() }
+        if style.underline { attributes |= rnn_attr_underline() }
         if colors, style.foreground != .default || style.background != .default {
             attributes |= rnn_color_pair(Int32(pair(style.foreground, style.background)))
         }

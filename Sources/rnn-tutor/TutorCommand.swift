@@ -30,12 +30,16 @@ struct TutorCommand: ParsableCommand {
         var state = TutorState(course: course, models: models, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors)
         var dirty = true
-        while !state.quit {
-            if dirty { screen.draw(view(state)) }
-            let message = screen.nextMessage()
+        var message = Message.started
+        while true {
             let sweeping = state.sweepFrom != nil
+            state.now = Date()
             update(&state, message)
-            dirty = message != .tick || sweeping
+            dirty = dirty || message != .tick || sweeping
+            state.outbox.removeAll()   // the progress store takes these (issue #7)
+            if state.quit { break }
+            if dirty { screen.draw(view(state)); dirty = false }
+            message = screen.nextMessage()
         }
     }
 

@@ -72,9 +72,15 @@ import Testing
         }
     }
 
-    @Test func everyKeyInHelpDoesOneJob() {
-        for screen in [TutorState.Screen.course, .lesson] {
-            let keys = helpLines(for: screen).map { String($0.prefix(14)) }
+    @Test func everyKeyInHelpDoesOneJob() throws {
+        var s = try Self.state()
+        var screens: [[String]] = [helpLines(for: s)]
+        update(&s, .key(.enter))
+        screens.append(helpLines(for: s))
+        update(&s, .key(.character("e")))
+        screens.append(helpLines(for: s))
+        for lines in screens {
+            let keys = lines.map { String($0.prefix(14)) }
             #expect(Set(keys).count == keys.count)
         }
     }

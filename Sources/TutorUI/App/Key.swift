@@ -2,7 +2,7 @@
 public enum Key: Equatable, Sendable {
     case character(Character)
     case up, down, left, right, home, end, pageUp, pageDown
-    case enter, escape, tab, backspace
+    case enter, escape, tab, backspace, delete
     case controlC
 }
 
@@ -12,4 +12,6 @@ public enum Message: Equatable, Sendable {
     case resize(width: Int, height: Int)
     /// A timer beat: animations such as the backward sweep advance on it.
     case tick
+    /// The tutor has just started: resume where the learner left off.
+    case started
 }

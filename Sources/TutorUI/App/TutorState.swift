@@ -1,5 +1,7 @@
 import Course
+import Foundation
 import ModelFile
+import Practice
 import RNNCore
 import Trace
 
@@ -36,13 +38,33 @@ public struct TutorState {
     public var color: Bool
     public var status = "Enter opens a lesson · ? help · q quits"
     public var quit = false
+
+    /// The learner's progress as last read from the store; the course screen shows it.
+    public var progress = ProgressSnapshot()
+    /// What the learner did since the runtime last looked; the runtime hands it to the store.
+    public var outbox: [ProgressEvent] = []
+    /// Set by the runtime before each message: update itself never reads a clock.
+    public var now = Date(timeIntervalSince1970: 0)
+    /// The link of the lesson text that Enter would follow (its number in reading order).
+    public var selectedLink: Int? = nil
+    /// A lesson left by following a link, to come back to with Esc.
+    public struct Visit: Equatable, Sendable {
+        public var lesson: Int, depth: LessonDepth, scroll: Int
+    }
+    public var history: [Visit] = []
+    /// The sentence editor, while it is open.
+    public var editor: LineEditor? = nil
+    /// The current word's hidden state before the last key, so the panel can mark the units that moved.
+    public var previousHidden: [Float]? = nil
     public private(set) var trace: SentenceTrace? = nil
     public private(set) var traceError: String? = nil
     /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
     public private(set) var overlayTraces: [SentenceTrace] = []
 
-    public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool) {
+    public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool,
+                progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
+        self.progress = progress
         self.models = models.map { ($0, $0.network.packedHead()) }
         self.width = width
         self.height = height

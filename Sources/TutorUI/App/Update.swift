@@ -1,5 +1,7 @@
 import Course
 import Foundation
+import ModelFile
+import Practice
 import RNNCore
 
 /// The one place where the tutor's state changes: a message in, the next state out.
@@ -8,20 +10,42 @@ public func update(_ state: inout TutorState, _ message: Message) {
     case .resize(let width, let height):
         state.width = width
         state.height = height
+        state.textScroll = min(state.textScroll, state.maximumTextScroll)
     case .tick:
         advanceSweep(&state)
+    case .started:
+        resume(&state)
     case .key(.controlC):
+        if state.screen == .lesson { recordPosition(&state) }
         state.quit = true
     case .key(let key):
         if state.showHelp {
             state.showHelp = false   // any key closes help
             return
         }
-        if key == .character("?") { state.showHelp = true; return }
-        switch state.screen {
-        case .course: courseKey(&state, key)
-        case .lesson: lessonKey(&state, key)
+        let before = state.currentHidden
+        if state.editor != nil {
+            editorKey(&state, key)
+        } else if key == .character("?") {
+            state.showHelp = true
+            return
+        } else {
+            switch state.screen {
+            case .course: courseKey(&state, key)
+            case .lesson: lessonKey(&state, key)
+            }
         }
+        // Mark the units that moved, when this key moved any.
+        let after = state.currentHidden
+        state.previousHidden = before != nil && after != nil && before! != after! && before!.count == after!.count ? before : nil
+    }
+}
+
+extension TutorState {
+    /// The hidden state at the cursor, as the panel shows it.
+    var currentHidden: [Float]? {
+        guard let trace, trace.steps.indices.contains(step) else { return nil }
+        return trace.steps[step].hidden
     }
 }
 
@@ -38,12 +62,17 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     }
 }
 
-/// Opens the selected lesson and loads its lab preset into the panels.
+/// Opens the selected lesson where the learner left it (depth and scroll), with
+/// its lab preset loaded into the panels.
 func openLesson(_ state: inout TutorState) {
     guard let lesson = state.lesson else { return }
+    let saved = state.progress.lessons[lesson.id]
     state.screen = .lesson
-    state.textScroll = 0
     state.focus = .text
+    state.selectedLink = nil
+    state.editor = nil
+    state.depth = saved?.depth.flatMap(LessonDepth.init(rawValue:)) ?? state.depth
+    state.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
     let preset = lesson.lab
     state.sentence = preset.sentence
     state.lossStep = preset.lossStep
@@ -57,14 +86,140 @@ func openLesson(_ state: inout TutorState) {
     }
     state.retrace()
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
+    noteIfRead(&state)
+}
+
+/// On start: back into the lesson the learner was in when the tutor last closed.
+private func resume(_ state: inout TutorState) {
+    guard let id = state.progress.lastLesson, let index = state.course.lessons.firstIndex(where: { $0.id == id }) else { return }
+    state.selectedLesson = index
+    openLesson(&state)
+    state.status = "Back in \"\(state.course.lessons[index].title)\" where you left off · q: all lessons · ? keys"
+}
+
+/// Queues where the learner is in the lesson, for the store (on leaving it or quitting).
+private func recordPosition(_ state: inout TutorState) {
+    guard let lesson = state.lesson else { return }
+    state.outbox.append(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now))
+    var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
+    progress.depth = state.depth.rawValue
+    progress.position = state.textScroll
+    state.progress.lessons[lesson.id] = progress
+    state.progress.lastLesson = lesson.id
+}
+
+/// Marks the lesson read the first time its last line is on screen.
+private func noteIfRead(_ state: inout TutorState) {
+    guard let lesson = state.lesson, state.textScroll >= state.maximumTextScroll,
+          state.progress.lessons[lesson.id]?.read != true else { return }
+    state.outbox.append(.read(lesson: lesson.id, at: state.now))
+    state.progress.lessons[lesson.id, default: LessonProgress()].read = true
+}
+
+/// Leaves the lesson: back to the one a link came from, else to the course.
+private func leaveLesson(_ state: inout TutorState) {
+    recordPosition(&state)
+    if let visit = state.history.popLast() {
+        state.selectedLesson = visit.lesson
+        openLesson(&state)
+        state.depth = visit.depth
+        state.textScroll = min(visit.scroll, state.maximumTextScroll)
+        state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.history.isEmpty ? "" : " · Esc goes back further")
+    } else {
+        state.screen = .course
+        state.status = "Enter opens a lesson · ? help · q quits"
+    }
+}
+
+/// The links of the lesson text in reading order, each with the line it starts on.
+private func linkLines(_ state: TutorState) -> [(link: TextLayout.Link, line: Int)] {
+    var seen = Set<Int>(), result: [(link: TextLayout.Link, line: Int)] = []
+    for (number, line) in state.lessonLines.enumerated() {
+        for link in line.links where seen.insert(link.ordinal).inserted { result.append((link, number)) }
+    }
+    return result
+}
+
+/// `g`: selects the next link (the first one in view when none is selected) and scrolls it into view.
+private func selectNextLink(_ state: inout TutorState) {
+    let links = linkLines(state)
+    guard !links.isEmpty else { state.status = "this text has no links at this depth"; return }
+    let next: (link: TextLayout.Link, line: Int)
+    if let selected = state.selectedLink {
+        next = links.first { $0.link.ordinal > selected } ?? links[0]
+    } else {
+        next = links.first { $0.line >= state.textScroll } ?? links[0]
+    }
+    state.selectedLink = next.link.ordinal
+    let height = state.lessonLayout.textBody.height
+    if next.line < state.textScroll || next.line >= state.textScroll + height {
+        state.textScroll = min(max(0, next.line - 2), state.maximumTextScroll)
+    }
+    let title = state.course.lessons.first { $0.id == next.link.lessonID }?.title ?? next.link.lessonID
+    state.status = "link to \"\(title)\" · Enter follows it · g next link"
+}
+
+/// Enter on a selected link: opens that lesson; Esc comes back here.
+private func followLink(_ state: inout TutorState) {
+    guard let selected = state.selectedLink, let link = linkLines(state).first(where: { $0.link.ordinal == selected })?.link,
+          let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
+        state.status = "no link selected: g selects one"
+        return
+    }
+    recordPosition(&state)
+    state.history.append(.init(lesson: state.selectedLesson, depth: state.depth, scroll: state.textScroll))
+    state.selectedLesson = target
+    openLesson(&state)
+    state.status = "\(state.lesson?.title ?? "") · Esc goes back to the lesson you came from"
+}
+
+/// The sentence editor has every key but Ctrl-C while it is open.
+private func editorKey(_ state: inout TutorState, _ key: Key) {
+    guard var editor = state.editor else { return }
+    switch key {
+    case .escape:
+        state.editor = nil
+        state.status = "sentence unchanged"
+    case .enter:
+        let text = editor.text
+        guard !Tokenizer.words(in: text, lowercase: false).isEmpty else {
+            state.status = "type at least one word (Esc keeps the old sentence)"
+            return
+        }
+        let old = state.sentence
+        state.sentence = text
+        state.step = 0
+        state.lossStep = nil
+        state.sweepFrom = nil
+        state.retrace()
+        if let error = state.traceError {
+            state.sentence = old
+            state.retrace()
+            state.status = "cannot trace that: \(error)"
+            return
+        }
+        state.editor = nil
+        let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
+        state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
+            + (unknown > 0 ? ", \(unknown) unknown to the model (read as \(state.model?.unknownToken ?? "unknown"))" : "")
+    default:
+        if editor.apply(key) {
+            state.editor = editor
+        } else {
+            state.status = "Enter traces the sentence · Esc keeps the old one"
+        }
+    }
 }
 
 private func lessonKey(_ state: inout TutorState, _ key: Key) {
     let words = state.trace?.tokens.count ?? 0
     switch key {
-    case .escape, .character("q"):
-        state.screen = .course
-        state.status = "Enter opens a lesson · ? help · q quits"
+    case .escape, .character("q"): leaveLesson(&state)
+    case .character("g"): selectNextLink(&state)
+    case .enter: followLink(&state)
+    case .character("e"):
+        state.editor = LineEditor(state.sentence)
+        state.status = "edit the sentence · Enter traces it · Esc keeps the old one"
     case .right, .character("l"):
         state.step = min(state.step + 1, max(words - 1, 0))
         describeStep(&state)
@@ -74,11 +229,11 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
     case .home: state.step = 0; describeStep(&state)
     case .end: state.step = max(words - 1, 0); describeStep(&state)
     case .up, .character("k"):
-        if state.focus == .text { state.textScroll = max(0, state.textScroll - 1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
+        if state.focus == .text { scrollText(&state, by: -1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
     case .down, .character("j"):
-        if state.focus == .text { state.textScroll += 1 } else { state.firstUnit += 1 }
-    case .pageUp: state.textScroll = max(0, state.textScroll - max(1, state.height - 4))
-    case .pageDown: state.textScroll += max(1, state.height - 4)
+        if state.focus == .text { scrollText(&state, by: 1) } else { state.firstUnit = min(state.firstUnit + 1, state.trace?.hiddenSize ?? 0) }
+    case .pageUp: scrollText(&state, by: -max(1, state.lessonLayout.textBody.height - 2))
+    case .pageDown: scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
     case .tab:
         state.focus = state.focus == .text ? .panels : .text
         state.status = state.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
@@ -86,7 +241,9 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
         let all = LessonDepth.allCases
         state.depth = all[(all.firstIndex(of: state.depth)! + 1) % all.count]
         state.textScroll = 0
+        state.selectedLink = nil
         state.status = "depth: \(state.depth.rawValue)"
+        noteIfRead(&state)
     case .character("1"), .character("2"), .character("3"):
         let wanted: CellKind = key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru
         if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index) }
@@ -114,6 +271,16 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
         describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
     default: break
     }
+}
+
+/// Scrolls the lesson text, never past its end; a selected link that leaves the view is let go.
+private func scrollText(_ state: inout TutorState, by lines: Int) {
+    state.textScroll = min(max(0, state.textScroll + lines), state.maximumTextScroll)
+    if let selected = state.selectedLink, let line = linkLines(state).first(where: { $0.link.ordinal == selected })?.line,
+       line < state.textScroll || line >= state.textScroll + state.lessonLayout.textBody.height {
+        state.selectedLink = nil
+    }
+    noteIfRead(&state)
 }
 
 private func chooseModel(_ state: inout TutorState, _ index: Int) {

@@ -6,9 +6,13 @@ public struct Style: Hashable, Sendable {
     public var bold = false
     public var reverse = false
     public var dim = false
+    public var italic = false
+    public var underline = false
 
     public init(foreground: Color = .default, background: Color = .default, bold: Bool = false,
-                reverse: Bool = false, dim: Bool = false) {
+                reverse: Bool = false, dim: Bool = false, italic: Bool = false, underline: Bool = false) {
+        self.italic = italic
+        self.underline = underline
         self.foreground = foreground
         self.background = background
         self.bold = bold

@@ -4,15 +4,19 @@ import Trace
 /// units down and time across, the current word's column marked, and the
 /// current values written out beside it. Units that do not fit are scrolled.
 public enum HiddenStatePanel {
-    public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
-                            color: Bool, ascii: Bool = false) {
+    /// Units whose current value changed by at least this much since the last key get an arrow.
+    static let movedThreshold: Float = 0.05
+
+    /// `previous`: the current word's values before the last key, to mark what moved.
+    public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, previous: [Float]? = nil, in rect: Rect,
+                            on grid: inout CellGrid, color: Bool, ascii: Bool = false) {
         let h = trace.hiddenSize
         let visibleRows = max(0, rect.height - 3)
         let first = min(max(firstUnit, 0), max(0, h - visibleRows))
         let last = min(h, first + visibleRows)
         let scrolled = last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
         let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
-                                   caption: "\(scrolled); blue −1 … red +1; one column per word", in: rect, on: &grid, ascii: ascii)
+                                   caption: "\(scrolled); blue −1 … red +1; one column per word" + (previous == nil ? "" : "; ▲▼ moved"), in: rect, on: &grid, ascii: ascii)
         guard body.height > 1 else { return }
         let valueWidth = 8, labelWidth = 4
         let mapWidth = max(0, body.width - labelWidth - valueWidth)
@@ -31,8 +35,13 @@ public enum HiddenStatePanel {
                 grid.put(String(repeating: cell, count: columnWidth), x: x, y: y, style: style,
                          clip: Rect(x: body.x, y: body.y, width: body.width - valueWidth, height: body.height))
             }
-            grid.put(shortNumber(trace.steps[step].hidden[unit]).leftPadded(to: valueWidth - 1), x: body.maxX - valueWidth + 1,
-                     y: y, clip: body)
+            let value = trace.steps[step].hidden[unit]
+            var mark = " "
+            if let previous, previous.indices.contains(unit), abs(value - previous[unit]) >= movedThreshold {
+                mark = value > previous[unit] ? (ascii ? "^" : "▲") : (ascii ? "v" : "▼")
+            }
+            grid.put(shortNumber(value).leftPadded(to: valueWidth - 2) + mark, x: body.maxX - valueWidth + 1, y: y,
+                     style: mark == " " ? .plain : Style(bold: true), clip: body)
         }
     }
 }

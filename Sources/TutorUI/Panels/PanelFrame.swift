@@ -23,6 +23,7 @@ struct PanelFrame {
 func plain(_ text: String) -> String {
     asciiSpelling(text).replacingOccurrences(of: "↑↓", with: "up/down").replacingOccurrences(of: "← →", with: "left/right")
         .replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "…", with: "...")
+        .replacingOccurrences(of: "▲▼", with: "^v")
 }
 
 /// Number formatting shared by the panels: short, fixed width, honest about inf and NaN.

@@ -1,10 +1,14 @@
 import Trace
 
-/// The sentence with the cursor on the current word and a mark on the loss step.
+/// The sentence with the cursor on the current word, a mark on the loss step,
+/// and the words the model does not know in red.
 public enum TokensPanel {
-    public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool = false) {
+    public static func draw(_ trace: SentenceTrace, step: Int, unknownID: Int? = nil, in rect: Rect, on grid: inout CellGrid,
+                            ascii: Bool = false) {
+        let hasUnknown = unknownID.map { trace.ids.contains($0) } ?? false
+        let caption = "← → move the cursor; [ ] move the loss (^); e edits" + (hasUnknown ? "; red: unknown word" : "")
         let body = PanelFrame.draw("Sentence (\(trace.cell.displayName), word \(step + 1) of \(trace.tokens.count))",
-                                   caption: "← → move the cursor; [ ] move the loss (underlined ^)", in: rect, on: &grid, ascii: ascii)
+                                   caption: caption, in: rect, on: &grid, ascii: ascii)
         guard body.height > 0 else { return }
         // Keep the cursor in view: start early enough that the current word fits.
         var x = body.x
@@ -12,7 +16,8 @@ public enum TokensPanel {
         var first = 0
         while first < step && widths[first...step].reduce(0, +) > body.width { first += 1 }
         for t in first..<trace.tokens.count {
-            let style = t == step ? Style(reverse: true) : (t == trace.loss.step ? Style(bold: true) : .plain)
+            var style = t == step ? Style(reverse: true) : (t == trace.loss.step ? Style(bold: true) : .plain)
+            if trace.ids[t] == unknownID { style.foreground = .red; style.underline = true }
             let used = grid.put(trace.tokens[t], x: x, y: body.y, style: style, clip: body)
             if t == trace.loss.step && body.height > 1 { grid.put("^", x: x, y: body.y + 1, style: Style(foreground: .magenta), clip: body) }
             x += used + 1

@@ -1,34 +1,96 @@
 import Course
 
-/// Lesson blocks laid out as wrapped lines of styled text for a given width.
+/// Lesson blocks laid out as wrapped lines of styled runs for a given width.
+/// Inline styling survives the wrap (bold, italic, code), and each link to
+/// another lesson keeps its number in reading order so the learner can select
+/// and follow it.
 public enum TextLayout {
-    public struct Line: Equatable, Sendable {
+    /// Where a link goes, and which link of the text it is (0, 1, 2… in reading order).
+    public struct Link: Equatable, Sendable {
+        public var ordinal: Int
+        public var lessonID: String
+    }
+
+    /// A piece of a line in one style.
+    public struct Run: Equatable, Sendable {
         public var text: String
         public var style: Style
+        public var link: Link? = nil
+    }
+
+    public struct Line: Equatable, Sendable {
+        public var runs: [Run]
+        public var text: String { runs.map(\.text).joined() }
+        public var links: [Link] { runs.compactMap(\.link) }
+    }
+
+    /// A word: no spaces inside, maybe several styles ("**LSTM**s").
+    private struct Word {
+        var runs: [Run] = []
+        var width: Int { runs.reduce(0) { $0 + displayWidth(of: $1.text) } }
     }
 
     public static func lines(_ blocks: [Block], width: Int, ascii: Bool) -> [Line] {
         var out: [Line] = []
+        var linkCount = 0
         func spell(_ s: String) -> String { ascii ? asciiSpelling(s) : s }
-        func add(_ text: String, _ style: Style = .plain, indent: Int = 0, bullet: String = "") {
-            let lines = wrap(spell(text), width: max(1, width - indent - bullet.count))
-            for (i, line) in lines.enumerated() {
-                let prefix = String(repeating: " ", count: indent) + (i == 0 ? bullet : String(repeating: " ", count: bullet.count))
-                out.append(Line(text: prefix + line, style: style))
+
+        func words(_ inlines: [Inline], _ base: Style) -> [Word] {
+            var result: [Word] = [], current = Word()
+            func emit(_ text: String, _ style: Style, _ link: Link?) {
+                var piece = ""
+                for character in spell(text) {
+                    if character == " " || character == "\n" {
+                        if !piece.isEmpty { current.runs.append(Run(text: piece, style: style, link: link)); piece = "" }
+                        if !current.runs.isEmpty { result.append(current); current = Word() }
+                    } else {
+                        piece.append(character)
+                    }
+                }
+                if !piece.isEmpty { current.runs.append(Run(text: piece, style: style, link: link)) }
+            }
+            func walk(_ inlines: [Inline], _ style: Style) {
+                for inline in inlines {
+                    switch inline {
+                    case .text(let text): emit(text, style, nil)
+                    case .code(let text): emit(text, Style(foreground: .cyan, bold: style.bold), nil)
+                    case .emphasis(let inner): var s = style; s.italic = true; walk(inner, s)
+                    case .strong(let inner): var s = style; s.bold = true; walk(inner, s)
+                    case .lessonLink(let id, let text):
+                        emit(text, Style(foreground: .blue, bold: style.bold, underline: true), Link(ordinal: linkCount, lessonID: id))
+                        linkCount += 1
+                    }
+                }
+            }
+            walk(inlines, base)
+            if !current.runs.isEmpty { result.append(current) }
+            return result
+        }
+
+        func add(_ inlines: [Inline], _ style: Style = .plain, indent: Int = 0, bullet: String = "") {
+            let available = max(1, width - indent - displayWidth(of: bullet))
+            let wrapped = wrap(words(inlines, style), width: available)
+            for (i, runs) in wrapped.enumerated() {
+                let prefix = String(repeating: " ", count: indent)
+                    + (i == 0 ? bullet : String(repeating: " ", count: displayWidth(of: bullet)))
+                out.append(Line(runs: (prefix.isEmpty ? [] : [Run(text: prefix, style: .plain)]) + runs))
             }
         }
+        func add(_ text: String, _ style: Style, indent: Int) { add([.text(text)], style, indent: indent) }
+
         func layout(_ blocks: [Block], indent: Int) {
             for block in blocks {
                 switch block {
-                case .heading(_, let text): add(text.plainText, Style(bold: true), indent: indent)
-                case .paragraph(let text): add(text.plainText, indent: indent)
+                case .heading(_, let text): add(text, Style(bold: true), indent: indent)
+                case .paragraph(let text): add(text, indent: indent)
                 case .list(let ordered, let items):
                     for (i, item) in items.enumerated() {
-                        add(item.plainText, indent: indent, bullet: ordered ? "\(i + 1). " : (ascii ? "- " : "• "))
+                        add(item, indent: indent, bullet: ordered ? "\(i + 1). " : (ascii ? "- " : "• "))
                     }
                 case .code(let text), .math(let text):
                     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                        out.append(Line(text: String(repeating: " ", count: indent + 2) + spell(String(line)), style: Style(foreground: .cyan)))
+                        out.append(Line(runs: [Run(text: String(repeating: " ", count: indent + 2) + spell(String(line)),
+                                                   style: Style(foreground: .cyan))]))
                     }
                 case .analogy(let inner):
                     add("Analogy", Style(foreground: .yellow, bold: true), indent: indent); layout(inner, indent: indent + 2)
@@ -40,11 +102,51 @@ public enum TextLayout {
                     add("Dilemma", Style(foreground: .magenta, bold: true), indent: indent); layout(question, indent: indent + 2)
                     add("Discussion", Style(dim: true), indent: indent + 2); layout(discussion, indent: indent + 2)
                 }
-                out.append(Line(text: "", style: .plain))
+                out.append(Line(runs: []))
             }
         }
         layout(blocks, indent: 0)
         return out
+    }
+
+    /// Greedy wrap of styled words; words join with one space (underlined
+    /// inside a link, so a link reads as one piece), and a word longer than the
+    /// line is cut.
+    private static func wrap(_ words: [Word], width: Int) -> [[Run]] {
+        var lines: [[Run]] = [], current: [Run] = [], currentWidth = 0
+        var previousLink: Link? = nil
+        for word in words {
+            let wordWidth = word.width
+            if !current.isEmpty && currentWidth + 1 + wordWidth <= width {
+                let link = word.runs.first?.link
+                let joinsLink = link != nil && link == previousLink
+                current.append(Run(text: " ", style: joinsLink ? word.runs[0].style : .plain, link: joinsLink ? link : nil))
+                current += word.runs
+                currentWidth += 1 + wordWidth
+            } else if current.isEmpty && wordWidth <= width {
+                current = word.runs
+                currentWidth = wordWidth
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = []; currentWidth = 0
+                // Cut an over-long word character by character, keeping each character's run.
+                for run in word.runs {
+                    for character in run.text {
+                        let w = displayWidth(of: String(character))
+                        if currentWidth + w > width && !current.isEmpty { lines.append(current); current = []; currentWidth = 0 }
+                        if let last = current.last, last.style == run.style, last.link == run.link {
+                            current[current.count - 1].text.append(character)
+                        } else {
+                            current.append(Run(text: String(character), style: run.style, link: run.link))
+                        }
+                        currentWidth += w
+                    }
+                }
+            }
+            previousLink = word.runs.last?.link
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// Greedy word wrap by display width; a word longer than the line is cut.

@@ -1,0 +1,49 @@
+import Course
+import Practice
+
+/// The course: every lesson with the learner's progress in it.
+enum CourseScreen {
+    static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        grid.put("rnn-tutor · learn recurrent networks by watching one think", x: 1, y: rect.y, style: Style(bold: true), clip: rect)
+        let due = state.progress.lessons.values.reduce(0) { $0 + $1.cardsDue }
+        let intro = "Choose a lesson (↑↓, Enter). Each has live panels of a real trained network beside the text."
+            + (due > 0 ? " \(due) card\(due == 1 ? "" : "s") due." : "")
+        grid.put(intro, x: 1, y: rect.y + 1, style: Style(dim: true), clip: rect)
+        let list = Rect(x: rect.x + 1, y: rect.y + 3, width: rect.width - 2, height: rect.height - 3)
+        let lessons = state.course.lessons
+        let perLesson = list.height >= lessons.count * 2 ? 2 : 1
+        let visible = max(1, list.height / perLesson)
+        let first = max(0, min(state.selectedLesson - visible / 2, lessons.count - visible))
+        for (row, index) in (first..<min(lessons.count, first + visible)).enumerated() {
+            let lesson = lessons[index]
+            let y = list.y + row * perLesson
+            let selected = index == state.selectedLesson
+            let title = (selected ? (state.ascii ? "> " : "▶ ") : "  ") + "\(lesson.order). \(lesson.title)"
+            let progress = summary(of: state.progress.lessons[lesson.id], ascii: state.ascii)
+            grid.put(title, x: list.x, y: y, style: Style(bold: selected, reverse: selected), clip: list)
+            // Progress sits at the right of the title when there is room, else under it.
+            let progressWidth = displayWidth(of: progress)
+            if displayWidth(of: title) + 2 + progressWidth <= list.width {
+                grid.put(progress, x: list.maxX - progressWidth, y: y, style: Style(foreground: .green), clip: list)
+                if perLesson == 2 { grid.put("     " + lesson.summary, x: list.x, y: y + 1, style: Style(dim: true), clip: list) }
+            } else if perLesson == 2 {
+                grid.put("     " + (progress.isEmpty ? lesson.summary : progress), x: list.x, y: y + 1,
+                         style: progress.isEmpty ? Style(dim: true) : Style(foreground: .green), clip: list)
+            }
+        }
+    }
+
+    /// "✓ read · quiz 7/10 (best 9/10) · 3 cards due": empty for an untouched lesson.
+    static func summary(of progress: LessonProgress?, ascii: Bool) -> String {
+        guard let progress else { return "" }
+        var parts: [String] = []
+        if progress.read { parts.append(ascii ? "read" : "✓ read") } else if progress.depth != nil { parts.append("started") }
+        if let last = progress.lastScore {
+            var quiz = "quiz \(last.correct)/\(last.total)"
+            if let best = progress.bestScore, best != last { quiz += " (best \(best.correct)/\(best.total))" }
+            parts.append(quiz)
+        }
+        if progress.cardsDue > 0 { parts.append("\(progress.cardsDue) card\(progress.cardsDue == 1 ? "" : "s") due") }
+        return parts.joined(separator: " · ")
+    }
+}

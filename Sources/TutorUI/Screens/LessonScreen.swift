@@ -1,0 +1,129 @@
+import Course
+import ModelFile
+import Trace
+
+/// Where the lesson screen puts its text and its panels. Update uses it too
+/// (to know how far the text scrolls and which links are in view), so the
+/// keys and the picture always agree.
+struct LessonLayout {
+    /// The text column: a header line, then the body.
+    var text: Rect
+    var panels: Rect
+    /// Side by side when wide; otherwise one of the two fills the screen and Tab switches.
+    var sideBySide: Bool
+
+    init(width: Int, height: Int) {
+        let main = Rect(x: 0, y: 0, width: width, height: max(0, height - 1))
+        sideBySide = width >= 100
+        if sideBySide {
+            let split = main.splitLeft(width * 45 / 100)
+            text = Rect(x: split.left.x, y: split.left.y, width: split.left.width - 1, height: split.left.height)
+            panels = Rect(x: split.rest.x + 1, y: split.rest.y, width: split.rest.width - 1, height: split.rest.height)
+        } else {
+            text = main
+            panels = main
+        }
+    }
+
+    var textBody: Rect { text.splitTop(1).rest }
+}
+
+extension TutorState {
+    var lessonLayout: LessonLayout { LessonLayout(width: width, height: height) }
+
+    /// The current lesson's text at the current depth, wrapped for the text column.
+    var lessonLines: [TextLayout.Line] {
+        guard let lesson else { return [] }
+        return TextLayout.lines(lesson.blocks(at: depth), width: lessonLayout.textBody.width, ascii: ascii)
+    }
+
+    /// How far the text can scroll: its last line at the bottom of the column.
+    var maximumTextScroll: Int { max(0, lessonLines.count - lessonLayout.textBody.height) }
+}
+
+enum LessonScreen {
+    static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        guard let lesson = state.lesson else { return }
+        let layout = state.lessonLayout
+        if layout.sideBySide {
+            for y in rect.y..<rect.maxY {
+                grid.put(state.ascii ? "|" : "│", x: layout.text.maxX, y: y, style: Style(dim: true))
+            }
+        }
+        if layout.sideBySide || state.focus == .text { drawText(state, lesson, layout: layout, on: &grid) }
+        if layout.sideBySide || state.focus == .panels { drawPanels(state, in: layout.panels, on: &grid) }
+    }
+
+    private static func drawText(_ state: TutorState, _ lesson: Lesson, layout: LessonLayout, on grid: inout CellGrid) {
+        let rect = layout.text
+        let header = "\(lesson.order). \(lesson.title) · \(state.depth.rawValue) (d)" + (layout.sideBySide ? "" : " · Tab: panels")
+        grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: state.focus == .text), clip: rect)
+        let body = layout.textBody
+        let lines = state.lessonLines
+        let first = min(state.textScroll, max(0, lines.count - body.height))
+        for (row, line) in lines.dropFirst(first).prefix(body.height).enumerated() {
+            var x = body.x
+            for run in line.runs {
+                var style = run.style
+                if let link = run.link, link.ordinal == state.selectedLink { style.reverse = true }
+                x += grid.put(run.text, x: x, y: body.y + row, style: style, clip: body)
+            }
+        }
+        // A scroll mark on the right edge says how much is left.
+        if lines.count > body.height, body.height > 2 {
+            let more = first + body.height < lines.count
+            grid.put(more ? (state.ascii ? "v" : "↓") : (state.ascii ? "=" : "∎"), x: body.maxX - 1, y: body.maxY - 1,
+                     style: Style(dim: true), clip: body)
+        }
+    }
+
+    private static func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        let (top, rest) = rect.splitTop(4)
+        if let editor = state.editor {
+            SentenceEditorPanel.draw(editor, model: state.model, in: top, on: &grid, ascii: state.ascii)
+        }
+        guard let trace = state.trace else {
+            let message = state.traceError ?? "no model"
+            grid.put(message, x: rest.x, y: rest.y, style: Style(foreground: .red), clip: rest)
+            return
+        }
+        let step = min(state.step, trace.tokens.count - 1)
+        if state.editor == nil {
+            TokensPanel.draw(trace, step: step, unknownID: state.model?.unknownID, in: top, on: &grid, ascii: state.ascii)
+        }
+        let (prediction, lower) = rest.splitTop(min(8, rest.height / 3))
+        PredictionPanel.draw(trace, step: step, in: prediction, on: &grid, ascii: state.ascii)
+        // Hidden state, gates and gradient share what is left; on a short screen
+        // the lesson's preset decides whether the hidden state or the gates come first.
+        let gatesFirst = state.lesson.map { lesson in
+            let order = lesson.lab.panels.map(\.rawValue)
+            return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
+        } ?? false
+        func hidden(_ area: Rect) {
+            HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, previous: state.previousHidden,
+                                  in: area, on: &grid, color: state.color, ascii: state.ascii)
+        }
+        func gates(_ area: Rect) {
+            GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: area, on: &grid, color: state.color, ascii: state.ascii)
+        }
+        if lower.height >= 27 {
+            let (hiddenArea, rest) = lower.splitTop(lower.height / 3)
+            let (gatesArea, gradient) = rest.splitTop(rest.height / 2)
+            hidden(hiddenArea)
+            gates(gatesArea)
+            drawGradient(state, trace, in: gradient, on: &grid)
+        } else {
+            let (upper, gradient) = lower.splitTop(lower.height / 2)
+            if gatesFirst { gates(upper) } else { hidden(upper) }
+            drawGradient(state, trace, in: gradient, on: &grid)
+        }
+    }
+
+    private static func drawGradient(_ state: TutorState, _ trace: SentenceTrace, in rect: Rect, on grid: inout CellGrid) {
+        if state.overlay && state.overlayTraces.count > 1 {
+            GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
+        } else {
+            GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
+        }
+    }
+}

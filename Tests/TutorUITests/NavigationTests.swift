@@ -1,0 +1,151 @@
+import Course
+import Foundation
+import Practice
+import Testing
+@testable import TutorUI
+
+/// Links, going back, progress, resuming, the sentence editor and the marks
+/// for what moved: driven through `update` and read back from `view`.
+@Suite struct NavigationTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func lessonState(_ id: String, width: Int = 140, height: Int = 45) throws -> TutorState {
+        var s = try UpdateAndViewTests.state(width: width, height: height)
+        s.now = start
+        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == id })
+        update(&s, .key(.enter))
+        return s
+    }
+
+    @Test func aLinkIsSelectedFollowedAndEscComesBack() throws {
+        var s = try lessonState("sequences")
+        update(&s, .key(.character("d")))   // standard depth: its text links to later lessons
+        let scrolledTo = s.textScroll
+        update(&s, .key(.character("g")))
+        let selected = try #require(s.selectedLink)
+        #expect(s.status.hasPrefix("link to \""))
+        // The selected link is drawn reversed, somewhere in view.
+        let grid = view(s)
+        #expect(grid.cells.contains { $0.style.reverse && $0.style.underline })
+        update(&s, .key(.enter))
+        #expect(s.lesson?.id != "sequences" && s.history.count == 1)
+        #expect(s.status.contains("Esc goes back"))
+        update(&s, .key(.escape))
+        #expect(s.lesson?.id == "sequences" && s.screen == .lesson && s.depth == .standard)
+        #expect(s.textScroll >= scrolledTo && s.history.isEmpty)
+        update(&s, .key(.character("g")))
+        update(&s, .key(.character("g")))
+        #expect(s.selectedLink != selected || linkCount(s) == 1)
+        update(&s, .key(.escape))
+        #expect(s.screen == .course)
+    }
+
+    func linkCount(_ s: TutorState) -> Int { Set(s.lessonLines.flatMap(\.links).map(\.ordinal)).count }
+
+    @Test func enterWithoutASelectedLinkSaysHowToSelectOne() throws {
+        var s = try lessonState("sequences")
+        update(&s, .key(.enter))
+        #expect(s.screen == .lesson && s.status.contains("g selects"))
+    }
+
+    @Test func readingToTheEndAndLeavingAreQueuedForTheStore() throws {
+        var s = try lessonState("bptt", width: 100, height: 24)
+        #expect(!s.outbox.contains(.read(lesson: "bptt", at: start)))
+        for _ in 0..<100 { update(&s, .key(.pageDown)) }
+        #expect(s.textScroll == s.maximumTextScroll && s.maximumTextScroll > 0)
+        #expect(s.outbox.filter { $0 == .read(lesson: "bptt", at: start) }.count == 1)
+        update(&s, .key(.escape))
+        #expect(s.outbox.last == .position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start))
+        #expect(s.progress.lastLesson == "bptt")
+        #expect(view(s).text.contains("✓ read"))
+    }
+
+    @Test func theCourseScreenShowsScoresAndCardsDue() throws {
+        var s = try UpdateAndViewTests.state()
+        var progress = LessonProgress()
+        progress.read = true
+        progress.lastScore = QuizScore(correct: 7, total: 10)
+        progress.bestScore = QuizScore(correct: 9, total: 10)
+        progress.cardsDue = 3
+        s.progress.lessons["lstm"] = progress
+        let text = view(s).text
+        #expect(text.contains("✓ read · quiz 7/10 (best 9/10) · 3 cards due"))
+        #expect(text.contains("3 cards due."))
+        #expect(CourseScreen.summary(of: nil, ascii: false).isEmpty)
+    }
+
+    @Test func theTutorResumesWhereTheLearnerLeftOff() throws {
+        var s = try UpdateAndViewTests.state(width: 100, height: 24)
+        var progress = LessonProgress()
+        progress.depth = "standard"
+        progress.position = 7
+        s.progress.lessons["lstm"] = progress
+        s.progress.lastLesson = "lstm"
+        update(&s, .started)
+        #expect(s.screen == .lesson && s.lesson?.id == "lstm" && s.depth == .standard && s.textScroll == 7)
+        #expect(s.status.hasPrefix("Back in"))
+        // With no history, start on the course screen.
+        var fresh = try UpdateAndViewTests.state()
+        update(&fresh, .started)
+        #expect(fresh.screen == .course)
+    }
+
+    @Test func theLineEditorStepsOverWholeCharacters() {
+        var editor = LineEditor("")
+        for key: Key in [.character("e"), .character("\u{301}"), .character("👍"), .character("한")] { _ = editor.apply(key) }
+        #expect(editor.text == "é👍한" && editor.cursor == 3)
+        _ = editor.apply(.left)
+        _ = editor.apply(.backspace)
+        #expect(editor.text == "é한" && editor.cursor == 1)
+        _ = editor.apply(.home)
+        _ = editor.apply(.delete)
+        #expect(editor.text == "한" && editor.cursor == 0)
+        _ = editor.apply(.character("\u{01}"))   // Ctrl-A is not text
+        #expect(editor.text == "한")
+        let handledTab = editor.apply(.tab)
+        #expect(!handledTab)
+        var long = LineEditor(String(repeating: "a", count: LineEditor.limit))
+        _ = long.apply(.character("b"))
+        let length = long.text.count
+        #expect(length == LineEditor.limit)
+    }
+
+    @Test func editingTheSentenceRetracesItAndMarksUnknownWords() throws {
+        var s = try lessonState("sequences")
+        let old = s.sentence
+        update(&s, .key(.character("e")))
+        #expect(s.editor?.text == old)
+        update(&s, .key(.escape))
+        #expect(s.editor == nil && s.sentence == old)
+
+        update(&s, .key(.character("e")))
+        update(&s, .key(.home))
+        for _ in 0..<old.count { update(&s, .key(.delete)) }
+        for character in "the zqxv cat sat ." { update(&s, .key(.character(character))) }
+        // While typing, the editor names the unknown word; `?` is text here, not help.
+        #expect(view(s).text.contains("unknown: \"zqxv\""))
+        update(&s, .key(.enter))
+        #expect(s.editor == nil && s.sentence == "the zqxv cat sat .")
+        #expect(s.trace?.tokens == ["the", "zqxv", "cat", "sat", "."])
+        #expect(s.status.contains("1 unknown"))
+        let grid = view(s)
+        #expect(grid.cells.contains { $0.text == "z" && $0.style.foreground == .red })
+
+        update(&s, .key(.character("e")))
+        for _ in 0..<40 { update(&s, .key(.backspace)) }
+        update(&s, .key(.enter))
+        #expect(s.editor != nil && s.status.contains("at least one word"))
+    }
+
+    @Test func unitsThatMovedAfterAKeyAreMarked() throws {
+        var s = try lessonState("sequences")
+        #expect(s.previousHidden == nil)
+        update(&s, .key(.right))
+        #expect(s.previousHidden != nil)
+        let marked = view(s).text
+        #expect(marked.contains("▲") || marked.contains("▼"))
+        #expect(marked.contains("▲▼ moved"))
+        update(&s, .key(.tab))   // nothing in the network moved
+        #expect(s.previousHidden == nil)
+    }
+}
