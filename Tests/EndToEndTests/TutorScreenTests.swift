@@ -28,7 +28,51 @@ struct TutorScreenTests {
             await session.resize(width: 140, height: 45)
             try await session.waitFor("Sentence (LSTM")
             await session.send("C-c")
-            try await session.waitForExit()
+            let exit = try await session.waitForExit()
+            #expect(exit.status == 0)
+            let after = await session.screen()
+            #expect(exit.saneTerminal, "\(after)")
+        }
+    }
+
+    /// The learner's own lesson pack and model: the toggle moves among what is
+    /// loaded, links are followed and come back, the sentence can be edited.
+    @Test func anotherPackAndOwnModelLinksAndTheSentenceEditor() async throws {
+        let root = BinaryRunner.packageRoot.path
+        let command = "\(BinaryRunner.executable) --lessons \(root)/lessons --model \(root)/models/gru.safetensors"
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: "/") { session in
+            try await session.waitFor("Choose a lesson")
+            await session.send("Enter")
+            try await session.waitFor("Sentence (GRU, word 1 of")
+            await session.send("1")
+            try await session.waitFor("no RNN model is loaded")
+            await session.send("g")
+            try await session.waitFor("no links at this depth")
+            await session.send("d", "g")
+            try await session.waitFor("Enter follows it")
+            await session.send("Enter")
+            try await session.waitFor("Esc goes back to the lesson you came from")
+            await session.send("Escape")
+            try await session.waitFor("back in \"Sequences and why order matters\"")
+            await session.send("e")   // the cursor starts at the end
+            await session.type(" zqxv")
+            try await session.waitFor("unknown: \"zqxv\"")
+            await session.send("Enter")
+            try await session.waitFor("1 unknown to the model")
+            await session.send("q", "q")
+            let exit = try await session.waitForExit()
+            let after = await session.screen()
+            #expect(exit.status == 0 && exit.saneTerminal, "\(after)")
+        }
+    }
+
+    /// A broken lesson folder: one line on the terminal, status 2, the terminal untouched.
+    @Test func aMissingLessonFolderIsOneClearLine() async throws {
+        let command = "\(BinaryRunner.executable) --lessons /no/such/folder"
+        try await TmuxSession.with(width: 100, height: 20, command: command, directory: "/") { session in
+            let exit = try await session.waitForExit()
+            #expect(exit.status == 2 && exit.saneTerminal)
+            #expect(await session.screen().contains("/no/such/folder"))
         }
     }
 
@@ -53,7 +97,7 @@ struct TmuxSession {
         let settings = (["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"].merging(environment) { $1 })
             .sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let started = try await tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-                                      "-c", directory, "env \(settings) \(command); sleep 30"])
+                                      "-c", directory, "env \(settings) \(command); echo \"[exit $?]\"; stty -a; sleep 30"])
         guard started.status == 0 else { throw Failure(what: "tmux could not start: \(started.standardError)") }
     }
 
@@ -87,15 +131,18 @@ struct TmuxSession {
         throw Failure(what: "timed out waiting for \"\(text)\"; the screen was:\n\(await screen())")
     }
 
-    /// Polls until the program has ended (the pane then runs the `sleep` after it).
-    func waitForExit() async throws {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let panes = (try? await tmux(["list-panes", "-t", target, "-F", "#{pane_current_command}"]))?.standardOutput ?? ""
-            if !panes.contains("rnn-tutor") { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw Failure(what: "timed out waiting for the tutor to exit; the screen was:\n\(await screen())")
+    /// Polls until the program has ended, then returns its exit status and
+    /// whether the terminal it left behind is sane (line editing and echo back on,
+    /// as `stty -a` reports them after the program).
+    func waitForExit() async throws -> (status: Int, saneTerminal: Bool) {
+        try await waitFor("[exit ")
+        try await waitFor("min = ")   // the end of stty's report
+        let text = await screen()
+        let statusText = text.components(separatedBy: "[exit ").last?.prefix { $0.isNumber } ?? ""
+        let flags = text.components(separatedBy: .whitespacesAndNewlines)
+        let sane = flags.contains("icanon") && flags.contains("echo") && flags.contains("icrnl")
+            && !flags.contains("-icanon") && !flags.contains("-echo")
+        return (Int(statusText) ?? -1, sane)
     }
 
     func close() async {
