@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Numerics: tensors, cells, BPTT. Knows nothing of files or terminals.
@@ -30,8 +31,10 @@ let package = Package(
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
         // Lessons, quizzes and flashcards: parsed and validated once.
         .target(name: "Course", dependencies: ["ModelFile", .product(name: "Yams", package: "Yams")]),
-        // Spaced repetition: the FSRS-6 scheduler, pure functions of a review log.
-        .target(name: "Practice"),
+        // Spaced repetition and quiz marking: the FSRS-6 scheduler, pure functions of a review log.
+        .target(name: "Practice", dependencies: ["Course"]),
+        // The learner's saved progress: one SQLite file (GRDB), its backups and recovery.
+        .target(name: "ProgressStore", dependencies: ["Practice", "Course", .product(name: "GRDB", package: "GRDB.swift")]),
         // The only code that touches the terminal: ncurses draws a finished grid and reads keys.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Terminal", dependencies: ["CNcurses", "TutorUI"]),
@@ -40,12 +43,13 @@ let package = Package(
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
-                "RNNCore", "ModelFile", "Trace", "Course", "TutorUI", "Terminal",
+                "RNNCore", "ModelFile", "Trace", "Course", "TutorUI", "Terminal", "Practice", "ProgressStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
-        .testTarget(name: "PracticeTests", dependencies: ["Practice"]),
+        .testTarget(name: "PracticeTests", dependencies: ["Practice", "Course"]),
+        .testTarget(name: "ProgressStoreTests", dependencies: ["ProgressStore", "Practice", "Course"]),
         .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -54,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Trace", "ModelFile", "RNNCore",
+                "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
     ]

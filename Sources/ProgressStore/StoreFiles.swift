@@ -1,0 +1,278 @@
+import Foundation
+import GRDB
+
+/// A failure of the store's file handling, in one line a learner can act on.
+public struct StoreError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A daily copy of the progress file in `backups/`.
+public struct StoreBackup: Equatable, Sendable {
+    public var url: URL
+    /// `YYYY-MM-DD`, the local date it was made.
+    public var day: String
+    public var bytes: Int
+}
+
+extension ProgressStore {
+    /// Backups kept: the newest this many days that had changes.
+    public static let backupsKept = 7
+
+    /// The store in `directory` (default: `defaultDirectory()`), and a one-line notice for the learner when
+    /// something was not as expected: the file was damaged or not ours (moved aside, and the newest good
+    /// backup restored, or an empty store started), or the folder cannot be written (progress is then kept
+    /// in memory for this run only). Never fails: the tutor always gets a store.
+    public static func open(directory: URL? = nil, timeZone: TimeZone = .current,
+                            now: Date = Date()) -> (store: ProgressStore, notice: String?) {
+        let folder = directory ?? defaultDirectory()
+        let file = folder.appendingPathComponent(fileName)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            return memoryFallback(folder, reason: "the folder cannot be created (\(reason(error)))", timeZone: timeZone)
+        }
+        var notice: String?
+        let health: FileHealth
+        do {
+            health = try inspect(file)
+        } catch {
+            return memoryFallback(folder, reason: "\(fileName) cannot be read (\(reason(error)))", timeZone: timeZone)
+        }
+        if case .bad(let what) = health {
+            let aside: URL
+            do {
+                aside = try moveAside(file, label: "corrupt", now: now)
+            } catch {
+                return memoryFallback(folder, reason: "\(fileName) \(what) and cannot be moved aside (\(reason(error)))",
+                                      timeZone: timeZone)
+            }
+            notice = "\(file.path) \(what); moved it aside as \(aside.lastPathComponent)"
+            if let backup = backups(in: folder).first(where: { (try? inspect($0.url)) == .good }) {
+                do {
+                    try copyDatabase(from: backup.url, to: file)
+                    notice! += " and restored the backup of \(backup.day) (anything done after that backup is not in it)"
+                } catch {
+                    try? FileManager.default.removeItem(at: file)
+                    notice! += "; the backup of \(backup.day) could not be restored (\(reason(error))), so progress starts empty"
+                }
+            } else {
+                notice! += "; there is no good backup, so progress starts empty"
+            }
+        }
+        do {
+            let queue = try DatabaseQueue(path: file.path, configuration: configuration())
+            try migrator.migrate(queue)
+            // Migrating an up-to-date file writes nothing: prove that writing works now, not at the first answer.
+            try queue.write { db in try db.execute(sql: "UPDATE store_meta SET value = value WHERE key = 'revision'") }
+            let store = ProgressStore(database: queue, directory: folder, timeZone: timeZone)
+            _ = try? store.backupIfDue(now: now)
+            return (store, notice)
+        } catch {
+            let fallback = memoryFallback(folder, reason: "\(fileName) cannot be written (\(reason(error)))", timeZone: timeZone)
+            return (fallback.store, [notice, fallback.notice].compactMap { $0 }.joined(separator: "; "))
+        }
+    }
+
+    /// This run keeps progress in memory, starting from what the file holds when it can be read.
+    private static func memoryFallback(_ folder: URL, reason: String, timeZone: TimeZone) -> (store: ProgressStore, notice: String?) {
+        let file = folder.appendingPathComponent(fileName)
+        var loaded = false
+        let memory: DatabaseQueue
+        do {
+            memory = try DatabaseQueue(configuration: configuration())
+            if (try? inspect(file)) == .good, FileManager.default.fileExists(atPath: file.path) {
+                if let source = try? DatabaseQueue(path: file.path, configuration: configuration(readonly: true)),
+                   (try? source.backup(to: memory)) != nil {
+                    loaded = true
+                }
+            }
+            try migrator.migrate(memory)
+        } catch {
+            // An in-memory database that cannot be made is a broken SQLite: nothing can run.
+            fatalError("rnn-tutor: cannot create an in-memory SQLite database: \(error)")
+        }
+        let store = ProgressStore(database: memory, directory: nil, timeZone: timeZone)
+        let shown = loaded ? "your saved progress is shown, but " : ""
+        return (store, "cannot save progress in \(folder.path): \(reason); \(shown)nothing from this run will be saved")
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        if let error = error as? StoreError { return error.message }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
+    }
+
+    enum FileHealth: Equatable {
+        case good
+        /// What is wrong, as the end of a sentence starting with the file name: "is not a SQLite database".
+        case bad(String)
+    }
+
+    /// Whether `file` is a progress store (or absent or empty, which SQLite treats as a new database).
+    /// Throws only when the file cannot be opened at all (permissions, I/O).
+    static func inspect(_ file: URL) throws -> FileHealth {
+        guard FileManager.default.fileExists(atPath: file.path) else { return .good }
+        if let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int, size == 0 { return .good }
+        do {
+            let queue = try DatabaseQueue(path: file.path, configuration: configuration(readonly: true))
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+                if id != applicationID {
+                    if id == 0 && tables == 0 { return .good }
+                    return .bad("is a SQLite database but not rnn-tutor's progress (application id \(id))")
+                }
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                guard check == ["ok"] else {
+                    return .bad("failed SQLite's integrity check (\(check.first ?? "no result"))")
+                }
+                return .good
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            return .bad("is not a SQLite database")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            return .bad("is damaged (\(error.message ?? "SQLITE_CORRUPT"))")
+        }
+    }
+
+    /// `20261126-001500`: UTC, for file names that sort by time.
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
+    }
+
+    /// Renames `file` (with its -wal and -shm companions) to `file.label-<time>`; returns the new name.
+    static func moveAside(_ file: URL, label: String, now: Date) throws -> URL {
+        var aside = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))")
+        var n = 2
+        while FileManager.default.fileExists(atPath: aside.path) {
+            aside = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))-\(n)")
+            n += 1
+        }
+        try FileManager.default.moveItem(at: file, to: aside)
+        for companion in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: file.path + companion) {
+            try FileManager.default.moveItem(atPath: file.path + companion, toPath: aside.path + companion)
+        }
+        return aside
+    }
+
+    /// Copies the database `source` into a new file `target` with SQLite's backup API, as one file
+    /// (journal mode DELETE), through a temporary name so `target` is never half written.
+    static func copyDatabase(from source: URL, to target: URL) throws {
+        let reader = try DatabaseQueue(path: source.path, configuration: configuration(readonly: true))
+        defer { try? reader.close() }
+        try copyDatabase(reader, to: target)
+    }
+
+    static func copyDatabase(_ reader: some DatabaseReader, to target: URL) throws {
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let writer = try DatabaseQueue(path: temporary.path)
+        try reader.backup(to: writer)
+        try writer.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+        try writer.close()
+        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+        try FileManager.default.moveItem(at: temporary, to: target)
+    }
+
+    // MARK: Backups
+
+    /// The backups in `directory/backups`, newest first.
+    public static func backups(in directory: URL) -> [StoreBackup] {
+        let folder = directory.appendingPathComponent("backups")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.compactMap { name -> StoreBackup? in
+            guard name.hasPrefix("progress-"), name.hasSuffix(".sqlite") else { return nil }
+            let day = String(name.dropFirst("progress-".count).dropLast(".sqlite".count))
+            guard day.count == 10, day.split(separator: "-").count == 3 else { return nil }
+            let url = folder.appendingPathComponent(name)
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            return StoreBackup(url: url, day: day, bytes: bytes)
+        }.sorted { $0.day > $1.day }
+    }
+
+    /// Makes today's backup when there is none yet and something changed since the last one; keeps
+    /// the newest `backupsKept`. Returns the backup made, if any. A store in memory makes none.
+    @discardableResult
+    public func backupIfDue(now: Date) throws -> URL? {
+        guard let directory else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = scheduler.day.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        let day = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let folder = directory.appendingPathComponent("backups")
+        let target = folder.appendingPathComponent("progress-\(day).sqlite")
+        guard !FileManager.default.fileExists(atPath: target.path) else { return nil }
+        let (revision, backedUp) = try database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'revision'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'backup_revision'") ?? 0)
+        }
+        guard revision != backedUp else { return nil }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.copyDatabase(database, to: target)
+        try database.write { db in
+            try db.execute(sql: "UPDATE store_meta SET value = ? WHERE key = 'backup_revision'", arguments: [revision])
+        }
+        for old in Self.backups(in: directory).dropFirst(Self.backupsKept) {
+            try? FileManager.default.removeItem(at: old.url)
+        }
+        return target
+    }
+
+    /// Replaces the progress in `directory` with a backup (`progress-YYYY-MM-DD.sqlite`, its day
+    /// `YYYY-MM-DD`, or a path), keeping the current file as `progress.sqlite.before-restore-<time>`.
+    /// Returns the backup used and where the current file went (nil if there was none).
+    @discardableResult
+    public static func restore(_ backup: String, directory: URL, now: Date = Date()) throws -> (backup: URL, aside: URL?) {
+        let known = backups(in: directory)
+        let source: URL
+        if let found = known.first(where: { $0.day == backup || $0.url.lastPathComponent == backup }) {
+            source = found.url
+        } else if backup.contains("/"), FileManager.default.fileExists(atPath: backup) {
+            source = URL(fileURLWithPath: backup)
+        } else {
+            let list = known.isEmpty ? "there are none" : "there are " + known.map(\.day).joined(separator: ", ")
+            throw StoreError("no backup \(backup) in \(directory.appendingPathComponent("backups").path) (\(list))")
+        }
+        guard (try? inspect(source)) == .good else {
+            throw StoreError("\(source.path) is not a good progress backup; nothing was changed")
+        }
+        let file = directory.appendingPathComponent(fileName)
+        var aside: URL?
+        if FileManager.default.fileExists(atPath: file.path) {
+            if (try? inspect(file)) == .good {
+                // Copy the current progress aside and write the backup into the live file with the backup
+                // API, so a tutor that has it open sees the restored progress rather than a deleted file.
+                var name = URL(fileURLWithPath: file.path + ".before-restore-\(stamp(now))")
+                if FileManager.default.fileExists(atPath: name.path) { name = URL(fileURLWithPath: name.path + "-2") }
+                let current = try DatabaseQueue(path: file.path, configuration: configuration())
+                defer { try? current.close() }
+                try copyDatabase(current, to: name)
+                aside = name
+                let reader = try DatabaseQueue(path: source.path, configuration: configuration(readonly: true))
+                defer { try? reader.close() }
+                try reader.backup(to: current)
+                try migrator.migrate(current)
+                // Changed since the last backup: tomorrow's backup is due again.
+                try current.write { db in
+                    try db.execute(sql: "UPDATE store_meta SET value = value + 1 WHERE key = 'revision'")
+                }
+                return (source, aside)
+            }
+            aside = try moveAside(file, label: "before-restore", now: now)
+        }
+        try copyDatabase(from: source, to: file)
+        return (source, aside)
+    }
+}
