@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
         .testTarget(name: "PracticeTests", dependencies: ["Practice", "Course"]),
         .testTarget(name: "ProgressStoreTests", dependencies: ["ProgressStore", "Practice", "Course"]),
-        .testTarget(name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice"]),
+        .testTarget(
+            name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TraceTests", dependencies: ["Trace", "ModelFile", "RNNCore"],

@@ -5,6 +5,16 @@ import Foundation
 
 public enum Rating: Int, CaseIterable, Sendable, Codable {
     case again = 1, hard, good, easy
+
+    /// The button's name, as Anki spells it.
+    public var label: String {
+        switch self {
+        case .again: "Again"
+        case .hard: "Hard"
+        case .good: "Good"
+        case .easy: "Easy"
+        }
+    }
 }
 
 /// The learner's memory of one card. Stability is the interval in days at which recall

@@ -1,3 +1,4 @@
+import Course
 import Foundation
 
 /// A quiz result: how many of how many questions were right.
@@ -50,4 +51,20 @@ public enum ProgressEvent: Equatable, Sendable {
     case quizFinished(lesson: String?, score: QuizScore, at: Date)
     /// One flashcard grade, written as it is given.
     case cardReview(card: String, lesson: String, rating: Rating, durationMs: Int, at: Date)
+}
+
+/// Where progress is kept, as the tutor sees it: it reads what it shows from
+/// here and hands over what the learner did. The progress store implements it;
+/// the tutor never touches the database itself.
+public protocol ProgressBook: AnyObject {
+    var scheduler: Scheduler { get }
+    /// Writes each event in its own transaction, in order.
+    func record(_ events: [ProgressEvent]) throws
+    func snapshot(course: CoursePack, now: Date) throws -> ProgressSnapshot
+    /// Cards to review now: due ones first, then today's allowance of new ones.
+    func dueCards(course: CoursePack, now: Date) throws -> [Flashcard]
+    /// A card as its review log leaves it.
+    func card(_ id: String) throws -> Card
+    /// How each question went before, for the mixed review.
+    func questionHistory() throws -> [String: QuestionHistory]
 }

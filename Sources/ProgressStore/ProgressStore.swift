@@ -405,3 +405,4 @@ public final class ProgressStore: @unchecked Sendable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+extension ProgressStore: ProgressBook {}

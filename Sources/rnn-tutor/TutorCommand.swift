@@ -2,6 +2,8 @@ import ArgumentParser
 import Course
 import Foundation
 import ModelFile
+import Practice
+import ProgressStore
 import Terminal
 import Synchronization
 import TutorUI
@@ -16,6 +18,7 @@ struct TutorCommand: ParsableCommand {
     @Option(help: "A model file to open instead of the shipped ones (repeat for several).") var model: [String] = []
     @Flag(help: "Plain ASCII instead of Unicode symbols and blocks.") var ascii = false
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
+    @OptionGroup var data: DataDirectoryOption
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 else {
@@ -24,19 +27,24 @@ struct TutorCommand: ParsableCommand {
         let root = Self.shippedFolder()
         let paths = model.isEmpty ? ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path } : model
         let (course, models) = try Self.load(lessons: lessons ?? root.appendingPathComponent("lessons").path, models: paths)
+        // The store never fails to open: a damaged file is replaced from a backup, an
+        // unwritable folder means progress is kept for this run only; the notice says which.
+        let (store, notice) = ProgressStore.open(directory: data.directory)
+        let progress = (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot()
         let colors = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let screen = TerminalScreen(colors: colors)
         defer { screen.stop() }
         var state = TutorState(course: course, models: models, width: screen.size.width, height: screen.size.height,
-                               ascii: ascii, color: screen.colors)
+                               ascii: ascii, color: screen.colors, progress: progress)
+        state.book = store
         var dirty = true
         var message = Message.started
         while true {
             let sweeping = state.sweepFrom != nil
             state.now = Date()
-            update(&state, message)
+            advance(&state, message)
+            if message == .started, let notice { state.status = notice }
             dirty = dirty || message != .tick || sweeping
-            state.outbox.removeAll()   // the progress store takes these (issue #7)
             if state.quit { break }
             if dirty { screen.draw(view(state)); dirty = false }
             message = screen.nextMessage()

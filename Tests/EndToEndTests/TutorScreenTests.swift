@@ -66,6 +66,47 @@ struct TutorScreenTests {
         }
     }
 
+    /// Progress survives a restart: a quiz answer and a card grade are in the
+    /// review log, and the next start resumes the lesson the learner was in.
+    @Test func progressIsKeptAndTheNextStartResumes() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-resume-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let command = "\(BinaryRunner.executable) --data-dir \(data)"
+        let root = BinaryRunner.packageRoot.path
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: root) { session in
+            try await session.waitFor("Choose a lesson")
+            await session.send("t")
+            try await session.waitFor("question 1 of")
+            await session.send("1", "Enter")   // tick the first option, answer
+            try await session.waitFor("Enter: next question")
+            await session.send("q")
+            try await session.waitFor("every answer given is saved")
+            await session.send("r")
+            try await session.waitFor("Space shows the answer")
+            await session.send("Space")
+            try await session.waitFor("3 Good (10m)")
+            await session.send("3", "q")
+            try await session.waitFor("every grade given is saved")
+            await session.send("Down", "Down", "Enter")
+            try await session.waitFor("3. Training through time")
+            await session.send("C-c")
+            #expect(try await session.waitForExit().status == 0)
+        }
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: root) { session in
+            try await session.waitFor("Back in \"Training through time")
+            await session.send("q")
+            try await session.waitFor("Choose a lesson")
+            #expect(await session.screen().contains("started"))
+            await session.send("q")
+            #expect(try await session.waitForExit().status == 0)
+        }
+        let log = try await BinaryRunner.run(["export", "--data-dir", data])
+        #expect(log.status == 0)
+        let rows = log.standardOutput.split(whereSeparator: \.isNewline)   // CSV lines end in CRLF
+        #expect(rows.count == 3, "\(log.standardOutput)")
+        #expect(rows.dropFirst().contains { $0.contains("quiz") } && rows.dropFirst().contains { $0.contains("card") })
+    }
+
     /// A broken lesson folder: one line on the terminal, status 2, the terminal untouched.
     @Test func aMissingLessonFolderIsOneClearLine() async throws {
         let command = "\(BinaryRunner.executable) --lessons /no/such/folder"
@@ -90,11 +131,14 @@ struct TmuxSession {
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     let name = "rnn-tutor-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+    /// The session's own progress folder (XDG_DATA_HOME), so tests never touch the learner's.
+    var dataHome: String { FileManager.default.temporaryDirectory.appendingPathComponent(name + "-data").path }
     var socket: String { FileManager.default.temporaryDirectory.appendingPathComponent(name + ".sock").path }
     var target: String { name + ":0" }
 
     init(width: Int, height: Int, command: String, directory: String, environment: [String: String] = [:]) async throws {
-        let settings = (["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"].merging(environment) { $1 })
+        let defaults = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color", "XDG_DATA_HOME": dataHome]
+        let settings = (defaults.merging(environment) { $1 })
             .sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let started = try await tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
                                       "-c", directory, "env \(settings) \(command); echo \"[exit $?]\"; stty -a; sleep 30"])
@@ -148,6 +192,7 @@ struct TmuxSession {
     func close() async {
         _ = try? await tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: socket)
+        try? FileManager.default.removeItem(atPath: dataHome)
     }
 
     /// Runs `body` against a new session and always ends the session after.

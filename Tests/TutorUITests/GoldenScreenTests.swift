@@ -28,6 +28,8 @@ import Testing
         Screen(name: "help-100x30", width: 100, height: 30, keys: [.enter, .character("?")]),
         Screen(name: "ascii-100x30", width: 100, height: 30, ascii: true, keys: [.down, .enter, .right]),
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),
+        Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t")]),
+        Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t"), .character("1")]),
     ]
 
     @Test(arguments: screens)

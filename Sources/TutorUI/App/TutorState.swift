@@ -8,7 +8,7 @@ import Trace
 /// Everything the tutor shows, in one value. Only `update` changes it; `view`
 /// draws it.
 public struct TutorState {
-    public enum Screen: Equatable, Sendable { case course, lesson }
+    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards }
     public enum Focus: Equatable, Sendable { case text, panels }
 
     public let course: CoursePack
@@ -52,6 +52,12 @@ public struct TutorState {
         public var lesson: Int, depth: LessonDepth, scroll: Int
     }
     public var history: [Visit] = []
+    /// Where progress is kept: read for the course screen, quizzes and reviews (nil: nothing is kept).
+    public var book: ProgressBook? = nil
+    /// The quiz or card review in progress, and the screen to return to after it.
+    public var quiz: QuizSession? = nil
+    public var review: ReviewSession? = nil
+    public var returnScreen: Screen = .course
     /// The sentence editor, while it is open.
     public var editor: LineEditor? = nil
     /// The current word's hidden state before the last key, so the panel can mark the units that moved.

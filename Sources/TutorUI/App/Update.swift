@@ -4,6 +4,23 @@ import ModelFile
 import Practice
 import RNNCore
 
+/// One turn of the tutor's loop, as the runtime and the tests run it: the
+/// message through `update`, then what the learner did handed to the progress
+/// book (each event in its own transaction) and the progress read back.
+public func advance(_ state: inout TutorState, _ message: Message) {
+    update(&state, message)
+    guard !state.outbox.isEmpty else { return }
+    let events = state.outbox
+    state.outbox.removeAll()
+    guard let book = state.book else { return }
+    do {
+        try book.record(events)
+        state.progress = try book.snapshot(course: state.course, now: state.now)
+    } catch {
+        state.status = "could not save progress: \(error)"
+    }
+}
+
 /// The one place where the tutor's state changes: a message in, the next state out.
 public func update(_ state: inout TutorState, _ message: Message) {
     switch message {
@@ -33,6 +50,8 @@ public func update(_ state: inout TutorState, _ message: Message) {
             switch state.screen {
             case .course: courseKey(&state, key)
             case .lesson: lessonKey(&state, key)
+            case .quiz: quizKey(&state, key)
+            case .cards: reviewKey(&state, key)
             }
         }
         // Mark the units that moved, when this key moved any.
@@ -57,6 +76,9 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     case .home: state.selectedLesson = 0
     case .end: state.selectedLesson = max(count - 1, 0)
     case .enter, .right, .character("l"): openLesson(&state)
+    case .character("t"): startQuiz(&state, lesson: state.lesson)
+    case .character("m"): startQuiz(&state, lesson: nil)
+    case .character("r"): startReview(&state, lesson: nil)
     case .escape, .character("q"): state.quit = true
     default: break
     }
@@ -98,7 +120,7 @@ private func resume(_ state: inout TutorState) {
 }
 
 /// Queues where the learner is in the lesson, for the store (on leaving it or quitting).
-private func recordPosition(_ state: inout TutorState) {
+func recordPosition(_ state: inout TutorState) {
     guard let lesson = state.lesson else { return }
     state.outbox.append(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now))
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
@@ -216,6 +238,8 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
     switch key {
     case .escape, .character("q"): leaveLesson(&state)
     case .character("g"): selectNextLink(&state)
+    case .character("t"): recordPosition(&state); startQuiz(&state, lesson: state.lesson)
+    case .character("r"): recordPosition(&state); startReview(&state, lesson: state.lesson)
     case .enter: followLink(&state)
     case .character("e"):
         state.editor = LineEditor(state.sentence)

@@ -1,0 +1,267 @@
+import Course
+import Foundation
+import Practice
+
+/// A quiz in progress: one question at a time, feedback after each answer, a
+/// score at the end and a retry of the missed ones.
+public struct QuizSession: Equatable, Sendable {
+    public var round: QuizRound
+    /// "Quiz: Long short-term memory (LSTM)" or "Mixed review".
+    public var title: String
+    /// A retry of missed questions: its score is not a lesson score.
+    public var isRetry = false
+    public var index = 0
+    /// The option or item under the cursor.
+    public var cursor = 0
+    /// Options ticked so far (multiple choice).
+    public var ticked: Set<Int> = []
+    /// Order questions: the items as the learner has arranged them (indices into the right order).
+    public var arrangement: [Int] = []
+    /// Order questions: the item under the cursor travels with ↑↓.
+    public var holding = false
+    /// Number questions: what is typed.
+    public var typed = LineEditor("")
+    /// The verdict on the current question, once answered.
+    public var mark: QuizMark? = nil
+    public var shownAt: Date
+
+    init(round: QuizRound, title: String, now: Date, isRetry: Bool = false) {
+        self.round = round
+        self.title = title
+        self.isRetry = isRetry
+        self.shownAt = now
+        prepareQuestion(now: now)
+    }
+
+    public var question: QuizQuestion? { round.questions.indices.contains(index) ? round.questions[index] : nil }
+    public var isFinished: Bool { index >= round.questions.count }
+
+    /// The choices the cursor moves over: options, true/false, or the arranged items.
+    var choices: [String] {
+        switch question?.kind {
+        case .single(let options)?, .multiple(let options)?: options.map(\.text)
+        case .trueFalse?: ["True", "False"]
+        case .order(let items)?: arrangement.map { items[$0] }
+        case .number?, nil: []
+        }
+    }
+
+    mutating func prepareQuestion(now: Date) {
+        cursor = 0
+        ticked = []
+        holding = false
+        typed = LineEditor("")
+        mark = nil
+        shownAt = now
+        arrangement = question.map(QuizMarking.shownOrder) ?? []
+    }
+}
+
+/// Opens a quiz: the lesson's own, or (lesson nil) a mixed review drawn from the whole course.
+func startQuiz(_ state: inout TutorState, lesson: Lesson?) {
+    let round: QuizRound
+    let title: String
+    if let lesson {
+        round = QuizRound.lesson(lesson.id, in: state.course)
+        title = "Quiz: \(lesson.title)"
+    } else {
+        let history = (try? state.book?.questionHistory()) ?? [:]
+        round = QuizRound.mixedReview(course: state.course, history: history, count: 10,
+                                      seed: UInt64(max(0, state.now.timeIntervalSince1970)))
+        title = "Mixed review"
+    }
+    guard !round.questions.isEmpty else { state.status = "no questions here yet"; return }
+    state.returnScreen = state.screen
+    state.quiz = QuizSession(round: round, title: title, now: state.now)
+    state.screen = .quiz
+    state.status = quizHint(state.quiz!)
+}
+
+private func quizHint(_ quiz: QuizSession) -> String {
+    if quiz.isFinished {
+        return quiz.round.missed.isEmpty ? "Enter or q: back" : "r: retry the missed questions · Enter or q: back"
+    }
+    if quiz.mark != nil { return "Enter: next question · q: stop (answers so far are kept)" }
+    switch quiz.question?.kind {
+    case .single?: return "↑↓ or a number chooses · Enter answers"
+    case .multiple?: return "↑↓ move · Space or a number ticks · Enter answers"
+    case .trueFalse?: return "t or f, or ↑↓ and Enter"
+    case .number?: return "type a number · Enter answers"
+    case .order?: return "↑↓ move · Space picks an item up or puts it down · Enter answers"
+    case nil: return ""
+    }
+}
+
+func quizKey(_ state: inout TutorState, _ key: Key) {
+    guard var quiz = state.quiz else { return }
+    let typing: Bool = if case .number? = quiz.question?.kind, quiz.mark == nil { true } else { false }
+    let leaving = key == .escape || (key == .character("q") && !typing) || (quiz.isFinished && key == .enter)
+    if leaving {
+        state.screen = state.returnScreen
+        state.quiz = nil
+        state.status = "quiz closed; every answer given is saved"
+        return
+    }
+    state.status = ""
+    quizSessionKey(&state, &quiz, key)
+    state.quiz = quiz
+    if state.status.isEmpty { state.status = quizHint(quiz) }
+}
+
+private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession, _ key: Key) {
+    if quiz.isFinished {
+        if key == .character("r") && !quiz.round.missed.isEmpty {
+            quiz = QuizSession(round: quiz.round.retryingMissed(), title: quiz.title + " (missed questions)", now: state.now,
+                               isRetry: true)
+        }
+        return
+    }
+    if quiz.mark != nil {
+        if key == .enter || key == .character(" ") || key == .right { nextQuestion(&state, &quiz) }
+        return
+    }
+    guard let question = quiz.question else { return }
+    let count = quiz.choices.count
+    func number(_ c: Character) -> Int? { c.wholeNumberValue.flatMap { (1...max(1, count)).contains($0) ? $0 - 1 : nil } }
+    switch (question.kind, key) {
+    case (.number, .enter):
+        switch QuizAnswerParser.parse(quiz.typed.text, for: question) {
+        case .success(let given): answer(&state, &quiz, given)
+        case .failure(let hint): state.status = hint.message
+        }
+    case (.number, _):
+        _ = quiz.typed.apply(key)
+    case (_, .up), (_, .character("k")):
+        move(&quiz, by: -1)
+    case (_, .down), (_, .character("j")):
+        move(&quiz, by: 1)
+    case (.trueFalse, .character("t")): answer(&state, &quiz, .trueFalse(true))
+    case (.trueFalse, .character("f")): answer(&state, &quiz, .trueFalse(false))
+    case (.trueFalse, .enter), (.trueFalse, .character(" ")): answer(&state, &quiz, .trueFalse(quiz.cursor == 0))
+    case (.single, .enter), (.single, .character(" ")): answer(&state, &quiz, .option(quiz.cursor))
+    case (.single, .character(let c)) where number(c) != nil:
+        quiz.cursor = number(c)!
+        answer(&state, &quiz, .option(quiz.cursor))
+    case (.multiple, .character(" ")):
+        quiz.ticked.formSymmetricDifference([quiz.cursor])
+    case (.multiple, .character(let c)) where number(c) != nil:
+        quiz.cursor = number(c)!
+        quiz.ticked.formSymmetricDifference([quiz.cursor])
+    case (.multiple, .enter):
+        if quiz.ticked.isEmpty { state.status = "tick at least one option (Space), then Enter" }
+        else { answer(&state, &quiz, .options(quiz.ticked)) }
+    case (.order, .character(" ")):
+        quiz.holding.toggle()
+    case (.order, .enter):
+        answer(&state, &quiz, .order(quiz.arrangement))
+    default: break
+    }
+}
+
+/// ↑↓: moves the cursor, or (order questions, while holding) the item under it.
+private func move(_ quiz: inout QuizSession, by delta: Int) {
+    let target = quiz.cursor + delta
+    guard quiz.choices.indices.contains(target) else { return }
+    if quiz.holding { quiz.arrangement.swapAt(quiz.cursor, target) }
+    quiz.cursor = target
+}
+
+private func answer(_ state: inout TutorState, _ quiz: inout QuizSession, _ answer: QuizAnswer) {
+    guard let question = quiz.question else { return }
+    let mark = QuizMarking.mark(question, answer)
+    quiz.mark = mark
+    quiz.round.record(question.id, correct: mark.correct)
+    let duration = Int((state.now.timeIntervalSince(quiz.shownAt) * 1000).rounded())
+    state.outbox.append(.quizAnswer(question: question.id, lesson: question.lessonID, answer: answer.logText,
+                                    correct: mark.correct, durationMs: max(0, duration), at: state.now))
+    state.status = mark.correct ? "right · Enter: next question" : "not quite · Enter: next question"
+}
+
+private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) {
+    quiz.index += 1
+    quiz.prepareQuestion(now: state.now)
+    guard quiz.isFinished else { return }
+    let score = quiz.round.score
+    state.status = "score \(score.correct)/\(score.total)"
+    // Best and last scores are for whole rounds; a retry of the missed ones is practice.
+    guard !quiz.isRetry else { return }
+    state.outbox.append(.quizFinished(lesson: quiz.round.lesson, score: score, at: state.now))
+    if let lesson = quiz.round.lesson {
+        var progress = state.progress.lessons[lesson] ?? LessonProgress()
+        progress.lastScore = score
+        if progress.bestScore.map({ score.correct * max($0.total, 1) > $0.correct * max(score.total, 1) }) ?? true {
+            progress.bestScore = score
+        }
+        state.progress.lessons[lesson] = progress
+    }
+}
+
+enum QuizScreen {
+    static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        guard let quiz = state.quiz else { return }
+        let area = Rect(x: rect.x + 2, y: rect.y, width: max(0, min(rect.width - 4, 100)), height: rect.height)
+        var y = area.y
+        /// Wrapped text; `prefix` (a marker such as "▶ [x] ") stands before the first line, and
+        /// the following lines align under the text.
+        func line(_ text: String, _ style: Style = .plain, prefix: String = "") {
+            let indent = displayWidth(of: prefix)
+            let pieces = TextLayout.wrap(state.ascii ? asciiSpelling(text) : text, width: max(1, area.width - indent))
+            for (i, piece) in pieces.enumerated() {
+                guard y < area.maxY else { return }
+                if i == 0 { grid.put(prefix, x: area.x, y: y, style: style, clip: area) }
+                grid.put(piece, x: area.x + indent, y: y, style: style, clip: area)
+                y += 1
+            }
+        }
+        let total = quiz.round.questions.count
+        if quiz.isFinished {
+            line(quiz.title, Style(bold: true))
+            y += 1
+            let score = quiz.round.score
+            line("You got \(score.correct) of \(score.total) right.", Style(bold: true))
+            if let lesson = quiz.round.lesson, let best = state.progress.lessons[lesson]?.bestScore, !quiz.isRetry {
+                line("Best score for this lesson: \(best.correct)/\(best.total).", Style(dim: true))
+            }
+            y += 1
+            if quiz.round.missed.isEmpty {
+                line("Every answer was right.", Style(foreground: .green))
+            } else {
+                line("Missed:", Style(foreground: .red, bold: true))
+                for question in quiz.round.missed { line(Inline.parse(question.prompt).plainText, prefix: state.ascii ? "- " : "• ") }
+                y += 1
+                line("Press r to try the missed questions again.", Style(dim: true))
+            }
+            return
+        }
+        guard let question = quiz.question else { return }
+        line("\(quiz.title) · question \(quiz.index + 1) of \(total)", Style(bold: true))
+        y += 1
+        line(Inline.parse(question.prompt).plainText)
+        y += 1
+        let choices = quiz.choices
+        if case .number = question.kind {
+            let shown = quiz.typed.text + (quiz.mark == nil ? "▏" : "")
+            line("Your answer: " + shown, Style(bold: true))
+        } else {
+            for (i, choice) in choices.enumerated() {
+                let marker: String
+                switch question.kind {
+                case .multiple: marker = quiz.ticked.contains(i) ? "[x]" : "[ ]"
+                case .order: marker = quiz.holding && i == quiz.cursor ? (state.ascii ? "<>" : "⇅") : "\(i + 1)."
+                default: marker = "\(i + 1)."
+                }
+                let here = i == quiz.cursor && quiz.mark == nil
+                line(Inline.parse(choice).plainText, here ? Style(reverse: true) : .plain,
+                     prefix: "\(here ? (state.ascii ? ">" : "▶") : " ") \(marker) ")
+            }
+        }
+        guard let mark = quiz.mark else { return }
+        y += 1
+        line(mark.correct ? (state.ascii ? "Right." : "✓ Right.") : (state.ascii ? "Not quite." : "✗ Not quite."),
+             Style(foreground: mark.correct ? .green : .red, bold: true))
+        for why in mark.whyWrong { line(Inline.parse(why).plainText, Style(foreground: .red)) }
+        if !mark.correct { line("The answer: " + Inline.parse(mark.rightAnswer).plainText, Style(bold: true)) }
+        y += 1
+        line(Inline.parse(mark.explanation).plainText)
+    }
+}

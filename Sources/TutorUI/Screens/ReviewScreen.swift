@@ -1,0 +1,126 @@
+import Course
+import Foundation
+import Practice
+
+/// A flashcard review: the front, Space shows the back, then a grade 1–4 whose
+/// buttons say when the card would come back (FSRS-6, as the store schedules it).
+public struct ReviewSession: Equatable, Sendable {
+    public var title: String
+    public var queue: [Flashcard]
+    public var index = 0
+    public var flipped = false
+    /// What each grade would give the current card, computed when it is shown.
+    public var intervals: [Rating: NextInterval] = [:]
+    public var counts: [Rating: Int] = [:]
+    /// Cards graded into a learning step: they come back later today, not in this session.
+    public var comingBackToday = 0
+    public var shownAt: Date
+
+    public var current: Flashcard? { queue.indices.contains(index) ? queue[index] : nil }
+    public var isFinished: Bool { index >= queue.count }
+}
+
+/// Opens a review of the cards due now (of one lesson, or all).
+func startReview(_ state: inout TutorState, lesson: Lesson?) {
+    guard let book = state.book else { state.status = "progress is not available, so there is nothing to review"; return }
+    let due: [Flashcard]
+    do {
+        due = try book.dueCards(course: state.course, now: state.now).filter { lesson == nil || $0.lessonID == lesson!.id }
+    } catch {
+        state.status = "could not read the cards: \(error)"
+        return
+    }
+    guard !due.isEmpty else {
+        state.status = lesson == nil ? "no cards are due now; come back later" : "no cards of this lesson are due now"
+        return
+    }
+    state.returnScreen = state.screen
+    state.review = ReviewSession(title: lesson.map { "Cards: \($0.title)" } ?? "Cards due", queue: due, shownAt: state.now)
+    state.screen = .cards
+    showCard(&state)
+}
+
+/// Prepares the current card: the grade intervals as the store would schedule them.
+private func showCard(_ state: inout TutorState) {
+    guard var review = state.review, let card = review.current, let book = state.book else { return }
+    review.flipped = false
+    review.shownAt = state.now
+    review.intervals = (try? book.card(card.id)).map { book.scheduler.nextIntervals(for: $0, at: state.now) } ?? [:]
+    state.review = review
+    state.status = "Space shows the answer · q: stop (grades so far are kept)"
+}
+
+func reviewKey(_ state: inout TutorState, _ key: Key) {
+    guard var review = state.review else { return }
+    if key == .escape || key == .character("q") || (review.isFinished && key == .enter) {
+        state.screen = state.returnScreen
+        state.review = nil
+        state.status = "review closed; every grade given is saved"
+        return
+    }
+    guard let card = review.current else { return }
+    if !review.flipped {
+        if key == .character(" ") || key == .enter {
+            review.flipped = true
+            state.review = review
+            state.status = "how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy"
+        }
+        return
+    }
+    guard case .character(let c) = key, let value = c.wholeNumberValue, let rating = Rating(rawValue: value) else { return }
+    let duration = Int((state.now.timeIntervalSince(review.shownAt) * 1000).rounded())
+    state.outbox.append(.cardReview(card: card.id, lesson: card.lessonID, rating: rating, durationMs: max(0, duration), at: state.now))
+    review.counts[rating, default: 0] += 1
+    if case .step? = review.intervals[rating] { review.comingBackToday += 1 }
+    review.index += 1
+    state.review = review
+    if review.isFinished {
+        state.status = "done · Enter or q: back"
+    } else {
+        showCard(&state)
+    }
+}
+
+enum ReviewScreen {
+    static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        guard let review = state.review else { return }
+        let area = Rect(x: rect.x + 2, y: rect.y, width: max(0, min(rect.width - 4, 100)), height: rect.height)
+        var y = area.y
+        func line(_ text: String, _ style: Style = .plain) {
+            for piece in TextLayout.wrap(state.ascii ? asciiSpelling(text) : text, width: max(1, area.width)) {
+                guard y < area.maxY else { return }
+                grid.put(piece, x: area.x, y: y, style: style, clip: area)
+                y += 1
+            }
+        }
+        if review.isFinished {
+            line(review.title + " · done", Style(bold: true))
+            y += 1
+            let total = review.counts.values.reduce(0, +)
+            line("You reviewed \(total) card\(total == 1 ? "" : "s").", Style(bold: true))
+            line(Rating.allCases.map { "\($0.label) \(review.counts[$0] ?? 0)" }.joined(separator: " · "))
+            if review.comingBackToday > 0 {
+                line("\(review.comingBackToday) card\(review.comingBackToday == 1 ? " is" : "s are") still being learnt and "
+                     + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: open the review again then.",
+                     Style(dim: true))
+            }
+            return
+        }
+        guard let card = review.current else { return }
+        let lesson = state.course.lessons.first { $0.id == card.lessonID }?.title ?? card.lessonID
+        line("\(review.title) · card \(review.index + 1) of \(review.queue.count) · \(lesson)", Style(bold: true))
+        y += 1
+        line(Inline.parse(card.front).plainText, Style(bold: true))
+        y += 1
+        guard review.flipped else {
+            line("(Space shows the answer)", Style(dim: true))
+            return
+        }
+        line(Inline.parse(card.back).plainText)
+        y += 1
+        let buttons = Rating.allCases.map { rating in
+            "\(rating.rawValue) \(rating.label)" + (review.intervals[rating].map { " (\($0.label))" } ?? "")
+        }
+        line(buttons.joined(separator: "   "), Style(foreground: .cyan, bold: true))
+    }
+}
