@@ -8,11 +8,11 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Run a lab experiment from the command line.",
-        subcommands: [AddingRace.self])
+        subcommands: [AddingRaceCommand.self])
 }
 
 /// The adding-problem race: RNN, LSTM and GRU learn the same task from the same batches.
-struct AddingRace: ParsableCommand {
+struct AddingRaceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adding",
         abstract: "Race RNN, LSTM and GRU on the adding problem (Hochreiter & Schmidhuber 1997).",
@@ -60,55 +60,43 @@ struct AddingRace: ParsableCommand {
     }
 
     func run() throws {
-        let problem = AddingProblem(length: length)
-        let kinds = try parsedCells()
-        var learners = kinds.map {
-            AddingProblemLearner(cell: $0, hiddenSize: hidden, seed: seed, learningRate: learningRate,
-                                 clipNorm: clip > 0 ? clip : nil, whhScale: whhScale)
-        }
-        var random = SeededRandom(seed: seed &+ 1000)
-        var heldOutRandom = SeededRandom(seed: seed &+ 2000)
-        let heldOut = problem.batch(size: 1000, using: &heldOutRandom)
-        var seconds = [Double](repeating: 0, count: kinds.count)
-        var recent = [[Float]](repeating: [], count: kinds.count)
-        var curves = [[Float]](repeating: [], count: kinds.count), gradientCurves = curves
-        let sampleEvery = max(1, steps / 100)
+        var settings = AddingRace.Settings()
+        settings.length = length
+        settings.cells = try parsedCells()
+        settings.steps = steps
+        settings.hidden = hidden
+        settings.batchSize = batchSize
+        settings.learningRate = learningRate
+        settings.clipNorm = clip > 0 ? clip : nil
+        settings.whhScale = whhScale
+        settings.seed = seed
+        var race = AddingRace(settings)
+        let kinds = settings.cells
         var lastPrint = Date.distantPast
         catchInterrupts()
         if !json { print("adding problem, T = \(length): \(kinds.map(\.displayName).joined(separator: ", ")), H = \(hidden), batch \(batchSize), \(steps) steps, seed \(seed); baseline error 0.167") }
-        for step in 1...steps {
-            if stopRequested.load(ordering: .relaxed) { break }
-            let batch = problem.batch(size: batchSize, using: &random)
-            for i in learners.indices {
-                let start = Date()
-                let report = learners[i].train(on: batch, problem: problem)
-                seconds[i] += Date().timeIntervalSince(start)
-                recent[i].append(report.loss)
-                if step % sampleEvery == 0 {
-                    curves[i].append(recent[i].reduce(0, +) / Float(recent[i].count))
-                    gradientCurves[i].append(report.firstStepGradient)
-                    recent[i] = []
-                }
-            }
-            if !json && (Date().timeIntervalSince(lastPrint) > 0.5 || step == steps) {
+        while !race.isFinished && !stopRequested.load(ordering: .relaxed) {
+            race.advance()
+            if !json && (Date().timeIntervalSince(lastPrint) > 0.5 || race.isFinished) {
                 lastPrint = Date()
-                let losses = kinds.indices.map { "\(kinds[$0].rawValue) \(String(format: "%.4f", curves[$0].last ?? .nan))" }
-                FileHandle.standardError.write(Data("\rstep \(step)/\(steps)  \(losses.joined(separator: "  "))   ".utf8))
+                let losses = race.standings.map { "\($0.cell.rawValue) \(String(format: "%.4f", $0.lossCurve.last ?? .nan))" }
+                FileHandle.standardError.write(Data("\rstep \(race.step)/\(steps)  \(losses.joined(separator: "  "))   ".utf8))
             }
         }
         if !json { FileHandle.standardError.write(Data("\n".utf8)) }
-        let results = kinds.indices.map { i in
-            let error = learners[i].evaluate(heldOut, problem: problem)
-            return Result(cell: kinds[i].rawValue, finalError: error, belowBaseline: error < AddingProblem.baselineError / 2,
-                          firstStepGradient: gradientCurves[i].last ?? .nan, seconds: seconds[i],
-                          lossCurve: curves[i], firstStepGradientCurve: gradientCurves[i])
+        race.evaluate()
+        let results = race.standings.map { standing in
+            let error = standing.heldOutError ?? .nan
+            return Result(cell: standing.cell.rawValue, finalError: error, belowBaseline: AddingRace.learned(error),
+                          firstStepGradient: standing.firstStepCurve.last ?? .nan, seconds: standing.seconds,
+                          lossCurve: standing.lossCurve, firstStepGradientCurve: standing.firstStepCurve)
         }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             struct Report: Encodable { var length, steps, hidden, batchSize: Int; var seed: UInt64; var baseline: Float; var results: [Result] }
-            let report = Report(length: length, steps: steps, hidden: hidden, batchSize: batchSize, seed: seed,
+            let report = Report(length: length, steps: race.step, hidden: hidden, batchSize: batchSize, seed: seed,
                                 baseline: AddingProblem.baselineError, results: results)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {

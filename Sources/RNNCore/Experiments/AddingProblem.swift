@@ -60,9 +60,14 @@ public struct AddingProblemLearner: Sendable {
     public struct StepReport: Sendable {
         public var loss: Float
         /// ‖∂L_b/∂h_0‖ for one sequence's own error, averaged over the batch: what is left of the gradient at the first step.
-        public var firstStepGradient: Float
+        public var firstStepGradient: Float { gradientProfile.first ?? .nan }
+        /// The same for every step t = 0 … T−1: how the gradient fades (or grows) back from the loss at the end.
+        public var gradientProfile: [Float]
         /// The global gradient norm before clipping.
         public var gradientNorm: Float
+        /// The share of hidden values (top layer, every step) within 0.01 of ±1: saturated units,
+        /// where tanh is flat and passes almost no gradient back.
+        public var saturation: Float
     }
 
     public init(cell: CellKind, hiddenSize: Int, seed: UInt64, learningRate: Float, clipNorm: Float? = 1, whhScale: Float = 1) {
@@ -83,8 +88,10 @@ public struct AddingProblemLearner: Sendable {
             optimizer.update(&network.parameters, with: gradients.parameters!)
         }
         steps += 1
-        return StepReport(loss: gradients.loss, firstStepGradient: firstStepNorm(gradients, batch: trace.batch),
-                          gradientNorm: norm)
+        let hidden = trace.top.hidden
+        let saturated = hidden.reduce(0) { $0 + (abs($1) > 0.99 ? 1 : 0) }
+        return StepReport(loss: gradients.loss, gradientProfile: gradientProfile(gradients, batch: trace.batch),
+                          gradientNorm: norm, saturation: Float(saturated) / Float(max(1, hidden.count)))
     }
 
     /// Mean squared error on a batch, without learning from it.
@@ -99,13 +106,18 @@ public struct AddingProblemLearner: Sendable {
         return Float(sum / Double(trace.batch))
     }
 
-    func firstStepNorm(_ gradients: Gradients, batch: Int) -> Float {
+    /// Per step, the mean over the batch of each sequence's own ‖∂L/∂h_t‖ (top layer).
+    func gradientProfile(_ gradients: Gradients, batch: Int) -> [Float] {
         let h = network.architecture.hiddenSize, top = gradients.hiddenAdjoints[network.architecture.layerCount - 1]
-        var total = 0.0
-        for b in 0..<batch {
-            total += top[(b * h)..<((b + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let steps = top.count / max(1, batch * h)
+        return (0..<steps).map { t in
+            var total = 0.0
+            for b in 0..<batch {
+                let start = (t * batch + b) * h
+                total += top[start..<(start + h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            }
+            // The loss is a mean over the batch, so B·‖∂L/∂h_t^b‖ is sequence b's own gradient; averaged, that is the sum.
+            return Float(total)
         }
-        // The loss is a mean over the batch, so B·‖∂L/∂h_0^b‖ is sequence b's own gradient; averaged, that is the sum.
-        return Float(total)
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Curves that grow as an experiment runs: one point per column, on a linear
+/// axis with a dotted reference line (the loss against its 0.167 baseline) or
+/// on a log axis (gradient norms). A point that is not finite, as after an
+/// explosion, is drawn as a red "!" at the top: shown, never dropped.
+public enum CurvePlot {
+    public struct Series: Sendable {
+        public var values: [Float]
+        public var style: Style
+        /// The ASCII stand-in for the point (a letter per cell).
+        public var mark: String
+        public init(values: [Float], style: Style, mark: String) {
+            self.values = values
+            self.style = style
+            self.mark = mark
+        }
+    }
+
+    public enum Axis: Sendable {
+        case linear(low: Float, high: Float)
+        case log
+    }
+
+    /// `capacity`: how many points a full run has, so the curves fill the width only at the end.
+    public static func draw(_ series: [Series], axis: Axis, reference: (value: Float, label: String)? = nil, capacity: Int,
+                            in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
+        let axisWidth = 7
+        guard rect.height >= 3, rect.width > axisWidth + 4 else { return }
+        let plot = Rect(x: rect.x + axisWidth, y: rect.y, width: rect.width - axisWidth, height: rect.height)
+        let rows = plot.height
+        let position: (Float) -> Double?
+        switch axis {
+        case .linear(let low, let high):
+            grid.put(short(high).leftPadded(to: axisWidth - 1), x: rect.x, y: plot.y, style: PanelFrame.captionStyle, clip: rect)
+            grid.put(short(low).leftPadded(to: axisWidth - 1), x: rect.x, y: plot.maxY - 1, style: PanelFrame.captionStyle, clip: rect)
+            position = { $0.isFinite ? min(max(Double(($0 - low) / (high - low)), 0), 1) : nil }
+        case .log:
+            guard let scale = LogScale(values: series.flatMap(\.values)) else {
+                grid.put("no finite values yet", x: plot.x, y: plot.y, style: PanelFrame.captionStyle, clip: plot)
+                return
+            }
+            grid.put(LogScale.label(scale.highDecade).leftPadded(to: axisWidth - 1), x: rect.x, y: plot.y,
+                     style: PanelFrame.captionStyle, clip: rect)
+            grid.put(LogScale.label(scale.lowDecade).leftPadded(to: axisWidth - 1), x: rect.x, y: plot.maxY - 1,
+                     style: PanelFrame.captionStyle, clip: rect)
+            position = { $0.isFinite && $0 > 0 ? scale.position($0) : ($0 == 0 ? 0 : nil) }
+        }
+        func row(_ p: Double) -> Int { plot.maxY - 1 - Int((p * Double(rows - 1)).rounded()) }
+        if let reference, let p = position(reference.value) {
+            let y = row(p)
+            grid.put(String(repeating: ascii ? "." : "┄", count: plot.width), x: plot.x, y: y, style: Style(dim: true), clip: plot)
+            grid.put(reference.label, x: plot.maxX - displayWidth(of: reference.label), y: y, style: Style(dim: true), clip: plot)
+        }
+        let columns = max(1, capacity)
+        for line in series {
+            for (i, value) in line.values.enumerated() {
+                let x = plot.x + min(plot.width - 1, i * plot.width / columns)
+                if let p = position(value) {
+                    grid.put(ascii ? line.mark : "•", x: x, y: row(p), style: line.style, clip: plot)
+                } else {
+                    grid.put("!", x: x, y: plot.y, style: Style(foreground: .red, bold: true), clip: plot)
+                }
+            }
+        }
+    }
+
+    static func short(_ x: Float) -> String { String(format: x >= 1 ? "%.1f" : "%.2f", x) }
+}
