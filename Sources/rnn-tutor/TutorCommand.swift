@@ -37,14 +37,16 @@ struct TutorCommand: ParsableCommand {
         var state = TutorState(course: course, models: models, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors, progress: progress)
         state.book = store
+        state.worker = ExperimentWorker()
         var dirty = true
         var message = Message.started
         while true {
-            let sweeping = state.sweepFrom != nil
+            // Animations and a training run redraw on every beat; otherwise only after a change.
+            let animating = state.sweepFrom != nil || state.experiment?.isRunning == true
             state.now = Date()
             advance(&state, message)
             if message == .started, let notice { state.status = notice }
-            dirty = dirty || message != .tick || sweeping
+            dirty = dirty || message != .tick || animating
             if state.quit { break }
             if dirty { screen.draw(view(state)); dirty = false }
             message = screen.nextMessage()

@@ -14,4 +14,6 @@ public enum Message: Equatable, Sendable {
     case tick
     /// The tutor has just started: resume where the learner left off.
     case started
+    /// The experiment worker's latest snapshot.
+    case experiment(RaceSnapshot)
 }

@@ -8,7 +8,7 @@ import Trace
 /// Everything the tutor shows, in one value. Only `update` changes it; `view`
 /// draws it.
 public struct TutorState {
-    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards }
+    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards, experiment }
     public enum Focus: Equatable, Sendable { case text, panels }
 
     public let course: CoursePack
@@ -58,6 +58,12 @@ public struct TutorState {
     public var quiz: QuizSession? = nil
     public var review: ReviewSession? = nil
     public var returnScreen: Screen = .course
+    /// The adding race or the gradient explorer, while open.
+    public var experiment: ExperimentSession? = nil
+    /// Trains experiments off the UI thread (nil: experiments cannot run).
+    public var worker: ExperimentWorker? = nil
+    /// What update asked the runtime to do; `advance` carries it out.
+    public var commands: [Command] = []
     /// The sentence editor, while it is open.
     public var editor: LineEditor? = nil
     /// The current word's hidden state before the last key, so the panel can mark the units that moved.

@@ -9,6 +9,14 @@ import RNNCore
 /// book (each event in its own transaction) and the progress read back.
 public func advance(_ state: inout TutorState, _ message: Message) {
     update(&state, message)
+    if message == .tick, let snapshot = state.worker?.poll() { update(&state, .experiment(snapshot)) }
+    for command in state.commands {
+        switch command {
+        case .train(let snapshot, let target): state.worker?.start(snapshot.race, until: target)
+        case .stopTraining: state.worker?.stop()
+        }
+    }
+    state.commands.removeAll()
     guard !state.outbox.isEmpty else { return }
     let events = state.outbox
     state.outbox.removeAll()
@@ -32,6 +40,8 @@ public func update(_ state: inout TutorState, _ message: Message) {
         advanceSweep(&state)
     case .started:
         resume(&state)
+    case .experiment(let snapshot):
+        experimentProgress(&state, snapshot)
     case .key(.controlC):
         if state.screen == .lesson { recordPosition(&state) }
         state.quit = true
@@ -52,6 +62,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
             case .lesson: lessonKey(&state, key)
             case .quiz: quizKey(&state, key)
             case .cards: reviewKey(&state, key)
+            case .experiment: experimentKey(&state, key)
             }
         }
         // Mark the units that moved, when this key moved any.
@@ -79,6 +90,8 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     case .character("t"): startQuiz(&state, lesson: state.lesson)
     case .character("m"): startQuiz(&state, lesson: nil)
     case .character("r"): startReview(&state, lesson: nil)
+    case .character("x"): openExperiment(&state, .race())
+    case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: false))
     case .escape, .character("q"): state.quit = true
     default: break
     }
@@ -240,6 +253,16 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
     case .character("g"): selectNextLink(&state)
     case .character("t"): recordPosition(&state); startQuiz(&state, lesson: state.lesson)
     case .character("r"): recordPosition(&state); startReview(&state, lesson: state.lesson)
+    case .character("x"):
+        guard let lab = state.lesson?.lab else { return }
+        switch lab.experiment {
+        case .adding: recordPosition(&state); openExperiment(&state, .race())
+        case .explorer:
+            recordPosition(&state)
+            openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+                                             clipping: lab.clipping))
+        case .none: state.status = "this lesson has no experiment; on the course screen x opens the race, v the explorer"
+        }
     case .enter: followLink(&state)
     case .character("e"):
         state.editor = LineEditor(state.sentence)

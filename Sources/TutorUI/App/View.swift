@@ -20,6 +20,7 @@ public func view(_ state: TutorState) -> CellGrid {
     case .lesson: LessonScreen.draw(state, in: main, on: &grid)
     case .quiz: QuizScreen.draw(state, in: main, on: &grid)
     case .cards: ReviewScreen.draw(state, in: main, on: &grid)
+    case .experiment: RaceScreen.draw(state, in: main, on: &grid)
     }
     grid.fill(statusRow, style: Style(reverse: true))
     grid.put(" " + state.status, x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
@@ -36,13 +37,22 @@ public func helpLines(for state: TutorState) -> [String] {
     switch state.screen {
     case .course:
         return ["↑ ↓  or j k   choose a lesson", "Enter or →    open it", "t             quiz on the chosen lesson",
-                "m             mixed quiz across the course", "r             review the flashcards due", "?             this help",
+                "m             mixed quiz across the course", "r             review the flashcards due",
+                "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer", "?             this help",
                 "q or Esc      quit", "Ctrl-C        quit from anywhere"]
     case .quiz:
         return ["↑ ↓  or j k   move among the options", "1 … 9         choose (single) or tick (multiple)",
                 "Space         tick (multiple), pick up or put down (order)", "t f           true or false",
                 "Enter         answer, then next question", "r             retry the missed (at the end)",
                 "q or Esc      stop the quiz (answers are kept)", "Ctrl-C        quit"]
+    case .experiment:
+        if state.experiment?.kind == .explorer {
+            return ["1 2 3         RNN / LSTM / GRU", "+ −           scale W_hh by ±0.25", "c             clipping on / off",
+                    "← →           sequence length T", "Enter         train a run", "s             one training step",
+                    "Esc           stop the run, then back", "Ctrl-C        quit"]
+        }
+        return ["← →           sequence length T", "Enter         start the race (again)", "Esc           stop the run, then back",
+                "Ctrl-C        quit"]
     case .cards:
         return ["Space/Enter   show the answer", "1 2 3 4       Again, Hard, Good, Easy", "q or Esc      stop (grades are kept)",
                 "Ctrl-C        quit"]
@@ -51,6 +61,7 @@ public func helpLines(for state: TutorState) -> [String] {
                 "PgUp PgDn     scroll the text a page", "g             select the next link in the text", "Enter         follow the selected link",
                 "Tab           switch focus text ↔ panels", "d             depth: basic → standard → deep", "e             edit the sentence",
                 "t             quiz on this lesson", "r             review this lesson's flashcards",
+                "x             this lesson's experiment",
                 "1 2 3         RNN / LSTM / GRU", "c             cycle the cell", "[ ]           move the loss step",
                 "b             replay the backward sweep", "o             overlay every cell's gradient", "+ −           scale W_hh by ±0.25 (0 … 4)", "?             this help",
                 "q or Esc      back (to the lesson a link came from, or the course)", "Ctrl-C        quit"]

@@ -1,0 +1,59 @@
+import RNNCore
+
+/// The latest state of a running experiment, as the worker hands it to the screen.
+public struct RaceSnapshot: Equatable, Sendable {
+    public var race: AddingRace
+    /// False once the worker has stopped (finished, or stopped by the learner).
+    public var running: Bool
+
+    public init(race: AddingRace, running: Bool) {
+        self.race = race
+        self.running = running
+    }
+
+    /// Two snapshots are the same moment of the same run.
+    public static func == (a: RaceSnapshot, b: RaceSnapshot) -> Bool {
+        a.race.step == b.race.step && a.running == b.running && a.race.settings == b.race.settings
+    }
+}
+
+/// What the experiment screens ask the runtime to do; `advance` carries them out.
+public enum Command: Equatable, Sendable {
+    /// Train `race` on the worker thread until its step count reaches `until`.
+    case train(RaceSnapshot, until: Int)
+    case stopTraining
+}
+
+/// The race or the explorer: its settings and the latest snapshot of the run.
+public struct ExperimentSession: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case race, explorer }
+    public var kind: Kind
+    public var settings: AddingRace.Settings
+    /// The run so far (nil before the first start).
+    public var snapshot: RaceSnapshot? = nil
+    /// The learner stopped the run before its end.
+    public var stopped = false
+
+    public var isRunning: Bool { snapshot?.running ?? false }
+
+    /// The race: all three cells, defaults that show the textbook result in a couple of minutes.
+    public static func race(length: Int = 50) -> ExperimentSession {
+        var settings = AddingRace.Settings()
+        settings.length = length
+        return ExperimentSession(kind: .race, settings: settings)
+    }
+
+    /// The explorer: one cell, a short run, the knobs from the lesson's preset.
+    public static func explorer(cell: CellKind, whhScale: Float, clipping: Bool) -> ExperimentSession {
+        var settings = AddingRace.Settings()
+        settings.cells = [cell]
+        settings.length = 50
+        settings.steps = 300
+        settings.whhScale = whhScale
+        settings.clipNorm = clipping ? 1 : nil
+        return ExperimentSession(kind: .explorer, settings: settings)
+    }
+
+    /// The lengths the race offers (the README's table has a row for each).
+    public static let lengths = [10, 25, 50, 100]
+}

@@ -1,0 +1,82 @@
+import Foundation
+import RNNCore
+
+/// The gradient explorer: one cell learning the adding problem with a chosen
+/// W_hh scale and clipping, showing how the gradient fades, holds or blows up
+/// on its way back through time, beside the loss and the gradient norm.
+enum ExplorerScreen {
+    static func draw(_ state: TutorState, _ session: ExperimentSession, in rect: Rect, on grid: inout CellGrid) {
+        let s = session.settings
+        let cell = s.cells.first ?? .rnn
+        let clipping = s.clipNorm.map { "clipping on (norm \(CurvePlot.short($0)))" } ?? "clipping off"
+        let title = "Gradient explorer · \(cell.displayName) (1 2 3) · T = \(s.length) (← →) · W_hh × "
+            + String(format: "%.2f", s.whhScale) + " (+ −) · \(clipping) (c)"
+        grid.put(state.ascii ? plain(title) : title, x: rect.x + 1, y: rect.y, style: Style(bold: true), clip: rect)
+        let explain = "The adding problem with the loss at the last step. Enter trains \(s.steps) steps, s takes one; "
+            + "the bars show how much gradient reaches each earlier step."
+        grid.put(explain, x: rect.x + 1, y: rect.y + 1, style: PanelFrame.captionStyle, clip: rect)
+        guard let snapshot = session.snapshot, let standing = snapshot.race.standings.first else {
+            grid.put("Set the knobs, then Enter (train) or s (one step).", x: rect.x + 1, y: rect.y + 3, clip: rect)
+            return
+        }
+        let race = snapshot.race
+        let verdictLines = TextLayout.wrap(verdict(standing, settings: s, step: race.step), width: max(1, rect.width - 2))
+        for (i, line) in verdictLines.prefix(3).enumerated() {
+            grid.put(line, x: rect.x + 1, y: rect.y + 3 + i, style: Style(bold: true), clip: rect)
+        }
+        let top = rect.y + 3 + min(3, verdictLines.count) + 1
+        let area = Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: rect.maxY - top)
+        guard area.height >= 6 else { return }
+        let (upper, lower) = area.splitTop(area.height / 2)
+        let style = Style(foreground: RaceScreen.colors[cell] ?? .magenta)
+        let profileBody = PanelFrame.draw("‖∂L/∂hₜ‖ at each step t, step \(race.step) of training",
+                                          caption: "log scale; the loss is at t = \(s.length - 1), on the right", in: upper,
+                                          on: &grid, ascii: state.ascii)
+        GradientPanel.bars([standing.profile], through: s.length - 1, styles: [style], marks: ["#"], firstNumber: 0,
+                           emptyMessage: "no gradient at all: every step's gradient is zero or not finite",
+                           in: profileBody, on: &grid, ascii: state.ascii)
+        let capacity = s.steps / race.sampleEvery
+        let (left, right) = lower.width >= 70 ? lower.splitLeft(lower.width / 2) : (lower, Rect(x: 0, y: 0, width: 0, height: 0))
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, what answering 1 scores; ! not finite",
+                                       in: left, on: &grid, ascii: state.ascii)
+        CurvePlot.draw([RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
+                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
+        if !right.isEmpty {
+            let inset = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)
+            let normBody = PanelFrame.draw("Gradient norm before clipping", caption: "log scale; ! not finite (an explosion)",
+                                           in: inset, on: &grid, ascii: state.ascii)
+            CurvePlot.draw([RaceScreen.series(standing.normCurve, cell)], axis: .log, capacity: capacity, in: normBody,
+                           on: &grid, ascii: state.ascii)
+        }
+    }
+
+    /// What the latest step shows, in words: vanishing, holding, exploding, or
+    /// overflowed; and when a large W_hh vanishes anyway, that saturation is why.
+    static func verdict(_ standing: AddingRace.Standing, settings: AddingRace.Settings, step: Int) -> String {
+        let profile = standing.profile
+        guard let last = profile.last, let first = profile.first else { return "" }
+        let overflowed = !standing.lastLoss.isFinite || !(standing.normCurve.last ?? 0).isFinite
+            || profile.contains { !$0.isFinite }
+        if overflowed {
+            return "Step \(step): the numbers overflowed (NaN or inf): the gradient exploded. The step was skipped, not applied"
+                + (settings.clipNorm == nil ? "; clipping (c) caps every step's size before this happens." : ".")
+        }
+        guard last > 0 else { return "Step \(step): no gradient reaches the last step." }
+        let ratio = Double(first / last)
+        let exponent = ratio > 0 ? Int(log10(ratio).rounded()) : -99
+        let share = "at t = 0 the gradient is about 10^\(exponent) of its size at the loss"
+        let saturated = Int((standing.saturation * 100).rounded())
+        if exponent <= -2 {
+            if settings.whhScale > 1 && standing.saturation > 0.3 {
+                return "Step \(step): \(share): it vanishes although W_hh is scaled up. \(saturated)% of the hidden values sit "
+                    + "at ±1, where tanh is flat: each step back multiplies by tanh′ ≈ 0, which beats the larger weights."
+            }
+            return "Step \(step): \(share): it vanishes, shrinking at every step back through time."
+        }
+        if exponent >= 2 {
+            return "Step \(step): \(share): it explodes, growing at every step back"
+                + (settings.clipNorm == nil ? "; switch clipping on (c) to cap the update." : "; clipping caps the update it causes.")
+        }
+        return "Step \(step): \(share): it holds, so early inputs still get a learning signal."
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import RNNCore
+
+// The experiment screens' keys (race and explorer share them where they can)
+// and the race's drawing. Training itself runs on the worker: update only asks
+// for it with a command and takes in the snapshots it sends back.
+
+func openExperiment(_ state: inout TutorState, _ session: ExperimentSession) {
+    state.returnScreen = state.screen
+    state.experiment = session
+    state.screen = .experiment
+    state.status = experimentHint(session)
+}
+
+func experimentProgress(_ state: inout TutorState, _ snapshot: RaceSnapshot) {
+    guard var session = state.experiment, session.snapshot != nil else { return }
+    let wasRunning = session.isRunning
+    session.snapshot = snapshot
+    state.experiment = session
+    if wasRunning && !snapshot.running && snapshot.race.isFinished { state.status = finishedSummary(snapshot.race) }
+}
+
+private func experimentHint(_ session: ExperimentSession) -> String {
+    if session.isRunning { return "training in the background · Esc stops" }
+    switch session.kind {
+    case .race: return "← → choose T · Enter starts the race · q back"
+    case .explorer: return "1 2 3 cell · + − W_hh · c clipping · ← → T · Enter trains · s one step · q back"
+    }
+}
+
+private func finishedSummary(_ race: AddingRace) -> String {
+    let learned = race.standings.filter { AddingRace.learned($0.heldOutError ?? .nan) }.map(\.cell.displayName)
+    return "done: " + (learned.isEmpty ? "no cell learned the task" : learned.joined(separator: ", ") + " learned the task")
+        + " · Enter runs again · q back"
+}
+
+func experimentKey(_ state: inout TutorState, _ key: Key) {
+    guard var session = state.experiment else { return }
+    if session.isRunning {
+        if key == .escape || key == .character("q") {
+            state.commands.append(.stopTraining)
+            session.snapshot?.running = false
+            session.stopped = true
+            state.experiment = session
+            state.status = "stopped at step \(session.snapshot?.race.step ?? 0) · Enter runs again · q back"
+        }
+        return
+    }
+    switch key {
+    case .escape, .character("q"):
+        state.experiment = nil
+        state.screen = state.returnScreen
+        state.status = "experiment closed"
+        return
+    case .left, .right:
+        let lengths = ExperimentSession.lengths
+        let index = lengths.firstIndex(of: session.settings.length) ?? 2
+        session.settings.length = lengths[max(0, min(lengths.count - 1, index + (key == .left ? -1 : 1)))]
+        session.snapshot = nil
+    case .enter:
+        // A fresh run (after a finished or stopped one too), on the worker thread.
+        let race = AddingRace(session.settings)
+        session.snapshot = RaceSnapshot(race: race, running: true)
+        session.stopped = false
+        state.commands.append(.train(session.snapshot!, until: session.settings.steps))
+    case .character("s") where session.kind == .explorer:
+        // One step at a time, continuing the run shown.
+        let snapshot = session.snapshot ?? RaceSnapshot(race: AddingRace(session.settings), running: false)
+        guard !snapshot.race.isFinished else { state.status = "the run is over · Enter starts a new one"; return }
+        session.snapshot = RaceSnapshot(race: snapshot.race, running: true)
+        state.commands.append(.train(session.snapshot!, until: snapshot.race.step + 1))
+    case .character("1"), .character("2"), .character("3"):
+        guard session.kind == .explorer else { return }
+        session.settings.cells = [key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru]
+        session.snapshot = nil
+    case .character("+"), .character("="), .character("-"):
+        guard session.kind == .explorer else { return }
+        let delta: Float = key == .character("-") ? -0.25 : 0.25
+        session.settings.whhScale = min(4, max(0.25, session.settings.whhScale + delta))
+        session.snapshot = nil
+    case .character("c"):
+        guard session.kind == .explorer else { return }
+        session.settings.clipNorm = session.settings.clipNorm == nil ? 1 : nil
+        session.snapshot = nil
+    default:
+        return
+    }
+    state.experiment = session
+    state.status = experimentHint(session)
+}
+
+enum RaceScreen {
+    static let colors: [CellKind: Color] = [.rnn: .red, .lstm: .green, .gru: .blue]
+
+    static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
+        guard let session = state.experiment else { return }
+        if session.kind == .explorer { ExplorerScreen.draw(state, session, in: rect, on: &grid); return }
+        let s = session.settings
+        var y = rect.y
+        grid.put("The adding race · T = \(s.length) · H = \(s.hidden) · \(s.steps) steps · seed \(s.seed)", x: rect.x + 1, y: y,
+                 style: Style(bold: true), clip: rect)
+        y += 1
+        let about = "Two of the T numbers are marked; the target is their sum. Always answering 1 scores 0.167 "
+            + "(the dotted line). The gates have to carry the first mark across T steps."
+        for line in TextLayout.wrap(about, width: max(1, rect.width - 2)).prefix(2) {
+            grid.put(line, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
+            y += 1
+        }
+        y += 1
+        guard let snapshot = session.snapshot else {
+            let choices = ExperimentSession.lengths.map { $0 == s.length ? "[\($0)]" : " \($0) " }.joined(separator: " ")
+            grid.put("T: \(choices)   (← → choose, Enter starts)", x: rect.x + 1, y: y, clip: rect)
+            grid.put("RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
+                     + "the gated cells to fall well below the line within a couple of minutes.", x: rect.x + 1, y: y + 2,
+                     style: PanelFrame.captionStyle, clip: rect)
+            return
+        }
+        let race = snapshot.race
+        // One line per cell: progress bar, loss, the gradient reaching the first step.
+        let barWidth = max(5, min(30, rect.width / 4))
+        for standing in race.standings {
+            let style = Style(foreground: colors[standing.cell] ?? .default, bold: true)
+            var x = rect.x + 1
+            x += grid.put(standing.cell.displayName.padding(toLength: 5, withPad: " ", startingAt: 0), x: x, y: y, style: style, clip: rect)
+            x += grid.put(Bar.text(Double(race.step) / Double(max(1, s.steps)), width: barWidth, ascii: state.ascii),
+                          x: x, y: y, style: style, clip: rect)
+            let loss = standing.lossCurve.last ?? standing.lastLoss
+            var text = " \(race.step)/\(s.steps)  loss \(shortNumber(loss))  ‖∂L/∂h₀‖ \(scientific(standing.firstStepCurve.last))"
+            if let error = standing.heldOutError {
+                text += "  held-out " + String(format: "%.4f", error) + (AddingRace.learned(error) ? "  learned" : "  not learned")
+            }
+            grid.put(state.ascii ? plain(text) : text, x: x, y: y, clip: rect)
+            y += 1
+        }
+        y += 1
+        let plots = Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: rect.maxY - y)
+        guard plots.height >= 5 else { return }
+        let (left, right) = plots.width >= 70 ? plots.splitLeft(plots.width / 2) : (plots, Rect(x: 0, y: 0, width: 0, height: 0))
+        let capacity = s.steps / race.sampleEvery
+        let lossBody = PanelFrame.draw("Training loss", caption: "mean squared error; dotted: the 0.167 baseline", in: left,
+                                       on: &grid, ascii: state.ascii)
+        CurvePlot.draw(race.standings.map { series($0.lossCurve, $0.cell) }, axis: .linear(low: 0, high: 0.3),
+                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
+        if !right.isEmpty {
+            let inset = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)
+            let gradientBody = PanelFrame.draw("‖∂L/∂h₀‖ over training", caption: "log scale: how much gradient reaches the first step",
+                                               in: inset, on: &grid, ascii: state.ascii)
+            CurvePlot.draw(race.standings.map { series($0.firstStepCurve, $0.cell) }, axis: .log, capacity: capacity,
+                           in: gradientBody, on: &grid, ascii: state.ascii)
+        }
+    }
+
+    static func series(_ values: [Float], _ cell: CellKind) -> CurvePlot.Series {
+        CurvePlot.Series(values: values, style: Style(foreground: colors[cell] ?? .default), mark: String(cell.rawValue.prefix(1)))
+    }
+
+    static func scientific(_ x: Float?) -> String {
+        guard let x else { return "–" }
+        return x.isFinite ? String(format: "%.0e", Double(x)) : (x.isNaN ? "NaN" : "inf")
+    }
+}
