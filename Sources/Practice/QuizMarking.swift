@@ -38,6 +38,13 @@ public struct QuizMark: Equatable, Sendable {
     public var rightAnswer: String
     /// Why the right answer is right; shown after every answer.
     public var explanation: String
+
+    public init(correct: Bool, whyWrong: [String], rightAnswer: String, explanation: String) {
+        self.correct = correct
+        self.whyWrong = whyWrong
+        self.rightAnswer = rightAnswer
+        self.explanation = explanation
+    }
 }
 
 /// Marking is pure: a question and an answer in, a verdict out.
