@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice",
+                "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice", "Course",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
     ]
