@@ -111,7 +111,7 @@ struct QuizCommand: ParsableCommand {
             case .trueFalse:
                 format = "True or false (t/f):"
             case .number(_, let tolerance):
-                format = tolerance > 0 ? "A number (within ± \(QuizMarkingFormat.number(tolerance))):" : "A number:"
+                format = tolerance > 0 ? "A number (within ± \(QuizMarking.plain(tolerance))):" : "A number:"
             case .order(let items):
                 for (position, item) in shownOrder.enumerated() { Plain.say("  \(position + 1). \(Plain.text(items[item]))") }
                 format = "These numbers in the right order, e.g. \((1...items.count).reversed().map(String.init).joined(separator: " ")):"
@@ -134,11 +134,5 @@ struct QuizCommand: ParsableCommand {
                 return .answered(mark.correct)
             }
         }
-    }
-}
-
-enum QuizMarkingFormat {
-    static func number(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
 }

@@ -105,6 +105,9 @@ import Testing
         #expect(try QuizAnswerParser.parse("0.25", for: number).get() == .number(0.25))
         #expect(try QuizAnswerParser.parse("0,25", for: number).get() == .number(0.25))
         #expect(try QuizAnswerParser.parse("-1e-3", for: number).get() == .number(-0.001))
+        #expect(try QuizAnswerParser.parse("0,250", for: number).get() == .number(0.25))
+        #expect(throws: QuizAnswerHint.self) { try QuizAnswerParser.parse("1,000", for: number).get() }
+        #expect(try QuizAnswerParser.parse("1,5", for: number).get() == .number(1.5))
         #expect(throws: QuizAnswerHint.self) { try QuizAnswerParser.parse("nan", for: number).get() }
         #expect(throws: QuizAnswerHint.self) { try QuizAnswerParser.parse("a lot", for: number).get() }
     }
