@@ -1,5 +1,29 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An advisory lock (flock) on a file in the data folder, held while a store is checked, repaired and
+/// migrated, so that two tutors starting at once do not both create the schema or judge a file that
+/// the other is still writing.
+final class FolderLock {
+    private var descriptor: Int32
+    init(_ url: URL) {
+        #if canImport(Glibc)
+        descriptor = Glibc.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        #else
+        descriptor = Darwin.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        #endif
+        if descriptor >= 0 && flock(descriptor, LOCK_EX) != 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+    deinit { if descriptor >= 0 { close(descriptor) } }   // closing releases the lock
+}
 
 /// A failure of the store's file handling, in one line a learner can act on.
 public struct StoreError: Error, Equatable, CustomStringConvertible {
@@ -36,6 +60,9 @@ extension ProgressStore {
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             return memoryFallback(folder, reason: "the folder is read-only", timeZone: timeZone)
         }
+        // Held until this function returns. Without it (a lock file that cannot be made) opening still works.
+        let lock = FolderLock(folder.appendingPathComponent(".\(fileName).lock"))
+        defer { withExtendedLifetime(lock) {} }
         var notice: String?
         let health: FileHealth
         do {

@@ -102,7 +102,7 @@ import Testing
         #expect(stopped.standardOutput.contains("Stopped. 0 right so far"))
         // Lines that some kind of question accepts, over and over: each question is answered within one cycle.
         let cycle = ["1", "t", "1 2", "1 2 3", "1 2 3 4", "1 2 3 4 5", "1 2 3 4 5 6"]
-        let input = Array(repeating: cycle, count: 12).flatMap { $0 }.joined(separator: "\n") + "\n"
+        let input = Array(repeating: cycle, count: 14).flatMap { $0 }.joined(separator: "\n") + "\n"
         let outcome = try await run(["quiz", "--plain", "--count", "12", "--lessons", Self.lessons], folder, input: input)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("Score: "))
@@ -204,6 +204,7 @@ import Testing
             """
         let outcome = try await ChildProcess.run("/bin/sh", ["-c", script, "sh", BinaryRunner.executable, folder.data], seconds: 120)
         #expect(outcome.standardOutput == "0 0\n", "\(outcome.standardOutput) \(outcome.standardError)")
+        #expect(outcome.standardError.isEmpty, "\(outcome.standardError)")
         let items = try folder.store().reviewLog().map(\.item)
         #expect(items.count == 400)
         #expect(Set(items) == Set((0..<200).flatMap { ["one-\($0)", "two-\($0)"] }))

@@ -100,6 +100,21 @@ import Testing
         #expect(recovered.isSaving)
     }
 
+    @Test func aDamagedBackupIsPassedOverForAnOlderGoodOne() throws {
+        let folder = try TemporaryFolder()
+        let store = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store
+        try answer(store, "monday", at: day(0))
+        try store.backupIfDue(now: day(0))
+        try answer(store, "tuesday", at: day(1))
+        let newest = try #require(try store.backupIfDue(now: day(1)))
+        try store.database.close()
+        try Data("scribbled over".utf8).write(to: newest)
+        try Data("scribbled over".utf8).write(to: folder.file)
+        let (recovered, notice) = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(2))
+        #expect(notice?.contains("restored the backup of 2026-03-10") == true, "\(notice ?? "")")
+        #expect(try items(recovered) == ["monday"])
+    }
+
     @Test func withoutABackupADamagedFileLeadsToAnEmptyStoreAndSaysSo() throws {
         let folder = try TemporaryFolder()
         try Data([0x53, 0x51, 0x4C, 0x00, 0xFF, 0x13]).write(to: folder.file)
