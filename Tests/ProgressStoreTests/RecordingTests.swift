@@ -191,4 +191,26 @@ import Testing
         #expect(log.filter { $0.kind == "card" }.count == 30)
         #expect(try reader.card("a-card-0").reviewCount == 30)
     }
+
+    /// Tutors starting at the same moment on a new folder: one creates the schema, the others wait for it.
+    @Test func storesOpenedAtOnceOnANewFolderAllSave() async throws {
+        for _ in 0..<5 {
+            let folder = try TemporaryFolder()
+            let url = folder.url
+            let results = await withTaskGroup(of: (Bool, String?).self) { group in
+                for t in 0..<4 {
+                    group.addTask {
+                        let (store, notice) = ProgressStore.open(directory: url, timeZone: utc, now: day())
+                        try? store.record(.quizAnswer(question: "t\(t)", lesson: "alpha", answer: "true", correct: true,
+                                                      durationMs: 0, at: day()))
+                        return (store.isSaving, notice)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.0 && $0.1 == nil }, "\(results)")
+            let log = try ProgressStore.open(directory: folder.url, timeZone: utc, now: day()).store.reviewLog()
+            #expect(Set(log.map(\.item)) == ["t0", "t1", "t2", "t3"])
+        }
+    }
 }
