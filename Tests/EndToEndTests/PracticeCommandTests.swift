@@ -138,6 +138,7 @@ import Testing
         #expect(out.contains("Grade: 1 again (1m), 2 hard (6m), 3 good (10m), 4 easy ("))
         #expect(out.contains("Cannot read “7”: grade with 1, 2, 3 or 4"))
         #expect(out.contains("Reviewed 3 cards: 1 again, 0 hard, 1 good, 1 easy."))
+        #expect(out.contains("7 cards are still due today."))
         let log = try folder.store().reviewLog()
         #expect(log.map(\.grade) == [.good, .again, .easy])
         #expect(log.map(\.interval?.label) == ["10m", "1m", log[2].interval?.label])
