@@ -45,7 +45,7 @@ enum ChildProcess {
         case .exited(let code): status = Int32(code)
         default: status = -1   // killed by a signal: a crash
         }
-        return Outcome(status: status, standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+        return Outcome(status: status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 }
 
