@@ -49,7 +49,9 @@ let package = Package(
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
         .testTarget(name: "PracticeTests", dependencies: ["Practice", "Course"]),
-        .testTarget(name: "ProgressStoreTests", dependencies: ["ProgressStore", "Practice", "Course"]),
+        .testTarget(
+            name: "ProgressStoreTests",
+            dependencies: ["ProgressStore", "Practice", "Course", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice",
+                "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice", "Course",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]),
     ]

@@ -38,6 +38,13 @@ public struct QuizMark: Equatable, Sendable {
     public var rightAnswer: String
     /// Why the right answer is right; shown after every answer.
     public var explanation: String
+
+    public init(correct: Bool, whyWrong: [String], rightAnswer: String, explanation: String) {
+        self.correct = correct
+        self.whyWrong = whyWrong
+        self.rightAnswer = rightAnswer
+        self.explanation = explanation
+    }
 }
 
 /// Marking is pure: a question and an answer in, a verdict out.
@@ -93,7 +100,8 @@ public enum QuizMarking {
         }
     }
 
-    static func plain(_ x: Double) -> String {
+    /// A number as the learner would write it: `640`, `0.25`.
+    public static func plain(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
 
@@ -118,8 +126,8 @@ public enum QuizMarking {
 
 /// Reads an answer line of `rnn-tutor quiz --plain`. Formats, with options and shown items
 /// numbered from 1: single `2`; multiple `1,3` (commas and/or spaces); true/false `t`, `f`,
-/// `true`, `false`, `y`, `n`; number `0.25`, `-3`, `1e-4` (a comma as the decimal mark is
-/// accepted when it is the only one); order the shown item numbers in the right order, `3 1 2`
+/// `true`, `false`, `y`, `n`; number `0.25`, `-3`, `1e-4` (a single decimal comma, `0,25`, is
+/// accepted, but not `1,000`, which could be a thousand); order the shown item numbers in the right order, `3 1 2`
 /// (or `3,1,2`, or `312` when there are at most 9 items).
 public enum QuizAnswerParser {
     /// The answer, or a one-line hint saying what was expected.
@@ -145,6 +153,12 @@ public enum QuizAnswerParser {
         case .number:
             var spelled = text.replacingOccurrences(of: " ", with: "")
             if !spelled.contains("."), spelled.filter({ $0 == "," }).count == 1 {
+                // `0,25` is a decimal comma; `1,000` could be a thousand, so it is not guessed.
+                let parts = spelled.split(separator: ",", omittingEmptySubsequences: false)
+                let whole = parts[0].trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
+                if parts[1].count == 3 && whole != "0" && !whole.isEmpty {
+                    return .failure(QuizAnswerHint("write the number without a thousands comma, like 1000 or 1.5"))
+                }
                 spelled = spelled.replacingOccurrences(of: ",", with: ".")
             }
             guard let x = Double(spelled), x.isFinite else {

@@ -1,5 +1,29 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An advisory lock (flock) on a file in the data folder, held while a store is checked, repaired and
+/// migrated, so that two tutors starting at once do not both create the schema or judge a file that
+/// the other is still writing.
+final class FolderLock {
+    private var descriptor: Int32
+    init(_ url: URL) {
+        #if canImport(Glibc)
+        descriptor = Glibc.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        #else
+        descriptor = Darwin.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        #endif
+        if descriptor >= 0 && flock(descriptor, LOCK_EX) != 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+    deinit { if descriptor >= 0 { close(descriptor) } }   // closing releases the lock
+}
 
 /// A failure of the store's file handling, in one line a learner can act on.
 public struct StoreError: Error, Equatable, CustomStringConvertible {
@@ -33,6 +57,12 @@ extension ProgressStore {
         } catch {
             return memoryFallback(folder, reason: "the folder cannot be created (\(reason(error)))", timeZone: timeZone)
         }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            return memoryFallback(folder, reason: "the folder is read-only", timeZone: timeZone)
+        }
+        // Held until this function returns. Without it (a lock file that cannot be made) opening still works.
+        let lock = FolderLock(folder.appendingPathComponent(".\(fileName).lock"))
+        defer { withExtendedLifetime(lock) {} }
         var notice: String?
         let health: FileHealth
         do {
@@ -77,17 +107,11 @@ extension ProgressStore {
 
     /// This run keeps progress in memory, starting from what the file holds when it can be read.
     private static func memoryFallback(_ folder: URL, reason: String, timeZone: TimeZone) -> (store: ProgressStore, notice: String?) {
-        let file = folder.appendingPathComponent(fileName)
-        var loaded = false
         let memory: DatabaseQueue
+        var loaded = false
         do {
             memory = try DatabaseQueue(configuration: configuration())
-            if (try? inspect(file)) == .good, FileManager.default.fileExists(atPath: file.path) {
-                if let source = try? DatabaseQueue(path: file.path, configuration: configuration(readonly: true)),
-                   (try? source.backup(to: memory)) != nil {
-                    loaded = true
-                }
-            }
+            loaded = (try? loadCopy(of: folder.appendingPathComponent(fileName), into: memory)) == true
             try migrator.migrate(memory)
         } catch {
             // An in-memory database that cannot be made is a broken SQLite: nothing can run.
@@ -96,6 +120,25 @@ extension ProgressStore {
         let store = ProgressStore(database: memory, directory: nil, timeZone: timeZone)
         let shown = loaded ? "your saved progress is shown, but " : ""
         return (store, "cannot save progress in \(folder.path): \(reason); \(shown)nothing from this run will be saved")
+    }
+
+    /// Reads a progress file that cannot be opened in place (its folder is read-only, so SQLite cannot
+    /// make its lock files) by copying it, with its write-ahead log, to a temporary folder first.
+    private static func loadCopy(of file: URL, into memory: DatabaseQueue) throws -> Bool {
+        guard FileManager.default.isReadableFile(atPath: file.path) else { return false }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let copy = scratch.appendingPathComponent(fileName)
+        try FileManager.default.copyItem(at: file, to: copy)
+        if FileManager.default.isReadableFile(atPath: file.path + "-wal") {
+            try FileManager.default.copyItem(atPath: file.path + "-wal", toPath: copy.path + "-wal")
+        }
+        guard try inspect(copy) == .good else { return false }
+        let source = try DatabaseQueue(path: copy.path)
+        defer { try? source.close() }
+        try source.backup(to: memory)
+        return true
     }
 
     static func reason(_ error: any Error) -> String {

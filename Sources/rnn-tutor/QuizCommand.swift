@@ -35,23 +35,24 @@ struct QuizCommand: ParsableCommand {
             throw CommandFailure("the full-screen quiz opens from the tutor (run `rnn-tutor`); for line-by-line questions add --plain")
         }
         let course = try pack.load()
-        var round: QuizRound
-        var title: String
-        if let lesson {
-            guard let found = course.lesson(named: lesson) else {
-                throw CommandFailure("no lesson \(lesson); give a number from 1 to \(course.lessons.count) or an id such as \(course.lessons.first?.id ?? "sequences")")
+        let chosen = try lesson.map { name -> Lesson in
+            guard let found = course.lesson(named: name) else {
+                throw CommandFailure("no lesson \(name); give a number from 1 to \(course.lessons.count) or an id such as \(course.lessons.first?.id ?? "sequences")")
             }
-            round = .lesson(found.id, in: course)
-            title = "Quiz: \(Plain.text(found.title))"
-            guard !round.questions.isEmpty else { throw CommandFailure("lesson \(found.id) has no quiz questions") }
-        } else {
-            round = .empty
-            title = "Mixed review"
+            guard !course.questions(for: found.id).isEmpty else { throw CommandFailure("lesson \(found.id) has no quiz questions") }
+            return found
         }
         let store = data.openStore()
-        if lesson == nil {
+        var round: QuizRound
+        let title: String
+        if let chosen {
+            round = .lesson(chosen.id, in: course)
+            title = "Quiz: \(Plain.text(chosen.title))"
+        } else {
+            // A new draw each time; weighted towards the questions missed last time.
             round = .mixedReview(course: course, history: try store.questionHistory(), count: count,
                                  seed: UInt64(Date().timeIntervalSince1970 * 1000))
+            title = "Mixed review"
             guard !round.questions.isEmpty else { throw CommandFailure("the lessons have no quiz questions") }
         }
         Plain.say("\(title): \(round.questions.count) question\(round.questions.count == 1 ? "" : "s"). Type the answer and press Enter; q stops (answers given so far are kept).")
@@ -110,7 +111,7 @@ struct QuizCommand: ParsableCommand {
             case .trueFalse:
                 format = "True or false (t/f):"
             case .number(_, let tolerance):
-                format = tolerance > 0 ? "A number (within ± \(QuizMarkingFormat.number(tolerance))):" : "A number:"
+                format = tolerance > 0 ? "A number (within ± \(QuizMarking.plain(tolerance))):" : "A number:"
             case .order(let items):
                 for (position, item) in shownOrder.enumerated() { Plain.say("  \(position + 1). \(Plain.text(items[item]))") }
                 format = "These numbers in the right order, e.g. \((1...items.count).reversed().map(String.init).joined(separator: " ")):"
@@ -134,14 +135,4 @@ struct QuizCommand: ParsableCommand {
             }
         }
     }
-}
-
-enum QuizMarkingFormat {
-    static func number(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
-    }
-}
-
-extension QuizRound {
-    static let empty = QuizRound(lesson: nil, questions: [])
 }

@@ -39,22 +39,34 @@ struct ReviewCommand: ParsableCommand {
         }
         Plain.say("Review: \(cards.count) card\(cards.count == 1 ? "" : "s"). Enter shows the answer; then grade 1 again, 2 hard, 3 good, 4 easy; q stops (grades given so far are kept).")
         var counts: [Rating: Int] = [:]
+        var queue = cards
         var ended = false
-        for (i, card) in cards.enumerated() {
-            switch review(card, number: i + 1, of: cards.count, course: course, store: store) {
-            case .graded(let rating): counts[rating, default: 0] += 1
-            case .stop: ended = true
-            case .endOfInput:
-                Plain.say("")
-                Plain.say("Input ended.")
-                ended = true
+        while !ended {
+            for (i, card) in queue.enumerated() {
+                switch review(card, number: i + 1, of: queue.count, course: course, store: store) {
+                case .graded(let rating): counts[rating, default: 0] += 1
+                case .stop: ended = true
+                case .endOfInput:
+                    Plain.say("")
+                    Plain.say("Input ended.")
+                    ended = true
+                }
+                if ended { break }
             }
             if ended { break }
+            // Cards answered Again or Hard in a long session may have come due again meanwhile.
+            queue = try store.dueCards(course: course, now: Date())
+            if queue.isEmpty { break }
+            Plain.say("")
+            Plain.say("\(queue.count) card\(queue.count == 1 ? " is" : "s are") due again.")
         }
         let done = counts.values.reduce(0, +)
         Plain.say("")
         Plain.say("Reviewed \(done) card\(done == 1 ? "" : "s"): \(counts[.again] ?? 0) again, \(counts[.hard] ?? 0) hard, \(counts[.good] ?? 0) good, \(counts[.easy] ?? 0) easy.")
-        if let next = try store.nextDue(course: course, after: Date()) {
+        let remaining = try store.dueCards(course: course, now: Date()).count
+        if remaining > 0 {
+            Plain.say("\(remaining) card\(remaining == 1 ? " is" : "s are") still due today.")
+        } else if let next = try store.nextDue(course: course, after: Date()) {
             Plain.say("The next card is due \(Self.when(next)).")
         }
         _ = try? store.backupIfDue(now: Date())

@@ -20,20 +20,32 @@ enum ChildProcess {
         var timedOut: Bool { status == 124 || status == 137 }
     }
 
+    /// `input`, when given, is the child's whole standard input (then end of input); without it the
+    /// child reads no input.
     static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
-                    environment: [String: String] = [:], seconds: Int = 300) async throws -> Outcome {
+                    environment: [String: String] = [:], input: String? = nil, seconds: Int = 300) async throws -> Outcome {
+        if let input {
+            return try await run(executable, arguments, workingDirectory, environment, seconds, input: .string(input))
+        }
+        return try await run(executable, arguments, workingDirectory, environment, seconds, input: .none)
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], _ workingDirectory: String?,
+                            _ environment: [String: String], _ seconds: Int,
+                            input: some InputProtocol) async throws -> Outcome {
         let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let result = try await Subprocess.run(
             .path(FilePath("/usr/bin/timeout")),
             arguments: Arguments(["-k", "5", String(seconds), "/usr/bin/env"] + settings + [executable] + arguments),
             workingDirectory: workingDirectory.map { FilePath($0) },
+            input: input,
             output: .string(limit: 64 << 20), error: .string(limit: 1 << 20))
         let status: Int32
         switch result.terminationStatus {
         case .exited(let code): status = Int32(code)
         default: status = -1   // killed by a signal: a crash
         }
-        return Outcome(status: status, standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+        return Outcome(status: status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 }
 
@@ -53,8 +65,8 @@ enum BinaryRunner {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     static func run(_ arguments: [String], workingDirectory: String? = nil,
-                    environment: [String: String] = [:], seconds: Int = 300) async throws -> Outcome {
+                    environment: [String: String] = [:], input: String? = nil, seconds: Int = 300) async throws -> Outcome {
         try await ChildProcess.run(executable, arguments, workingDirectory: workingDirectory,
-                                   environment: environment, seconds: seconds)
+                                   environment: environment, input: input, seconds: seconds)
     }
 }
