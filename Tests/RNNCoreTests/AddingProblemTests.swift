@@ -36,15 +36,46 @@ import Testing
         #expect(after < before / 4 && after < AddingProblem.baselineError / 4, "before \(before), after \(after)")
     }
 
-    /// A W_hh scale far above 1 without clipping may explode: reported as a value, never a crash.
-    @Test func anExplodingRunIsReportedNotFatal() {
+    /// A W_hh scale far above 1 without clipping explodes: the report says so (a huge or
+    /// non-finite gradient norm) and the step is not applied, so the weights stay finite.
+    @Test func anExplodingRunIsReportedNotApplied() {
         let problem = AddingProblem(length: 30)
         var learner = AddingProblemLearner(cell: .rnn, hiddenSize: 16, seed: 6, learningRate: 0.5, clipNorm: nil, whhScale: 3)
         var random = SeededRandom(seed: 7)
+        var largest: Float = 0
         for _ in 0..<20 {
             let report = learner.train(on: problem.batch(size: 8, using: &random), problem: problem)
-            #expect(report.loss.isFinite || report.loss.isNaN || report.loss.isInfinite)
+            largest = report.gradientNorm.isFinite ? max(largest, report.gradientNorm) : .infinity
+            #expect(report.gradientProfile.count == 30 && report.firstStepGradient == report.gradientProfile[0])
+            #expect((0...1).contains(report.saturation))
         }
-        _ = learner.evaluate(problem.batch(size: 8, using: &random), problem: problem)
+        #expect(largest > 10, "the gradient norm never grew: \(largest)")
+        let parameters = learner.network.parameters
+        #expect(parameters.tensorPaths.allSatisfy { parameters[keyPath: $0].values.allSatisfy(\.isFinite) })
+        #expect(learner.evaluate(problem.batch(size: 8, using: &random), problem: problem).isFinite)
+    }
+
+    @Test func aRaceTrainsEveryCellOnTheSameBatches() {
+        var settings = AddingRace.Settings()
+        settings.length = 6
+        settings.steps = 30
+        settings.hidden = 4
+        settings.cells = [.rnn, .lstm]
+        var race = AddingRace(settings)
+        settings.cells = [.lstm]
+        var alone = AddingRace(settings)
+        while !race.isFinished { race.advance() }
+        while !alone.isFinished { alone.advance() }
+        race.advance()   // a finished race stays finished
+        #expect(race.step == 30 && race.standings.map(\.cell) == [.rnn, .lstm])
+        for standing in race.standings {
+            #expect(standing.lossCurve.count == 30 && standing.firstStepCurve.count == 30 && standing.normCurve.count == 30)
+            #expect(standing.profile.count == 6 && standing.heldOutError == nil)
+        }
+        // The LSTM saw the same batches whether it raced or ran alone.
+        #expect(race.standings[1].lossCurve == alone.standings[0].lossCurve)
+        race.evaluate()
+        #expect(race.standings.allSatisfy { $0.heldOutError.map(\.isFinite) == true })
+        #expect(AddingRace.learned(0.01) && !AddingRace.learned(0.1))
     }
 }

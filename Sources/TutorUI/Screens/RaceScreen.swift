@@ -110,9 +110,11 @@ enum RaceScreen {
         guard let snapshot = session.snapshot else {
             let choices = ExperimentSession.lengths.map { $0 == s.length ? "[\($0)]" : " \($0) " }.joined(separator: " ")
             grid.put("T: \(choices)   (← → choose, Enter starts)", x: rect.x + 1, y: y, clip: rect)
-            grid.put("RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
-                     + "the gated cells to fall well below the line within a couple of minutes.", x: rect.x + 1, y: y + 2,
-                     style: PanelFrame.captionStyle, clip: rect)
+            let expectation = "RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
+                + "the gated cells to fall well below the line within a couple of minutes, and the RNN to stay near it."
+            for (i, line) in TextLayout.wrap(expectation, width: max(1, rect.width - 2)).enumerated() {
+                grid.put(line, x: rect.x + 1, y: y + 2 + i, style: PanelFrame.captionStyle, clip: rect)
+            }
             return
         }
         let race = snapshot.race

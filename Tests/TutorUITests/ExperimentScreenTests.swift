@@ -1,0 +1,117 @@
+import Foundation
+import RNNCore
+import Testing
+@testable import TutorUI
+
+/// The race and the explorer, with a real worker thread training real networks
+/// (small ones, so a debug build finishes in seconds), driven as the runtime drives them.
+@Suite struct ExperimentScreenTests {
+    func state() throws -> TutorState {
+        var s = try UpdateAndViewTests.state(width: 140, height: 45)
+        s.worker = ExperimentWorker(publishEvery: .milliseconds(5))
+        return s
+    }
+
+    /// Ticks until the run stops (a minute at most), as the UI loop does.
+    func runToTheEnd(_ s: inout TutorState) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while s.experiment?.isRunning == true && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            advance(&s, .tick)
+        }
+        #expect(s.experiment?.isRunning == false, "the run did not finish")
+    }
+
+    @Test func theRaceRunsOffTheUIThreadAndEndsWithResults() async throws {
+        var s = try state()
+        advance(&s, .key(.character("x")))
+        #expect(s.screen == .experiment && s.experiment?.kind == .race)
+        #expect(view(s).text.contains("[50]"))
+        advance(&s, .key(.left))
+        advance(&s, .key(.left))
+        #expect(s.experiment?.settings.length == 10)
+        s.experiment?.settings.steps = 60
+        s.experiment?.settings.hidden = 8
+        advance(&s, .key(.enter))
+        #expect(s.experiment?.isRunning == true && s.status.contains("Esc stops"))
+        // The screen answers keys while the worker trains: help opens and closes.
+        advance(&s, .key(.character("?")))
+        #expect(view(s).text.contains("Keys (any key closes)"))
+        advance(&s, .key(.character("?")))
+        try await runToTheEnd(&s)
+        let race = try #require(s.experiment?.snapshot?.race)
+        #expect(race.step == 60 && race.standings.map(\.cell) == [.rnn, .lstm, .gru])
+        #expect(race.standings.allSatisfy { $0.heldOutError != nil && $0.lossCurve.count == 60 })
+        let text = view(s).text
+        #expect(text.contains("held-out") && text.contains("60/60") && text.contains("Training loss"))
+        #expect(s.status.hasPrefix("done:"))
+        advance(&s, .key(.character("q")))
+        #expect(s.screen == .course && s.experiment == nil)
+    }
+
+    @Test func escStopsARunningRaceAndKeepsWhatItShowed() async throws {
+        var s = try state()
+        advance(&s, .key(.character("x")))
+        s.experiment?.settings.steps = 1_000_000
+        advance(&s, .key(.enter))
+        let deadline = Date().addingTimeInterval(30)
+        while (s.experiment?.snapshot?.race.step ?? 0) < 2 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            advance(&s, .tick)
+        }
+        advance(&s, .key(.escape))
+        #expect(s.experiment?.isRunning == false && s.experiment?.stopped == true)
+        #expect(s.status.hasPrefix("stopped at step"))
+        let stoppedAt = s.experiment?.snapshot?.race.step ?? 0
+        try await Task.sleep(for: .milliseconds(200))
+        advance(&s, .tick)
+        #expect((s.experiment?.snapshot?.race.step ?? 0) == stoppedAt, "the worker went on after Esc")
+        advance(&s, .key(.escape))
+        #expect(s.screen == .course)
+    }
+
+    @Test func theExplorerStepsAndSaysWhatTheGradientDoes() async throws {
+        var s = try state()
+        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.lab.experiment == .explorer })
+        advance(&s, .key(.enter))
+        advance(&s, .key(.character("x")))
+        #expect(s.screen == .experiment && s.experiment?.kind == .explorer && s.experiment?.settings.clipNorm == nil)
+        advance(&s, .key(.character("1")))
+        for _ in 0..<12 { advance(&s, .key(.character("+"))) }
+        #expect(s.experiment?.settings.whhScale == 4)
+        advance(&s, .key(.character("s")))
+        try await runToTheEnd(&s)
+        #expect(s.experiment?.snapshot?.race.step == 1)
+        advance(&s, .key(.character("s")))
+        try await runToTheEnd(&s)
+        #expect(s.experiment?.snapshot?.race.step == 2)
+        let text = view(s).text
+        #expect(text.contains("Step 2:") && text.contains("‖∂L/∂hₜ‖ at each step t"))
+        #expect(text.contains("vanishes") || text.contains("explodes") || text.contains("holds") || text.contains("overflowed"))
+        advance(&s, .key(.character("c")))
+        #expect(s.experiment?.settings.clipNorm == 1 && s.experiment?.snapshot == nil)
+        advance(&s, .key(.character("q")))
+        #expect(s.screen == .lesson)
+    }
+
+    @Test func theVerdictNamesVanishingSaturationExplosionAndOverflow() {
+        var settings = AddingRace.Settings()
+        settings.whhScale = 1
+        var standing = AddingRace.Standing(cell: .rnn)
+        standing.lastLoss = 0.2
+        standing.normCurve = [1]
+        standing.profile = [1e-9, 1e-5, 1]
+        #expect(ExplorerScreen.verdict(standing, settings: settings, step: 5).contains("10^-9 of its size at the loss: it vanishes"))
+        settings.whhScale = 4
+        standing.saturation = 0.8
+        let saturated = ExplorerScreen.verdict(standing, settings: settings, step: 5)
+        #expect(saturated.contains("although W_hh is scaled up") && saturated.contains("80% of the hidden values"))
+        standing.profile = [1e6, 1e3, 1]
+        settings.clipNorm = nil
+        #expect(ExplorerScreen.verdict(standing, settings: settings, step: 5).contains("it explodes"))
+        standing.profile = [0.5, 0.8, 1]
+        #expect(ExplorerScreen.verdict(standing, settings: settings, step: 5).contains("it holds"))
+        standing.lastLoss = .nan
+        #expect(ExplorerScreen.verdict(standing, settings: settings, step: 5).contains("overflowed"))
+    }
+}
