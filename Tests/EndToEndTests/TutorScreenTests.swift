@@ -107,6 +107,30 @@ struct TutorScreenTests {
         #expect(rows.dropFirst().contains { $0.contains("quiz") } && rows.dropFirst().contains { $0.contains("card") })
     }
 
+    /// The race trains live while the screen answers keys; Esc stops it. The
+    /// explorer steps one cell and says what its gradient does.
+    @Test func theExperimentsRunLiveAndStop() async throws {
+        try await TmuxSession.with(width: 140, height: 45, command: BinaryRunner.executable,
+                                   directory: BinaryRunner.packageRoot.path) { session in
+            try await session.waitFor("Choose a lesson")
+            await session.send("x")
+            try await session.waitFor("The adding race · T = 50")
+            await session.send("Left", "Enter")
+            try await session.waitFor("Training loss", seconds: 20)
+            try await session.waitFor("LSTM", seconds: 20)
+            await session.send("Escape")
+            try await session.waitFor("stopped at step")
+            await session.send("q", "v")
+            try await session.waitFor("Gradient explorer · RNN")
+            await session.send("+", "+", "s")
+            try await session.waitFor("Step 1:", seconds: 20)
+            #expect(await session.screen().contains("W_hh × 1.50"))
+            await session.send("q", "q")
+            let exit = try await session.waitForExit()
+            #expect(exit.status == 0 && exit.saneTerminal)
+        }
+    }
+
     /// A broken lesson folder: one line on the terminal, status 2, the terminal untouched.
     @Test func aMissingLessonFolderIsOneClearLine() async throws {
         let command = "\(BinaryRunner.executable) --lessons /no/such/folder"

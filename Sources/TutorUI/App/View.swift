@@ -57,25 +57,29 @@ public func helpLines(for state: TutorState) -> [String] {
         return ["Space/Enter   show the answer", "1 2 3 4       Again, Hard, Good, Easy", "q or Esc      stop (grades are kept)",
                 "Ctrl-C        quit"]
     case .lesson:
-        return ["← → or h l    step a word", "Home End      first / last word", "↑ ↓  or j k   scroll (text or units: Tab)",
-                "PgUp PgDn     scroll the text a page", "g             select the next link in the text", "Enter         follow the selected link",
-                "Tab           switch focus text ↔ panels", "d             depth: basic → standard → deep", "e             edit the sentence",
-                "t             quiz on this lesson", "r             review this lesson's flashcards",
-                "x             this lesson's experiment",
+        return ["← → or h l    step a word", "Home End      first / last word", "↑ ↓  or j k   scroll (Tab: units)",
+                "PgUp PgDn     scroll a page", "g             select the next link", "Enter         follow the link",
+                "Tab           focus text ↔ panels", "d             depth of the text", "e             edit the sentence",
                 "1 2 3         RNN / LSTM / GRU", "c             cycle the cell", "[ ]           move the loss step",
-                "b             replay the backward sweep", "o             overlay every cell's gradient", "+ −           scale W_hh by ±0.25 (0 … 4)", "?             this help",
-                "q or Esc      back (to the lesson a link came from, or the course)", "Ctrl-C        quit"]
+                "b             the backward sweep", "o             overlay all cells", "+ −           W_hh ± 0.25 (0 … 4)",
+                "t             quiz on this lesson", "r             its flashcards due", "x             its experiment",
+                "?             this help", "q or Esc      back", "Ctrl-C        quit"]
     }
 }
 
+/// The keys in a box over the screen: one column, or two when the screen is short.
 private func drawHelp(_ state: TutorState, on grid: inout CellGrid) {
     let lines = helpLines(for: state)
-    let width = min(grid.width - 2, (lines.map { displayWidth(of: $0) }.max() ?? 0) + 4)
-    let height = min(grid.height - 2, lines.count + 3)
+    let lineWidth = lines.map { displayWidth(of: $0) }.max() ?? 0
+    let columns = lines.count + 3 > grid.height - 2 && 2 * lineWidth + 7 <= grid.width - 2 ? 2 : 1
+    let perColumn = (lines.count + columns - 1) / columns
+    let width = min(grid.width - 2, columns * lineWidth + 3 * columns + 1)
+    let height = min(grid.height - 2, perColumn + 3)
     let box = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
     grid.fill(box, style: Style(reverse: true))
     grid.put(" Keys (any key closes) ", x: box.x + 1, y: box.y, style: Style(bold: true, reverse: true), clip: box)
-    for (i, line) in lines.prefix(height - 3).enumerated() {
-        grid.put(line, x: box.x + 2, y: box.y + 2 + i, style: Style(reverse: true), clip: box)
+    for (i, line) in lines.enumerated() where i % perColumn < height - 3 {
+        let x = box.x + 2 + (i / perColumn) * (lineWidth + 3)
+        grid.put(line, x: x, y: box.y + 2 + i % perColumn, style: Style(reverse: true), clip: box)
     }
 }

@@ -12,8 +12,7 @@ enum ExplorerScreen {
         let title = "Gradient explorer · \(cell.displayName) (1 2 3) · T = \(s.length) (← →) · W_hh × "
             + String(format: "%.2f", s.whhScale) + " (+ −) · \(clipping) (c)"
         grid.put(state.ascii ? plain(title) : title, x: rect.x + 1, y: rect.y, style: Style(bold: true), clip: rect)
-        let explain = "The adding problem with the loss at the last step. Enter trains \(s.steps) steps, s takes one; "
-            + "the bars show how much gradient reaches each earlier step."
+        let explain = "The adding problem, loss at the last step. Enter trains \(s.steps) steps, s takes one step."
         grid.put(explain, x: rect.x + 1, y: rect.y + 1, style: PanelFrame.captionStyle, clip: rect)
         guard let snapshot = session.snapshot, let standing = snapshot.race.standings.first else {
             grid.put("Set the knobs, then Enter (train) or s (one step).", x: rect.x + 1, y: rect.y + 3, clip: rect)

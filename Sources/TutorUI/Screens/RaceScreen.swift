@@ -139,8 +139,11 @@ enum RaceScreen {
         guard plots.height >= 5 else { return }
         let (left, right) = plots.width >= 70 ? plots.splitLeft(plots.width / 2) : (plots, Rect(x: 0, y: 0, width: 0, height: 0))
         let capacity = s.steps / race.sampleEvery
-        let lossBody = PanelFrame.draw("Training loss", caption: "mean squared error; dotted: the 0.167 baseline", in: left,
-                                       on: &grid, ascii: state.ascii)
+        let legend = race.standings.map { standing in
+            "\(standing.cell.displayName) " + (state.ascii || !state.color ? String(standing.cell.rawValue.prefix(1)) : colorName(standing.cell))
+        }.joined(separator: ", ")
+        let lossBody = PanelFrame.draw("Training loss (\(legend))", caption: "mean squared error over the steps; dotted: the 0.167 baseline",
+                                       in: left, on: &grid, ascii: state.ascii)
         CurvePlot.draw(race.standings.map { series($0.lossCurve, $0.cell) }, axis: .linear(low: 0, high: 0.3),
                        reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
         if !right.isEmpty {
@@ -149,6 +152,14 @@ enum RaceScreen {
                                                in: inset, on: &grid, ascii: state.ascii)
             CurvePlot.draw(race.standings.map { series($0.firstStepCurve, $0.cell) }, axis: .log, capacity: capacity,
                            in: gradientBody, on: &grid, ascii: state.ascii)
+        }
+    }
+
+    static func colorName(_ cell: CellKind) -> String {
+        switch cell {
+        case .rnn: "red"
+        case .lstm: "green"
+        case .gru: "blue"
         }
     }
 
