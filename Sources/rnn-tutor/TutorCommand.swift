@@ -51,6 +51,8 @@ struct TutorCommand: ParsableCommand {
             if dirty { screen.draw(view(state)); dirty = false }
             message = screen.nextMessage()
         }
+        state.worker?.stop()
+        _ = try? store.backupIfDue(now: Date())   // at most once a day, and only after a change
     }
 
     /// Reads the lessons and every model at the same time (start-up is the

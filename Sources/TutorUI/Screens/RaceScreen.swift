@@ -129,7 +129,8 @@ enum RaceScreen {
             let loss = standing.lossCurve.last ?? standing.lastLoss
             var text = " \(race.step)/\(s.steps)  loss \(shortNumber(loss))  ‖∂L/∂h₀‖ \(scientific(standing.firstStepCurve.last))"
             if let error = standing.heldOutError {
-                text += "  held-out " + String(format: "%.4f", error) + (AddingRace.learned(error) ? "  learned" : "  not learned")
+                text += "  held-out MSE " + String(format: "%.4f", error) + (AddingRace.learned(error) ? "  learned" : "  not learned")
+                    + String(format: "  (%.1f s of training)", standing.seconds)
             }
             grid.put(state.ascii ? plain(text) : text, x: x, y: y, clip: rect)
             y += 1
