@@ -175,7 +175,10 @@ enum InlineParser {
         /// A bare `https://…`, `http://…` or `www.…`, up to the next space.
         func webAddress(at start: Int, before end: Int) -> String? {
             // Called at every character, so rule out the common case cheaply first.
-            guard "hHwW".contains(characters[start]) else { return nil }
+            switch characters[start].unicodeScalars.first?.value {
+            case 0x48, 0x57, 0x68, 0x77: break   // H W h w
+            default: return nil
+            }
             guard start == 0 || !(characters[start - 1].isLetter || characters[start - 1].isNumber) else { return nil }
             let ahead = String(characters[start..<min(end, start + 8)]).lowercased()
             guard ahead.hasPrefix("http://") || ahead.hasPrefix("https://") || ahead.hasPrefix("www.") else { return nil }

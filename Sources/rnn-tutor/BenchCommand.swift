@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Course
 import ModelFile
+import Practice
+import ProgressStore
 import RNNCore
 import Trace
 import TutorUI
@@ -93,9 +95,29 @@ struct BenchCommand: ParsableCommand {
         let (course, models) = try TutorCommand.load(
             lessons: root.appendingPathComponent("lessons").path,
             models: ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path })
-        var state = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true)
+        // The progress store as the tutor opens it (a fresh folder: the first start's migration included).
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let (store, _) = ProgressStore.open(directory: data)
+        var state = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true,
+                               progress: (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot())
+        state.book = store
+        update(&state, .started)
         _ = view(state)
         let startup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        // Where the start-up goes, each part alone.
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+        }
+        let lessonsTime = try time { _ = try CoursePack.load(directory: root.appendingPathComponent("lessons").path) }
+        let modelTime = try time { _ = try Model.load(path: root.appendingPathComponent("models/lstm.safetensors").path) }
+        let stateTime = time { _ = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true) }
+        let frameTime = time { _ = view(state) }
+        let storeTime = time { _ = ProgressStore.open(directory: data) }
+        print(String(format: "  parts: lessons %.1f ms, one model %.1f ms, packing the heads %.1f ms, progress store %.1f ms, first frame %.1f ms",
+                     lessonsTime, modelTime, stateTime, storeTime, frameTime))
         print("tutor benchmark at 200×60 (update + view, median of \(repetitions))")
         print("start-up to the first frame".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%6.2f ms", startup))
         update(&state, .key(.enter))
