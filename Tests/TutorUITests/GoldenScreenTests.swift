@@ -26,6 +26,8 @@ import Testing
         Screen(name: "overlay-120x40", width: 120, height: 40, keys: [.down, .down, .down, .enter]),
         Screen(name: "editor-120x40", width: 120, height: 40, keys: [.enter, .character("e"), .end] + " sat on a zqxv".map { .character($0) }),
         Screen(name: "help-100x30", width: 100, height: 30, keys: [.enter, .character("?")]),
+        Screen(name: "race-setup-100x30", width: 100, height: 30, keys: [.character("x"), .left]),
+        Screen(name: "explorer-setup-100x30", width: 100, height: 30, keys: [.character("v"), .character("2"), .character("c")]),
         Screen(name: "help-two-columns-80x24", width: 80, height: 24, keys: [.enter, .character("?")]),
         Screen(name: "ascii-100x30", width: 100, height: 30, ascii: true, keys: [.down, .enter, .right]),
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),

@@ -111,7 +111,7 @@ enum RaceScreen {
             let choices = ExperimentSession.lengths.map { $0 == s.length ? "[\($0)]" : " \($0) " }.joined(separator: " ")
             grid.put("T: \(choices)   (← → choose, Enter starts)", x: rect.x + 1, y: y, clip: rect)
             let expectation = "RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
-                + "the gated cells to fall well below the line within a couple of minutes, and the RNN to stay near it."
+                + "the gated cells to fall well below the line within seconds, and the RNN to stay near it."
             for (i, line) in TextLayout.wrap(expectation, width: max(1, rect.width - 2)).enumerated() {
                 grid.put(line, x: rect.x + 1, y: y + 2 + i, style: PanelFrame.captionStyle, clip: rect)
             }
