@@ -125,6 +125,18 @@ import Testing
         }
     }
 
+    /// The new-cards allowance is a setting the learner can change; a review then introduces that many.
+    @Test func newCardsPerDayIsASettingTheReviewHonours() async throws {
+        let folder = try DataFolder()
+        let set = try await run(["settings", "--new-cards-per-day", "3"], folder)
+        #expect(set.status == 0 && set.standardOutput.contains("new cards per day: 3"), "\(set.standardError)")
+        #expect(try folder.store().newCardsPerDay() == 3)
+        #expect(try folder.store().dueCards(course: Self.course, now: Date()).count == 3)
+        let bad = try await run(["settings", "--new-cards-per-day=-1"], folder)
+        #expect(bad.status == 2 && bad.standardError.contains("0 to 1000"))
+        #expect(try folder.store().newCardsPerDay() == 3)
+    }
+
     @Test func aReviewShowsTheButtonsAndSavesEveryGrade() async throws {
         let folder = try DataFolder()
         let outcome = try await run(["review", "--plain", "--lessons", Self.lessons], folder,
