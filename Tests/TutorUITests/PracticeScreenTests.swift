@@ -159,6 +159,18 @@ import Testing
         let text = view(s).text
         #expect(text.contains("You reviewed 2 cards.") && text.contains("Again 2"))
         #expect(text.contains("2 cards are still being learnt"))
+        // Staying on the summary: once the one-minute step has passed, the cards come back.
+        s.now = start.addingTimeInterval(30)
+        advance(&s, .tick)
+        #expect(s.review?.isFinished == true)
+        s.now = start.addingTimeInterval(70)
+        advance(&s, .tick)
+        #expect(s.review?.isFinished == false && s.review?.queue.count == 4 && s.status.contains("2 cards are due again"))
+        for _ in 0..<2 {
+            advance(&s, .key(.character(" ")))
+            advance(&s, .key(.character("3")))
+        }
+        #expect(s.review?.isFinished == true && view(s).text.contains("You reviewed 4 cards."))
         advance(&s, .key(.enter))
         #expect(s.screen == .course)
         advance(&s, .key(.character("r")))

@@ -38,6 +38,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
         state.textScroll = min(state.textScroll, state.maximumTextScroll)
     case .tick:
         advanceSweep(&state)
+        reviewTick(&state)
     case .started:
         resume(&state)
     case .experiment(let snapshot):

@@ -12,9 +12,13 @@ public struct ReviewSession: Equatable, Sendable {
     /// What each grade would give the current card, computed when it is shown.
     public var intervals: [Rating: NextInterval] = [:]
     public var counts: [Rating: Int] = [:]
-    /// Cards graded into a learning step: they come back later today, not in this session.
+    /// Cards graded into a learning step: they come back in minutes.
     public var comingBackToday = 0
     public var shownAt: Date
+    /// The lesson whose cards these are (nil: every lesson).
+    public var lesson: String? = nil
+    /// When the finished session last looked for cards that have come due again.
+    public var checkedAt = Date.distantPast
 
     public var current: Flashcard? { queue.indices.contains(index) ? queue[index] : nil }
     public var isFinished: Bool { index >= queue.count }
@@ -35,7 +39,8 @@ func startReview(_ state: inout TutorState, lesson: Lesson?) {
         return
     }
     state.returnScreen = state.screen
-    state.review = ReviewSession(title: lesson.map { "Cards: \($0.title)" } ?? "Cards due", queue: due, shownAt: state.now)
+    state.review = ReviewSession(title: lesson.map { "Cards: \($0.title)" } ?? "Cards due", queue: due, shownAt: state.now,
+                                 lesson: lesson?.id)
     state.screen = .cards
     showCard(&state)
 }
@@ -81,6 +86,24 @@ func reviewKey(_ state: inout TutorState, _ key: Key) {
     }
 }
 
+/// On a timer beat: a finished session that waits on its summary takes back the
+/// cards whose learning step has passed, so a learner who stays sees them again.
+/// (Grades are in the store by then: `advance` records them right after each key.)
+func reviewTick(_ state: inout TutorState) {
+    guard state.screen == .cards, var review = state.review, review.isFinished, let book = state.book,
+          state.now.timeIntervalSince(review.checkedAt) >= 5 else { return }
+    review.checkedAt = state.now
+    let due = ((try? book.dueCards(course: state.course, now: state.now)) ?? [])
+        .filter { review.lesson == nil || $0.lessonID == review.lesson }
+    state.review = review
+    guard !due.isEmpty else { return }
+    review.queue += due
+    review.comingBackToday = max(0, review.comingBackToday - due.count)
+    state.review = review
+    showCard(&state)
+    state.status = "\(due.count) card\(due.count == 1 ? " is" : "s are") due again · Space shows the answer"
+}
+
 enum ReviewScreen {
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         guard let review = state.review else { return }
@@ -101,7 +124,8 @@ enum ReviewScreen {
             line(Rating.allCases.map { "\($0.label) \(review.counts[$0] ?? 0)" }.joined(separator: " · "))
             if review.comingBackToday > 0 {
                 line("\(review.comingBackToday) card\(review.comingBackToday == 1 ? " is" : "s are") still being learnt and "
-                     + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: open the review again then.",
+                     + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: stay on this screen and "
+                     + "\(review.comingBackToday == 1 ? "it appears" : "they appear") when due, or review again later.",
                      Style(dim: true))
             }
             return
