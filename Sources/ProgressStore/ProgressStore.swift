@@ -27,6 +27,14 @@ public final class ProgressStore: @unchecked Sendable {
     public var isSaving: Bool { directory != nil }
     public let scheduler: Scheduler
     let database: DatabaseQueue
+    /// Held shared while this store is open, so no repair or restore replaces the file under it.
+    var usageLock: FolderLock? = nil
+
+    /// Closes the file and lets a repair or restore replace it. The store is unusable afterwards.
+    public func close() throws {
+        try database.close()
+        usageLock = nil
+    }
 
     init(database: DatabaseQueue, directory: URL?, timeZone: TimeZone) {
         self.database = database

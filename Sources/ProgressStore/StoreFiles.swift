@@ -6,23 +6,33 @@ import Glibc
 import Darwin
 #endif
 
-/// An advisory lock (flock) on a file in the data folder, held while a store is checked, repaired and
-/// migrated, so that two tutors starting at once do not both create the schema or judge a file that
-/// the other is still writing.
+/// An advisory lock (flock) on a file in the data folder. Two are used:
+/// - the open lock (exclusive, waited for) while a store is checked, repaired and migrated, so that
+///   two tutors starting at once do not both create the schema or judge a file the other is writing;
+/// - the usage lock, held shared by every open store for its whole life, and taken exclusively
+///   (without waiting) by whatever replaces the file (a repair, a restore): if any tutor has the file
+///   open, it is left alone rather than pulled from under that tutor.
 final class FolderLock {
     private var descriptor: Int32
-    init(_ url: URL) {
+    /// False when the lock could not be had (busy and not waited for, or no lock file).
+    var isHeld: Bool { descriptor >= 0 }
+
+    init(_ url: URL, exclusive: Bool = true, wait: Bool = true) {
         #if canImport(Glibc)
         descriptor = Glibc.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         #else
         descriptor = Darwin.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         #endif
-        if descriptor >= 0 && flock(descriptor, LOCK_EX) != 0 {
+        let operation = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
+        if descriptor >= 0 && flock(descriptor, Int32(operation)) != 0 {
             close(descriptor)
             descriptor = -1
         }
     }
     deinit { if descriptor >= 0 { close(descriptor) } }   // closing releases the lock
+
+    static func openLock(in folder: URL) -> URL { folder.appendingPathComponent(".\(ProgressStore.fileName).lock") }
+    static func usageLock(in folder: URL) -> URL { folder.appendingPathComponent(".\(ProgressStore.fileName).in-use") }
 }
 
 /// A failure of the store's file handling, in one line a learner can act on.
@@ -61,7 +71,7 @@ extension ProgressStore {
             return memoryFallback(folder, reason: "the folder is read-only", timeZone: timeZone)
         }
         // Held until this function returns. Without it (a lock file that cannot be made) opening still works.
-        let lock = FolderLock(folder.appendingPathComponent(".\(fileName).lock"))
+        let lock = FolderLock(FolderLock.openLock(in: folder))
         defer { withExtendedLifetime(lock) {} }
         var notice: String?
         let health: FileHealth
@@ -71,6 +81,13 @@ extension ProgressStore {
             return memoryFallback(folder, reason: "\(fileName) cannot be read (\(reason(error)))", timeZone: timeZone)
         }
         if case .bad(let what) = health {
+            // Another tutor with this file open would go on writing into the file moved aside.
+            let replacing = FolderLock(FolderLock.usageLock(in: folder), exclusive: true, wait: false)
+            guard replacing.isHeld else {
+                return memoryFallback(folder, reason: "\(fileName) \(what), but another rnn-tutor has it open; close it and "
+                                      + "start again so the file can be repaired", timeZone: timeZone)
+            }
+            defer { withExtendedLifetime(replacing) {} }
             let aside: URL
             do {
                 aside = try moveAside(file, label: "corrupt", now: now)
@@ -79,7 +96,7 @@ extension ProgressStore {
                                       timeZone: timeZone)
             }
             notice = "\(file.path) \(what); moved it aside as \(aside.lastPathComponent)"
-            if let backup = backups(in: folder).first(where: { (try? inspect($0.url)) == .good }) {
+            if let backup = backups(in: folder).first(where: { isProgressBackup($0.url) }) {
                 do {
                     try copyDatabase(from: backup.url, to: file)
                     notice! += " and restored the backup of \(backup.day) (anything done after that backup is not in it)"
@@ -97,7 +114,12 @@ extension ProgressStore {
             // Migrating an up-to-date file writes nothing: prove that writing works now, not at the first answer.
             try queue.write { db in try db.execute(sql: "UPDATE store_meta SET value = value WHERE key = 'revision'") }
             let store = ProgressStore(database: queue, directory: folder, timeZone: timeZone)
-            _ = try? store.backupIfDue(now: now)
+            store.usageLock = FolderLock(FolderLock.usageLock(in: folder), exclusive: false, wait: true)
+            do {
+                try store.backupIfDue(now: now)
+            } catch {
+                notice = [notice, "the daily backup could not be made (\(reason(error)))"].compactMap { $0 }.joined(separator: "; ")
+            }
             return (store, notice)
         } catch {
             let fallback = memoryFallback(folder, reason: "\(fileName) cannot be written (\(reason(error)))", timeZone: timeZone)
@@ -185,6 +207,14 @@ extension ProgressStore {
         }
     }
 
+    /// Whether `file` holds rnn-tutor progress: unlike a live file, an empty or blank one does not count.
+    static func isProgressBackup(_ file: URL) -> Bool {
+        guard (try? inspect(file)) == .good, let queue = try? DatabaseQueue(path: file.path, configuration: configuration(readonly: true))
+        else { return false }
+        defer { try? queue.close() }
+        return (try? queue.read { try Int32.fetchOne($0, sql: "PRAGMA application_id") }) == applicationID
+    }
+
     /// `20261126-001500`: UTC, for file names that sort by time.
     static func stamp(_ date: Date) -> String {
         let formatter = DateFormatter()
@@ -196,17 +226,23 @@ extension ProgressStore {
 
     /// Renames `file` (with its -wal and -shm companions) to `file.label-<time>`; returns the new name.
     static func moveAside(_ file: URL, label: String, now: Date) throws -> URL {
-        var aside = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))")
-        var n = 2
-        while FileManager.default.fileExists(atPath: aside.path) {
-            aside = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))-\(n)")
-            n += 1
-        }
+        let aside = unusedName(file, label: label, now: now)
         try FileManager.default.moveItem(at: file, to: aside)
         for companion in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: file.path + companion) {
             try FileManager.default.moveItem(atPath: file.path + companion, toPath: aside.path + companion)
         }
         return aside
+    }
+
+    /// `file.label-<time>`, with -2, -3… added until no file has the name.
+    static func unusedName(_ file: URL, label: String, now: Date) -> URL {
+        var name = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))")
+        var n = 2
+        while FileManager.default.fileExists(atPath: name.path) {
+            name = URL(fileURLWithPath: file.path + ".\(label)-\(stamp(now))-\(n)")
+            n += 1
+        }
+        return name
     }
 
     /// Copies the database `source` into a new file `target` with SQLite's backup API, as one file
@@ -225,8 +261,10 @@ extension ProgressStore {
         try reader.backup(to: writer)
         try writer.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
         try writer.close()
-        if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-        try FileManager.default.moveItem(at: temporary, to: target)
+        // rename(2) replaces the target in one step: there is never a moment without a file.
+        guard rename(temporary.path, target.path) == 0 else {
+            throw StoreError("cannot put \(target.lastPathComponent) in place (\(String(cString: strerror(errno))))")
+        }
     }
 
     // MARK: Backups
@@ -278,6 +316,14 @@ extension ProgressStore {
     /// Returns the backup used and where the current file went (nil if there was none).
     @discardableResult
     public static func restore(_ backup: String, directory: URL, now: Date = Date()) throws -> (backup: URL, aside: URL?) {
+        // No tutor may have the file open meanwhile: its next answer would land between the copy set
+        // aside and the restored file, in neither.
+        let opening = FolderLock(FolderLock.openLock(in: directory))
+        let replacing = FolderLock(FolderLock.usageLock(in: directory), exclusive: true, wait: false)
+        defer { withExtendedLifetime((opening, replacing)) {} }
+        guard replacing.isHeld || !FileManager.default.fileExists(atPath: FolderLock.usageLock(in: directory).path) else {
+            throw StoreError("another rnn-tutor is using this progress; close it, then restore (nothing was changed)")
+        }
         let known = backups(in: directory)
         let source: URL
         if let found = known.first(where: { $0.day == backup || $0.url.lastPathComponent == backup }) {
@@ -288,7 +334,7 @@ extension ProgressStore {
             let list = known.isEmpty ? "there are none" : "there are " + known.map(\.day).joined(separator: ", ")
             throw StoreError("no backup \(backup) in \(directory.appendingPathComponent("backups").path) (\(list))")
         }
-        guard (try? inspect(source)) == .good else {
+        guard isProgressBackup(source) else {
             throw StoreError("\(source.path) is not a good progress backup; nothing was changed")
         }
         let file = directory.appendingPathComponent(fileName)
@@ -297,8 +343,7 @@ extension ProgressStore {
             if (try? inspect(file)) == .good {
                 // Copy the current progress aside and write the backup into the live file with the backup
                 // API, so a tutor that has it open sees the restored progress rather than a deleted file.
-                var name = URL(fileURLWithPath: file.path + ".before-restore-\(stamp(now))")
-                if FileManager.default.fileExists(atPath: name.path) { name = URL(fileURLWithPath: name.path + "-2") }
+                let name = unusedName(file, label: "before-restore", now: now)
                 let current = try DatabaseQueue(path: file.path, configuration: configuration())
                 defer { try? current.close() }
                 try copyDatabase(current, to: name)

@@ -53,12 +53,15 @@ import Testing
         try answer(store, "backed-up", at: day(0))
         try store.backupIfDue(now: day(0))
         try answer(store, "after-backup", at: day(0, 14))
+        // While a tutor has the file open, a restore would pull it from under it: refused, nothing changed.
+        #expect(throws: StoreError.self) { try ProgressStore.restore("2026-03-10", directory: folder.url, now: day(0, 15)) }
+        #expect(try items(store) == ["backed-up", "after-backup"])
+        try store.close()
         let (backup, aside) = try ProgressStore.restore("2026-03-10", directory: folder.url, now: day(0, 15))
         #expect(backup.lastPathComponent == "progress-2026-03-10.sqlite")
         let asideURL = try #require(aside)
         #expect(asideURL.lastPathComponent == "progress.sqlite.before-restore-20260310-150000")
-        // The open store sees the restored file; the file set aside has everything from before.
-        #expect(try items(store) == ["backed-up"])
+        // The file set aside has everything from before.
         let before = try DatabaseQueue(path: asideURL.path)
         #expect(try before.read { try String.fetchAll($0, sql: "SELECT item FROM review_log ORDER BY id") } == ["backed-up", "after-backup"])
         // A fresh open agrees, without a notice.
@@ -66,7 +69,44 @@ import Testing
         #expect(reopened.notice == nil)
         #expect(try items(reopened.store) == ["backed-up"])
 
+        try reopened.store.close()
         #expect(throws: StoreError.self) { try ProgressStore.restore("1999-01-01", directory: folder.url) }
+        // A second restore in the same second keeps both earlier files aside.
+        let second = try ProgressStore.restore("2026-03-10", directory: folder.url, now: day(0, 15)).aside
+        #expect(second?.lastPathComponent == "progress.sqlite.before-restore-20260310-150000-2")
+        #expect(FileManager.default.fileExists(atPath: asideURL.path))
+    }
+
+    /// An empty or blank SQLite file is not a backup: restoring it would wipe the progress.
+    @Test func anEmptyFileIsNotABackup() throws {
+        let folder = try TemporaryFolder()
+        let store = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store
+        try answer(store, "kept", at: day(0))
+        try store.close()
+        let empty = folder.url.appendingPathComponent("empty.sqlite")
+        try Data().write(to: empty)
+        let blank = folder.url.appendingPathComponent("blank.sqlite")
+        try DatabaseQueue(path: blank.path).close()
+        for path in [empty.path, blank.path] {
+            #expect(throws: StoreError.self) { try ProgressStore.restore(path, directory: folder.url) }
+        }
+        #expect(try items(ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store) == ["kept"])
+    }
+
+    /// A damaged file that another tutor still has open is left alone: this run keeps progress in
+    /// memory and says why, rather than moving the file from under the other tutor.
+    @Test func aDamagedFileInUseIsNotPulledFromUnderItsTutor() throws {
+        let folder = try TemporaryFolder()
+        let first = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store
+        try answer(first, "first", at: day(0))
+        // Everything into the main file first, so what is read next is what gets scribbled over.
+        try first.database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        let text = Data(String(repeating: "scribbled over by some other program\n", count: 200).utf8)
+        try text.write(to: folder.file)
+        let (second, notice) = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0, 1))
+        #expect(!second.isSaving && notice?.contains("another rnn-tutor has it open") == true, "\(notice ?? "")")
+        #expect(try Data(contentsOf: folder.file) == text)
+        withExtendedLifetime(first) {}
     }
 
     @Test func restoringOverADamagedFileMovesItAside() throws {
@@ -74,7 +114,7 @@ import Testing
         let store = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store
         try answer(store, "kept", at: day(0))
         try store.backupIfDue(now: day(0))
-        try store.database.close()
+        try store.close()
         try Data("garbage".utf8).write(to: folder.file)
         let (_, aside) = try ProgressStore.restore("progress-2026-03-10.sqlite", directory: folder.url, now: day(0, 15))
         #expect(try Data(contentsOf: try #require(aside)) == Data("garbage".utf8))
@@ -87,7 +127,7 @@ import Testing
         try answer(store, "in-backup", at: day(0))
         try store.backupIfDue(now: day(0))
         try answer(store, "lost", at: day(0, 13))
-        try store.database.close()
+        try store.close()
         let text = Data(String(repeating: "this is a shopping list, not a database\n", count: 200).utf8)
         try text.write(to: folder.file)
         let (recovered, notice) = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(1, 9))
@@ -107,7 +147,7 @@ import Testing
         try store.backupIfDue(now: day(0))
         try answer(store, "tuesday", at: day(1))
         let newest = try #require(try store.backupIfDue(now: day(1)))
-        try store.database.close()
+        try store.close()
         try Data("scribbled over".utf8).write(to: newest)
         try Data("scribbled over".utf8).write(to: folder.file)
         let (recovered, notice) = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(2))
@@ -145,7 +185,7 @@ import Testing
         for i in 0..<400 { try answer(store, "answer-\(i)-" + String(repeating: "x", count: 60), at: day(0)) }
         try store.backupIfDue(now: day(0))
         try store.database.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
-        try store.database.close()
+        try store.close()
         // Scribble over the middle of the file, leaving page 1 (header, schema, identity) intact.
         var bytes = try Data(contentsOf: folder.file)
         let pageSize = 4096
@@ -183,7 +223,7 @@ import Testing
         let folder = try TemporaryFolder()
         let store = ProgressStore.open(directory: folder.url, timeZone: utc, now: day(0)).store
         try answer(store, "saved", at: day(0))
-        try store.database.close()
+        try store.close()
         try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.url.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: folder.file.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.url.path) }
