@@ -1,6 +1,10 @@
 import CNcurses
 import Foundation
+import Synchronization
 import TutorUI
+
+/// Set by SIGTERM or SIGHUP; the loop then quits as after Ctrl-C.
+private let quitSignal = Atomic<Int32>(0)
 
 /// The only code that calls ncurses: it starts and always restores the
 /// terminal, copies a finished grid to the screen, and turns keys into messages.
@@ -48,7 +52,15 @@ public final class TerminalScreen {
     }
 
     /// The next message, or `.tick` when no key came within the timeout.
+    /// The signal (SIGTERM, SIGHUP) that ended the tutor, if one did: the exit status is 128 + it.
+    public var endingSignal: Int32? {
+        let number = quitSignal.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
+
     public func nextMessage() -> Message {
+        // A SIGTERM or SIGHUP arrives as Ctrl-C: quit, saving the place.
+        if quitSignal.load(ordering: .relaxed) != 0 { return .key(.controlC) }
         var character: wint_t = 0
         let result = get_wch(&character)
         if result == ERR { return resizedSinceLastLook() ?? .tick }
@@ -130,14 +142,18 @@ public final class TerminalScreen {
         return UInt8((r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0))
     }
 
-    /// SIGTERM and SIGHUP leave through endwin, so the shell is never left in
-    /// raw mode; so does a crash (a trap is SIGILL or SIGTRAP in Swift), which
-    /// then re-raises the signal so that the failure is still reported.
+    /// SIGTERM and SIGHUP (the window closed) end the tutor the way Ctrl-C does,
+    /// through the update function, so the learner's place is saved and the
+    /// terminal restored; a second one leaves at once through endwin. A crash
+    /// (a trap is SIGILL or SIGTRAP in Swift) also leaves through endwin, then
+    /// re-raises the signal so that the failure is still reported.
     private static func installRestoreOnSignals() {
         for signalNumber in [SIGTERM, SIGHUP] {
             signal(signalNumber) { number in
-                endwin()
-                _exit(128 + number)
+                if quitSignal.exchange(number, ordering: .relaxed) != 0 {
+                    endwin()
+                    _exit(128 + number)
+                }
             }
         }
         for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {

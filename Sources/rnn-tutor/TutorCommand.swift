@@ -29,14 +29,23 @@ struct TutorCommand: ParsableCommand {
         let (course, models) = try Self.load(lessons: lessons ?? root.appendingPathComponent("lessons").path, models: paths)
         // The store never fails to open: a damaged file is replaced from a backup, an
         // unwritable folder means progress is kept for this run only; the notice says which.
-        let (store, notice) = ProgressStore.open(directory: data.directory)
-        let progress = (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot()
+        let (store, opened) = ProgressStore.open(directory: data.directory)
+        var notice = opened
+        let progress: ProgressSnapshot
+        do {
+            progress = try store.snapshot(course: course, now: Date())
+        } catch {
+            progress = ProgressSnapshot()
+            notice = [notice, "your saved progress could not be read (\(error)); answers are still saved"]
+                .compactMap { $0 }.joined(separator: "; ")
+        }
         let colors = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let screen = TerminalScreen(colors: colors)
         defer { screen.stop() }
         var state = TutorState(course: course, models: models, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors, progress: progress)
         state.book = store
+        state.notice = notice
         state.worker = ExperimentWorker()
         var dirty = true
         var message = Message.started
@@ -45,14 +54,22 @@ struct TutorCommand: ParsableCommand {
             let animating = state.sweepFrom != nil || state.experiment?.isRunning == true
             state.now = Date()
             advance(&state, message)
-            if message == .started, let notice { state.status = notice }
             dirty = dirty || message != .tick || animating
             if state.quit { break }
             if dirty { screen.draw(view(state)); dirty = false }
             message = screen.nextMessage()
         }
         state.worker?.stop()
-        _ = try? store.backupIfDue(now: Date())   // at most once a day, and only after a change
+        let backupProblem: String?
+        do {
+            try store.backupIfDue(now: Date())   // at most once a day, and only after a change
+            backupProblem = nil
+        } catch {
+            backupProblem = "the daily backup of your progress could not be made: \(error)"
+        }
+        screen.stop()
+        if let backupProblem { FileHandle.standardError.write(Data("rnn-tutor: \(backupProblem)\n".utf8)) }
+        if let signal = screen.endingSignal { Foundation.exit(128 + signal) }
     }
 
     /// Reads the lessons and every model at the same time (start-up is the

@@ -131,6 +131,47 @@ struct TutorScreenTests {
         }
     }
 
+    /// Closing the window (SIGHUP) or a SIGTERM ends the tutor as Ctrl-C does:
+    /// the place is saved, the terminal restored, the status is 128 + the signal.
+    @Test func aTerminationSignalSavesThePlace() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-term-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let command = "\(BinaryRunner.executable) --data-dir \(data)"
+        let root = BinaryRunner.packageRoot.path
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: root) { session in
+            try await session.waitFor("Choose a lesson")
+            await session.send("Down", "Enter")
+            try await session.waitFor("2. The recurrent cell")
+            let pattern = "^" + NSRegularExpression.escapedPattern(for: command)
+            _ = try await ChildProcess.run("/usr/bin/pkill", ["-TERM", "-f", pattern], seconds: 10)
+            let exit = try await session.waitForExit()
+            #expect(exit.status == 128 + 15 && exit.saneTerminal)
+        }
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: root) { session in
+            try await session.waitFor("Back in \"The recurrent cell")
+            await session.send("C-c")
+            #expect(try await session.waitForExit().status == 0)
+        }
+    }
+
+    /// A damaged progress file: the tutor starts, says what it did, and keeps saying it on the course screen.
+    @Test func aDamagedProgressFileIsReportedOnScreen() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-bad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try String(repeating: "not a database at all\n", count: 100).write(to: data.appendingPathComponent("progress.sqlite"),
+                                                                          atomically: true, encoding: .utf8)
+        let command = "\(BinaryRunner.executable) --data-dir \(data.path)"
+        try await TmuxSession.with(width: 120, height: 36, command: command, directory: BinaryRunner.packageRoot.path) { session in
+            try await session.waitFor("Choose a lesson")
+            try await session.waitFor("moved it aside")
+            await session.send("Down")
+            try await session.waitFor("moved it aside")   // still there after a key
+            await session.send("q")
+            #expect(try await session.waitForExit().status == 0)
+        }
+    }
+
     /// A broken lesson folder: one line on the terminal, status 2, the terminal untouched.
     @Test func aMissingLessonFolderIsOneClearLine() async throws {
         let command = "\(BinaryRunner.executable) --lessons /no/such/folder"

@@ -39,6 +39,9 @@ public struct TutorState {
     public var status = "Enter opens a lesson · ? help · q quits"
     public var quit = false
 
+    /// Something about the saved progress the learner must know (a damaged file replaced, nothing
+    /// being saved): the course screen keeps it in view, and the status line shows it at start.
+    public var notice: String? = nil
     /// The learner's progress as last read from the store; the course screen shows it.
     public var progress = ProgressSnapshot()
     /// What the learner did since the runtime last looked; the runtime hands it to the store.

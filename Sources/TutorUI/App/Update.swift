@@ -41,6 +41,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
         reviewTick(&state)
     case .started:
         resume(&state)
+        if let notice = state.notice { state.status = notice }
     case .experiment(let snapshot):
         experimentProgress(&state, snapshot)
     case .key(.controlC):

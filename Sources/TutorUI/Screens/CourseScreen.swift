@@ -9,7 +9,14 @@ enum CourseScreen {
         let intro = "Choose a lesson (↑↓, Enter). Each has live panels of a real trained network beside the text."
             + (due > 0 ? " \(due) card\(due == 1 ? "" : "s") due." : "")
         grid.put(intro, x: 1, y: rect.y + 1, style: Style(dim: true), clip: rect)
-        let list = Rect(x: rect.x + 1, y: rect.y + 3, width: rect.width - 2, height: rect.height - 3)
+        var top = rect.y + 3
+        if let notice = state.notice {
+            for line in TextLayout.wrap((state.ascii ? "! " : "⚠ ") + notice, width: max(1, rect.width - 2)).prefix(3) {
+                grid.put(line, x: rect.x + 1, y: top - 1, style: Style(foreground: .red, bold: true), clip: rect)
+                top += 1
+            }
+        }
+        let list = Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: max(0, rect.maxY - top))
         let lessons = state.course.lessons
         let perLesson = list.height >= lessons.count * 2 ? 2 : 1
         let visible = max(1, list.height / perLesson)
