@@ -9,6 +9,12 @@ public struct QuizScore: Equatable, Sendable, Codable {
         self.correct = correct
         self.total = total
     }
+
+    /// A higher share right; at the same share, more questions.
+    public func isBetter(than other: QuizScore) -> Bool {
+        let mine = correct * max(other.total, 1), theirs = other.correct * max(total, 1)
+        return mine != theirs ? mine > theirs : total > other.total
+    }
 }
 
 /// What the course screen shows for one lesson. The TUI reads it; the progress
@@ -61,8 +67,8 @@ public protocol ProgressBook: AnyObject {
     /// Writes each event in its own transaction, in order.
     func record(_ events: [ProgressEvent]) throws
     func snapshot(course: CoursePack, now: Date) throws -> ProgressSnapshot
-    /// Cards to review now: due ones first, then today's allowance of new ones.
-    func dueCards(course: CoursePack, now: Date) throws -> [Flashcard]
+    /// Cards to review now (of one lesson, or all): due ones first, then today's allowance of new ones.
+    func dueCards(course: CoursePack, now: Date, lesson: String?) throws -> [Flashcard]
     /// A card as its review log leaves it.
     func card(_ id: String) throws -> Card
     /// How each question went before, for the mixed review.

@@ -211,12 +211,13 @@ public final class ProgressStore: @unchecked Sendable {
 
     /// A review session at `now`: the cards due (reviews and learning steps, earliest first), then
     /// today's new cards in course order, as many as the new-cards-per-day allowance has left.
-    public func dueCards(course: CoursePack, now: Date) throws -> [Flashcard] {
+    /// With `lesson`, only that lesson's cards (its new ones first in line for the allowance).
+    public func dueCards(course: CoursePack, now: Date, lesson: String? = nil) throws -> [Flashcard] {
         try database.read { db in
             let logs = try cardLogs(db)
             var due: [(Date, Flashcard)] = []
             var new: [Flashcard] = []
-            for flashcard in orderedCards(course) {
+            for flashcard in orderedCards(course) where lesson == nil || flashcard.lessonID == lesson {
                 if let log = logs[flashcard.id] {
                     let state = card(flashcard.id, log: log)
                     if state.due <= now { due.append((state.due, flashcard)) }
@@ -283,7 +284,7 @@ public final class ProgressStore: @unchecked Sendable {
                 let score = QuizScore(correct: row["correct"], total: row["total"])
                 var progress = snapshot.lessons[id] ?? LessonProgress()
                 progress.lastScore = score
-                if let best = progress.bestScore, !Self.isBetter(score, than: best) {} else { progress.bestScore = score }
+                if progress.bestScore.map(score.isBetter(than:)) ?? true { progress.bestScore = score }
                 snapshot.lessons[id] = progress
             }
             let logs = try cardLogs(db)
@@ -301,10 +302,6 @@ public final class ProgressStore: @unchecked Sendable {
     }
 
     /// A higher fraction right is better; at the same fraction, more questions.
-    static func isBetter(_ a: QuizScore, than b: QuizScore) -> Bool {
-        let left = a.correct * max(b.total, 1), right = b.correct * max(a.total, 1)
-        return left != right ? left > right : a.total > b.total
-    }
 
     /// For the mixed review: every question answered before, with how it went.
     public func questionHistory() throws -> [String: QuestionHistory] {

@@ -69,6 +69,9 @@ struct TutorCommand: ParsableCommand {
         }
         screen.stop()
         if let backupProblem { FileHandle.standardError.write(Data("rnn-tutor: \(backupProblem)\n".utf8)) }
+        if !state.outbox.isEmpty {
+            FileHandle.standardError.write(Data("rnn-tutor: \(state.outbox.count) answer(s) could not be saved: \(state.saveProblem ?? "")\n".utf8))
+        }
         if let signal = screen.endingSignal { Foundation.exit(128 + signal) }
     }
 

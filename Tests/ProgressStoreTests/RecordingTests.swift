@@ -57,9 +57,9 @@ import Testing
     }
 
     @Test func scoresCompareByFractionThenSize() {
-        #expect(ProgressStore.isBetter(QuizScore(correct: 5, total: 5), than: QuizScore(correct: 9, total: 10)))
-        #expect(ProgressStore.isBetter(QuizScore(correct: 10, total: 10), than: QuizScore(correct: 5, total: 5)))
-        #expect(!ProgressStore.isBetter(QuizScore(correct: 3, total: 5), than: QuizScore(correct: 4, total: 5)))
+        #expect(QuizScore(correct: 5, total: 5).isBetter(than: QuizScore(correct: 9, total: 10)))
+        #expect(QuizScore(correct: 10, total: 10).isBetter(than: QuizScore(correct: 5, total: 5)))
+        #expect(!QuizScore(correct: 3, total: 5).isBetter(than: QuizScore(correct: 4, total: 5)))
     }
 
     @Test func everyAnswerIsOneRowOfTheLog() throws {

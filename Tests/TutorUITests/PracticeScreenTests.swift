@@ -113,6 +113,40 @@ import Testing
         #expect(best?.correct == quiz.round.score.correct)
     }
 
+    /// A progress book whose writes fail until told otherwise (a busy or full disk).
+    final class FlakyBook: ProgressBook {
+        let store: ProgressStore
+        var failing = true
+        init(_ store: ProgressStore) { self.store = store }
+        var scheduler: Scheduler { store.scheduler }
+        func record(_ events: [ProgressEvent]) throws {
+            if failing { throw StoreError("disk full") }
+            try store.record(events)
+        }
+        func snapshot(course: CoursePack, now: Date) throws -> ProgressSnapshot { try store.snapshot(course: course, now: now) }
+        func dueCards(course: CoursePack, now: Date, lesson: String?) throws -> [Flashcard] {
+            try store.dueCards(course: course, now: now, lesson: lesson)
+        }
+        func card(_ id: String) throws -> Card { try store.card(id) }
+        func questionHistory() throws -> [String: QuestionHistory] { try store.questionHistory() }
+    }
+
+    @Test func anAnswerThatCannotBeSavedIsKeptAndSavedLater() throws {
+        var (s, store) = try state()
+        let book = FlakyBook(store)
+        s.book = book
+        advance(&s, .key(.character("t")))
+        advance(&s, .key(.character("1")))
+        advance(&s, .key(.enter))   // a multiple-choice first question: 1 ticks, Enter answers
+        #expect(s.outbox.count == 1 && s.status.contains("not saved yet (disk full)"))
+        advance(&s, .tick)
+        #expect(s.outbox.count == 1)
+        book.failing = false
+        advance(&s, .key(.enter))   // the next question; the answer goes in now
+        #expect(s.outbox.isEmpty && s.saveProblem == nil)
+        #expect(try store.reviewLog().count == 1)
+    }
+
     @Test func aMixedReviewDrawsTenQuestionsFromTheCourse() throws {
         var (s, _) = try state()
         advance(&s, .key(.character("m")))
@@ -145,6 +179,18 @@ import Testing
         #expect(s.screen == .course && s.status.contains("saved"))
         // The new-card allowance is spent as cards are introduced.
         #expect(try store.dueCards(course: s.course, now: s.now).count == 8 + 0)
+    }
+
+    /// A lesson's own review introduces that lesson's new cards, even when the course-wide
+    /// allowance would go to earlier lessons first.
+    @Test func aLessonsReviewHasItsOwnNewCards() throws {
+        var (s, _) = try state()
+        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "bptt" })
+        advance(&s, .key(.enter))
+        advance(&s, .key(.character("r")))
+        #expect(s.screen == .cards)
+        let queue = try #require(s.review?.queue)
+        #expect(!queue.isEmpty && queue.allSatisfy { $0.lessonID == "bptt" })
     }
 
     @Test func reviewingAFinishedSessionShowsTheSummary() throws {

@@ -46,6 +46,8 @@ public struct TutorState {
     public var progress = ProgressSnapshot()
     /// What the learner did since the runtime last looked; the runtime hands it to the store.
     public var outbox: [ProgressEvent] = []
+    /// Why the outbox could not be saved, while it cannot.
+    public var saveProblem: String? = nil
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
     /// The link of the lesson text that Enter would follow (its number in reading order).

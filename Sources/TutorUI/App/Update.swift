@@ -17,16 +17,23 @@ public func advance(_ state: inout TutorState, _ message: Message) {
         }
     }
     state.commands.removeAll()
+    // Save what the learner did, oldest first. An event that cannot be written stays queued with
+    // everything after it, and the next key tries again: an answer is never dropped.
     guard !state.outbox.isEmpty else { return }
-    let events = state.outbox
-    state.outbox.removeAll()
-    guard let book = state.book else { return }
-    do {
-        try book.record(events)
-        state.progress = try book.snapshot(course: state.course, now: state.now)
-    } catch {
-        state.status = "could not save progress: \(error)"
+    guard let book = state.book else { state.outbox.removeAll(); return }   // nothing is kept
+    if message == .tick && state.saveProblem != nil { return }   // retry on keys, not forty times a second
+    while let event = state.outbox.first {
+        do {
+            try book.record([event])
+        } catch {
+            state.saveProblem = "not saved yet (\(error)); the next key tries again"
+            state.status = state.saveProblem!
+            return
+        }
+        state.outbox.removeFirst()
     }
+    state.saveProblem = nil
+    if let snapshot = try? book.snapshot(course: state.course, now: state.now) { state.progress = snapshot }
 }
 
 /// The one place where the tutor's state changes: a message in, the next state out.

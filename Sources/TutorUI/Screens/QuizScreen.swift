@@ -189,9 +189,7 @@ private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) 
     if let lesson = quiz.round.lesson {
         var progress = state.progress.lessons[lesson] ?? LessonProgress()
         progress.lastScore = score
-        if progress.bestScore.map({ score.correct * max($0.total, 1) > $0.correct * max(score.total, 1) }) ?? true {
-            progress.bestScore = score
-        }
+        if progress.bestScore.map(score.isBetter(than:)) ?? true { progress.bestScore = score }
         state.progress.lessons[lesson] = progress
     }
 }

@@ -13,11 +13,13 @@ func openExperiment(_ state: inout TutorState, _ session: ExperimentSession) {
 }
 
 func experimentProgress(_ state: inout TutorState, _ snapshot: RaceSnapshot) {
-    guard var session = state.experiment, session.snapshot != nil else { return }
+    guard var session = state.experiment, session.snapshot != nil, !session.stopped else { return }
     let wasRunning = session.isRunning
     session.snapshot = snapshot
     state.experiment = session
-    if wasRunning && !snapshot.running && snapshot.race.isFinished { state.status = finishedSummary(snapshot.race) }
+    if wasRunning && !snapshot.running {
+        state.status = snapshot.race.isFinished ? finishedSummary(snapshot.race) : experimentHint(session)
+    }
 }
 
 private func experimentHint(_ session: ExperimentSession) -> String {
@@ -37,6 +39,8 @@ private func finishedSummary(_ race: AddingRace) -> String {
 func experimentKey(_ state: inout TutorState, _ key: Key) {
     guard var session = state.experiment else { return }
     if session.isRunning {
+        // After the last step the worker is scoring the held-out sequences: a moment, not worth stopping.
+        if session.snapshot?.race.isFinished == true { return }
         if key == .escape || key == .character("q") {
             state.commands.append(.stopTraining)
             session.snapshot?.running = false

@@ -29,7 +29,7 @@ func startReview(_ state: inout TutorState, lesson: Lesson?) {
     guard let book = state.book else { state.status = "progress is not available, so there is nothing to review"; return }
     let due: [Flashcard]
     do {
-        due = try book.dueCards(course: state.course, now: state.now).filter { lesson == nil || $0.lessonID == lesson!.id }
+        due = try book.dueCards(course: state.course, now: state.now, lesson: lesson?.id)
     } catch {
         state.status = "could not read the cards: \(error)"
         return
@@ -67,6 +67,10 @@ func reviewKey(_ state: inout TutorState, _ key: Key) {
     if !review.flipped {
         if key == .character(" ") || key == .enter {
             review.flipped = true
+            // The intervals as of now, the moment closest to the grade (the study day may have turned).
+            if let book = state.book, let card = try? book.card(card.id) {
+                review.intervals = book.scheduler.nextIntervals(for: card, at: state.now)
+            }
             state.review = review
             state.status = "how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy"
         }
@@ -93,8 +97,7 @@ func reviewTick(_ state: inout TutorState) {
     guard state.screen == .cards, var review = state.review, review.isFinished, let book = state.book,
           state.now.timeIntervalSince(review.checkedAt) >= 5 else { return }
     review.checkedAt = state.now
-    let due = ((try? book.dueCards(course: state.course, now: state.now)) ?? [])
-        .filter { review.lesson == nil || $0.lessonID == review.lesson }
+    let due = (try? book.dueCards(course: state.course, now: state.now, lesson: review.lesson)) ?? []
     state.review = review
     guard !due.isEmpty else { return }
     review.queue += due
