@@ -79,7 +79,7 @@ struct AddingRaceCommand: ParsableCommand {
             race.advance()
             if !json && (Date().timeIntervalSince(lastPrint) > 0.5 || race.isFinished) {
                 lastPrint = Date()
-                let losses = race.standings.map { "\($0.cell.rawValue) \(String(format: "%.4f", $0.lossCurve.last ?? .nan))" }
+                let losses = race.standings.map { "\($0.cell.rawValue) \(String(format: "%.4f", $0.lossCurve.last ?? $0.lastLoss))" }
                 FileHandle.standardError.write(Data("\rstep \(race.step)/\(steps)  \(losses.joined(separator: "  "))   ".utf8))
             }
         }
@@ -102,8 +102,10 @@ struct AddingRaceCommand: ParsableCommand {
         } else {
             print("cell   held-out MSE   vs 0.167 baseline   ‖∂L/∂h₀‖ at the end   train time")
             for r in results {
-                print(String(format: "%-5@  %12.4f   %-18@  %19.2e   %9.1f s", r.cell as NSString, r.finalError,
-                             (r.belowBaseline ? "learned" : "not learned") as NSString, r.firstStepGradient, r.seconds))
+                let verdict = (r.belowBaseline ? "learned" : "not learned").padding(toLength: 18, withPad: " ", startingAt: 0)
+                print(r.cell.padding(toLength: 5, withPad: " ", startingAt: 0)
+                      + String(format: "  %12.4f   ", r.finalError) + verdict
+                      + String(format: "  %19.2e   %9.1f s", r.firstStepGradient, r.seconds))
             }
         }
     }

@@ -22,7 +22,12 @@ struct TutorCommand: ParsableCommand {
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 else {
-            throw CommandFailure("the tutor needs a terminal; for scripts use `rnn-tutor trace`, `train`, `eval` or `experiment` (see --help)")
+            throw CommandFailure("the tutor needs a terminal; without one, practise with `rnn-tutor quiz --plain`, `review --plain` and `stats`, or use `trace`, `train`, `eval` and `experiment` (see --help)")
+        }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw CommandFailure("this terminal (TERM=\(term.isEmpty ? "unset" : term)) cannot draw a full screen; set TERM "
+                                 + "(xterm-256color, say), or practise line by line with `rnn-tutor quiz --plain` and `review --plain`")
         }
         let root = Self.shippedFolder()
         let paths = model.isEmpty ? ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path } : model
@@ -84,8 +89,12 @@ struct TutorCommand: ParsableCommand {
                 do {
                     let pack = try CoursePack.load(directory: folder)
                     course.withLock { $0 = pack }
+                } catch let error as CoursePackError {
+                    let message = if case .unreadableFolder = error { error.message }
+                        else { "\(folder): the lessons have problems; run `rnn-tutor lessons check \(folder)`" }
+                    failures.withLock { $0[i] = message }
                 } catch {
-                    failures.withLock { $0[i] = "\(folder): the lessons have problems; run `rnn-tutor lessons check \(folder)`" }
+                    failures.withLock { $0[i] = "\(folder): \(error)" }
                 }
             } else {
                 do {

@@ -68,7 +68,7 @@ import Trace
         var grid = CellGrid(width: 30, height: 12)
         HiddenStatePanel.draw(t, step: 3, firstUnit: 4, in: grid.bounds, on: &grid, color: false)
         let lines = grid.line(1)
-        #expect(lines.contains("units 5–13 of 128"))
+        #expect(lines.contains("units 5–14 of 128"))
         #expect(grid.line(2).hasPrefix("  5 "))
         // The value column shows h of the current word for that unit.
         #expect(grid.line(2).trimmingCharacters(in: .whitespaces).hasSuffix(shortNumber(t.steps[3].hidden[4])))

@@ -148,4 +148,41 @@ import Testing
         update(&s, .key(.tab))   // nothing in the network moved
         #expect(s.previousHidden == nil)
     }
+
+    @Test func asciiModeSendsOnlyASCII() throws {
+        var s = try UpdateAndViewTests.state(width: 120, height: 40)
+        s.ascii = true
+        var frames = [view(s)]
+        update(&s, .key(.escape))
+        #expect(!s.quit && s.status.contains("q quits"))   // Esc does not leave the tutor by accident
+        update(&s, .key(.enter))
+        update(&s, .key(.character("d")))
+        update(&s, .key(.character("d")))
+        frames.append(view(s))
+        update(&s, .key(.pageDown))
+        frames.append(view(s))
+        update(&s, .key(.character("?")))
+        frames.append(view(s))
+        update(&s, .key(.character("?")))
+        update(&s, .key(.character("e")))
+        for character in " café 한국 👍🏽" { update(&s, .key(.character(character))) }
+        frames.append(view(s))
+        update(&s, .key(.enter))
+        frames.append(view(s))
+        update(&s, .key(.character("t")))
+        update(&s, .key(.character("1")))
+        frames.append(view(s))
+        for frame in frames {
+            let foreign = frame.cells.map(\.text).filter { !$0.allSatisfy(\.isASCII) }
+            #expect(foreign.isEmpty, "not ASCII: \(Set(foreign))")
+        }
+    }
+
+    @Test func theGlossaryAndSourcesFollowTheText() throws {
+        let s = try lessonState("sequences")
+        let text = s.lessonLines.map(\.text)
+        let glossary = try #require(text.firstIndex(of: "Glossary"))
+        #expect(text.firstIndex(of: "Sources")! > glossary)
+        #expect(text.contains { $0.contains("hidden state:") })
+    }
 }

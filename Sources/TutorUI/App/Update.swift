@@ -60,6 +60,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
             return
         }
         let before = state.currentHidden
+        let place = (state.screen, state.selectedLesson)
         if state.editor != nil {
             editorKey(&state, key)
         } else if key == .character("?") {
@@ -76,7 +77,9 @@ public func update(_ state: inout TutorState, _ message: Message) {
         }
         // Mark the units that moved, when this key moved any.
         let after = state.currentHidden
-        state.previousHidden = before != nil && after != nil && before! != after! && before!.count == after!.count ? before : nil
+        let samePlace = place == (state.screen, state.selectedLesson)
+        state.previousHidden = samePlace && before != nil && after != nil && before! != after! && before!.count == after!.count
+            ? before : nil
     }
 }
 
@@ -101,7 +104,8 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     case .character("r"): startReview(&state, lesson: nil)
     case .character("x"): openExperiment(&state, .race())
     case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: false))
-    case .escape, .character("q"): state.quit = true
+    case .character("q"): state.quit = true
+    case .escape: state.status = "q quits (Esc only goes back, and this is the first screen)"
     default: break
     }
 }
@@ -129,8 +133,18 @@ func openLesson(_ state: inout TutorState) {
         state.modelIndex = index
     }
     state.retrace()
+    aimAtTheLastRealNextWord(&state)
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
     noteIfRead(&state)
+}
+
+/// With no loss step chosen, a language model's loss goes on the last word whose next word the
+/// sentence itself gives: after the very last word there is none, and a loss against the model's
+/// own guess is close to zero, which explains little.
+private func aimAtTheLastRealNextWord(_ state: inout TutorState) {
+    guard state.lossStep == nil, state.model?.task == .lm, let count = state.trace?.tokens.count, count >= 2 else { return }
+    state.lossStep = count - 2
+    state.retrace()
 }
 
 /// On start: back into the lesson the learner was in when the tutor last closed.
@@ -242,12 +256,16 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
             state.status = "cannot trace that: \(error)"
             return
         }
+        aimAtTheLastRealNextWord(&state)
         state.editor = nil
         let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
         state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
             + (unknown > 0 ? ", \(unknown) unknown to the model (read as \(state.model?.unknownToken ?? "unknown"))" : "")
     default:
         if editor.apply(key) {
+            if case .character = key, editor.text == state.editor?.text, editor.text.count >= LineEditor.limit {
+                state.status = "the sentence is at its \(LineEditor.limit)-character limit"
+            }
             state.editor = editor
         } else {
             state.status = "Enter traces the sentence · Esc keeps the old one"
@@ -373,6 +391,9 @@ func describeGradient(_ state: inout TutorState, prefix: String) {
     let atLoss = norms[trace.loss.step], atFirst = norms[0]
     if !atLoss.isFinite || !atFirst.isFinite {
         state.status = "\(prefix): the gradient is not finite (it exploded)"
+    } else if atLoss > 0 && atFirst == 0 {
+        state.status = "\(prefix): no gradient at all reaches word 1"
+            + (state.whhScale == 0 ? " (W_hh × 0 cuts every path back through time)" : " (it shrank below the smallest float)")
     } else if atLoss > 0 {
         let ratio = Double(atFirst / atLoss)
         let exponent = ratio > 0 ? Int(log10(ratio).rounded()) : -99

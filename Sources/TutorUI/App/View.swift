@@ -12,6 +12,7 @@ public func view(_ state: TutorState) -> CellGrid {
         let message = TextLayout.wrap("Make the window larger: the tutor needs \(minimumSize.width)×\(minimumSize.height).",
                                       width: max(1, state.width))
         for (i, line) in message.prefix(state.height).enumerated() { grid.put(line, x: 0, y: i) }
+        if state.ascii { grid.foldToASCII() }
         return grid
     }
     let (main, statusRow) = grid.bounds.splitTop(state.height - 1)
@@ -25,6 +26,7 @@ public func view(_ state: TutorState) -> CellGrid {
     grid.fill(statusRow, style: Style(reverse: true))
     grid.put(" " + state.status, x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
     if state.showHelp { drawHelp(state, on: &grid) }
+    if state.ascii { grid.foldToASCII() }
     return grid
 }
 
@@ -36,10 +38,10 @@ public func helpLines(for state: TutorState) -> [String] {
     }
     switch state.screen {
     case .course:
-        return ["↑ ↓  or j k   choose a lesson", "Enter or →    open it", "t             quiz on the chosen lesson",
+        return ["↑ ↓  or j k   choose a lesson", "Home End      first / last lesson", "Enter or →    open it", "t             quiz on the chosen lesson",
                 "m             mixed quiz across the course", "r             review the flashcards due",
                 "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer", "?             this help",
-                "q or Esc      quit", "Ctrl-C        quit from anywhere"]
+                "q             quit", "Ctrl-C        quit from anywhere"]
     case .quiz:
         return ["↑ ↓  or j k   move among the options", "1 … 9         choose (single) or tick (multiple)",
                 "Space         tick (multiple), pick up or put down (order)", "t f           true or false",

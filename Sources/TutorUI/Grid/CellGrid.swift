@@ -97,3 +97,25 @@ public func displayWidth(of character: Character) -> Int {
 
 /// Columns a string takes.
 public func displayWidth(of text: String) -> Int { text.reduce(0) { $0 + displayWidth(of: $1) } }
+
+extension CellGrid {
+    /// One ASCII character for each symbol the screens use, for `--ascii`.
+    static let asciiFallback: [String: String] = [
+        "·": ".", "•": "*", "…": ".", "—": "-", "–": "-", "−": "-", "×": "x", "÷": "/", "±": "+", "≈": "~", "≤": "<", "≥": ">",
+        "←": "<", "→": ">", "↑": "^", "↓": "v", "↔": "-", "⇅": "=", "▶": ">", "▲": "^", "▼": "v", "✓": "v", "✗": "x", "⚠": "!",
+        "▏": "|", "│": "|", "┄": ".", "─": "-", "∎": "=", "‖": "|", "∂": "d", "⊙": "*", "σ": "s", "τ": "t", "°": "o",
+        "ₜ": "t", "₀": "0", "₁": "1", "ᵢ": "i", "²": "2", "³": "3", "“": "\"", "”": "\"", "‘": "'", "’": "'",
+        "é": "e", "è": "e", "à": "a", "ü": "u", "ö": "o", "ï": "i", "ç": "c",
+    ]
+
+    /// Makes every cell plain ASCII: the screens already spell most things in ASCII under
+    /// `--ascii`; this catches the rest (lesson symbols, a learner's own Unicode) one cell at a time,
+    /// so a terminal without Unicode never receives a byte it cannot show.
+    public mutating func foldToASCII() {
+        for i in cells.indices {
+            let text = cells[i].text
+            guard !text.allSatisfy(\.isASCII) else { continue }
+            cells[i].text = text.isEmpty ? " " : (Self.asciiFallback[text] ?? "?")
+        }
+    }
+}

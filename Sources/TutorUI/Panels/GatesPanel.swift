@@ -21,14 +21,23 @@ public enum GatesPanel {
     public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
                             color: Bool, ascii: Bool) {
         let what = trace.cell == .rnn ? "pre-activation a (the RNN has no gates)" : "gates"
-        let body = PanelFrame.draw("\(trace.cell.displayName) \(what) at \"\(trace.tokens[step])\"",
-                                   caption: trace.cell == .rnn ? "a = W_ih·x + b_ih + W_hh·h + b_hh; blue − … red +; right: mean over words"
-                                                               : "σ gates 0 dark … 1 bright; g, n, c: blue − … red +; right: mean over words",
+        let legend: String
+        switch trace.cell {
+        case .rnn: legend = "a = W_ih·x + b_ih + W_hh·h + b_hh"
+        case .lstm: legend = "i f o: 0 " + (color ? "dark … 1 bright" : "low … 1 high") + "; g, c: −1 … +1"
+        case .gru: legend = "r z: 0 " + (color ? "dark … 1 bright" : "low … 1 high") + "; n: −1 … +1"
+        }
+        // The strip's width decides how many units show; the title says which.
+        let innerWidth = max(0, rect.width)
+        let sparkWidth = min(step + 1, max(0, innerWidth / 3))
+        let stripWidth = max(0, innerWidth - 3 - sparkWidth - 1)
+        let first = min(max(firstUnit, 0), max(0, trace.hiddenSize - stripWidth))
+        let shown = stripWidth >= trace.hiddenSize ? "all \(trace.hiddenSize) units"
+            : "units \(first + 1)–\(min(trace.hiddenSize, first + stripWidth)) of \(trace.hiddenSize)"
+        let body = PanelFrame.draw("\(trace.cell.displayName) \(what) at \"\(trace.tokens[step])\", \(shown)",
+                                   caption: legend + "; a column per unit; right: each row over the words",
                                    in: rect, on: &grid, ascii: ascii)
         let current = rows(trace, step: step)
-        let sparkWidth = min(step + 1, max(0, body.width / 3))
-        let stripWidth = max(0, body.width - 3 - sparkWidth - 1)
-        let first = min(max(firstUnit, 0), max(0, trace.hiddenSize - stripWidth))
         for (row, gate) in current.prefix(body.height).enumerated() {
             let y = body.y + row
             grid.put(gate.name, x: body.x, y: y, style: Style(bold: true), clip: body)

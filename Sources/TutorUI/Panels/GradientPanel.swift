@@ -8,30 +8,52 @@ public enum GradientPanel {
     static let levels = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     static let overlayColors: [(color: Color, name: String)] = [(.red, "red"), (.green, "green"), (.blue, "blue")]
 
-    public static func draw(_ trace: SentenceTrace, revealedFrom: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
+    /// `whhScale`: the knob's value, named in the title when it is not 1. Without colour the
+    /// overlay tells the cells apart by letter, as in ASCII.
+    public static func draw(_ trace: SentenceTrace, revealedFrom: Int, whhScale: Float = 1, in rect: Rect, on grid: inout CellGrid,
+                            ascii: Bool) {
         plot([trace], styles: [Style(foreground: .magenta)], marks: ["#"],
-             title: "Gradient through time ‖∂L/∂hₜ‖ (loss at word \(trace.loss.step + 1))",
-             caption: "log scale; each column a word; b replays the backward sweep",
-             revealedFrom: revealedFrom, in: rect, on: &grid, ascii: ascii)
+             title: "Gradient through time ‖∂L/∂hₜ‖ (loss at word \(trace.loss.step + 1))" + knob(whhScale),
+             caption: "log scale; b replays the backward sweep",
+             revealedFrom: revealedFrom, letters: ascii, in: rect, on: &grid, ascii: ascii)
     }
 
-    public static func drawOverlay(_ traces: [SentenceTrace], revealedFrom: Int, in rect: Rect, on grid: inout CellGrid,
-                                   ascii: Bool) {
+    public static func drawOverlay(_ traces: [SentenceTrace], revealedFrom: Int, whhScale: Float = 1, color: Bool = true,
+                                   in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
         guard let first = traces.first else { return }
+        let letters = ascii || !color
         let marks = traces.map { String($0.cell.rawValue.prefix(1)) }
-        let legend = traces.indices.map { "\(traces[$0].cell.displayName) \(ascii ? marks[$0] : overlayColors[$0 % 3].name)" }
+        let legend = traces.indices.map { "\(traces[$0].cell.displayName) \(letters ? marks[$0] : overlayColors[$0 % 3].name)" }
         plot(traces, styles: traces.indices.map { Style(foreground: overlayColors[$0 % 3].color) }, marks: marks,
-             title: "Gradient through time ‖∂L/∂hₜ‖, all cells (loss at word \(first.loss.step + 1))",
+             title: "Gradient through time ‖∂L/∂hₜ‖, all cells (loss at word \(first.loss.step + 1))" + knob(whhScale),
              caption: "log scale; " + legend.joined(separator: ", ") + "; o: one cell",
-             revealedFrom: revealedFrom, in: rect, on: &grid, ascii: ascii)
+             revealedFrom: revealedFrom, letters: letters, in: rect, on: &grid, ascii: ascii)
     }
+
+    static func knob(_ scale: Float) -> String { scale == 1 ? "" : " · W_hh × " + String(format: "%.2f", scale) }
 
     static func plot(_ traces: [SentenceTrace], styles: [Style], marks: [String], title: String, caption: String,
-                     revealedFrom: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
+                     revealedFrom: Int, letters: Bool, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
         guard let first = traces.first else { return }
-        let body = PanelFrame.draw(title, caption: caption, in: rect, on: &grid, ascii: ascii)
+        let layout = Columns(steps: first.hiddenGradientNorms.count, series: traces.count, width: rect.width - axisWidth)
+        let columns = layout.every == 1 ? "a column per word" : "every \(layout.every) words a column (too many for the width)"
+        let body = PanelFrame.draw(title, caption: caption + "; " + columns, in: rect, on: &grid, ascii: ascii)
         bars(traces.map(\.hiddenGradientNorms), through: first.loss.step, from: revealedFrom, styles: styles, marks: marks,
-             emptyMessage: "no gradient reaches any word", in: body, on: &grid, ascii: ascii)
+             emptyMessage: "no gradient reaches any word", in: body, on: &grid, ascii: letters)
+    }
+
+    static let axisWidth = 6
+
+    /// How steps map to columns: bar width, a group per step (a bar per series and a gap),
+    /// and which steps are drawn (every k-th) when they do not all fit.
+    struct Columns {
+        var barWidth: Int, group: Int, every: Int
+        init(steps: Int, series: Int, width: Int) {
+            barWidth = series == 1 && width >= 3 * steps ? 2 : 1
+            group = series * barWidth + 1
+            let fit = max(1, width / group)
+            every = max(1, (steps + fit - 1) / fit)
+        }
     }
 
     /// One group of bars per step (a bar per series, then a gap) under a labelled
@@ -40,20 +62,21 @@ public enum GradientPanel {
     static func bars(_ series: [[Float]], through last: Int, from revealedFrom: Int = 0, styles: [Style], marks: [String],
                      firstNumber: Int = 1, emptyMessage: String, in body: Rect, on grid: inout CellGrid, ascii: Bool) {
         guard let first = series.first else { return }
-        guard body.height >= 3, let scale = LogScale(values: series.flatMap { $0 }) else {
-            if body.height > 0 { grid.put(emptyMessage, x: body.x, y: body.y, clip: body) }
+        guard body.height >= 3 else {
+            if body.height > 0 { grid.put("(taller window: the plot)", x: body.x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
             return
         }
-        let axisWidth = 6, plotHeight = body.height - 1
+        guard let scale = LogScale(values: series.flatMap { $0 }) else {
+            grid.put(emptyMessage, x: body.x, y: body.y, clip: body)
+            return
+        }
+        let plotHeight = body.height - 1
         let plot = Rect(x: body.x + axisWidth, y: body.y, width: body.width - axisWidth, height: plotHeight)
         grid.put(LogScale.label(scale.highDecade).leftPadded(to: axisWidth - 1), x: body.x, y: plot.y, clip: body)
         grid.put(LogScale.label(scale.lowDecade).leftPadded(to: axisWidth - 1), x: body.x, y: plot.maxY - 1, clip: body)
-        let steps = first.count
-        // A lone series gets bars two cells wide when there is room.
-        let barWidth = series.count == 1 && plot.width >= 3 * steps ? 2 : 1
-        let group = series.count * barWidth + 1
-        let every = max(1, (steps + max(1, plot.width / group) - 1) / max(1, plot.width / group))
-        let drawn = Array(stride(from: 0, to: steps, by: every))
+        let layout = Columns(steps: first.count, series: series.count, width: plot.width)
+        let (barWidth, group) = (layout.barWidth, layout.group)
+        let drawn = Array(stride(from: 0, to: first.count, by: layout.every))
         for (slot, t) in drawn.enumerated() where t >= revealedFrom && t <= last {
             for (c, values) in series.enumerated() {
                 // Height in eighths of a cell, from the bottom of the plot.

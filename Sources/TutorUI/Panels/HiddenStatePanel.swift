@@ -11,13 +11,16 @@ public enum HiddenStatePanel {
     public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, previous: [Float]? = nil, in rect: Rect,
                             on grid: inout CellGrid, color: Bool, ascii: Bool = false) {
         let h = trace.hiddenSize
-        let visibleRows = max(0, rect.height - 3)
+        let visibleRows = max(0, rect.height - 2)
         let first = min(max(firstUnit, 0), max(0, h - visibleRows))
         let last = min(h, first + visibleRows)
-        let scrolled = last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
+        let scrolled = visibleRows == 0 ? "no room for the units here"
+            : last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
+        let scale = color ? "blue −1 … red +1" : DivergingRamp.characterLegend
         let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
-                                   caption: "\(scrolled); blue −1 … red +1; one column per word" + (previous == nil ? "" : "; ▲▼ moved"), in: rect, on: &grid, ascii: ascii)
-        guard body.height > 1 else { return }
+                                   caption: "\(scrolled); \(scale); a column per word" + (previous == nil ? "" : "; ▲▼ moved"),
+                                   in: rect, on: &grid, ascii: ascii)
+        guard body.height > 0 else { return }
         let valueWidth = 8, labelWidth = 4
         let mapWidth = max(0, body.width - labelWidth - valueWidth)
         // Up to 3 columns per word while they fit; the most recent words stay in view.

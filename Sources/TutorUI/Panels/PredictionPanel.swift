@@ -3,10 +3,13 @@ import Trace
 
 /// The model's most likely next words after the current word, as bars.
 public enum PredictionPanel {
-    public static func draw(_ trace: SentenceTrace, step: Int, in rect: Rect, on grid: inout CellGrid, ascii: Bool) {
+    /// `classifier`: the model labels the sentence rather than guessing the next word.
+    public static func draw(_ trace: SentenceTrace, step: Int, classifier: Bool = false, in rect: Rect, on grid: inout CellGrid,
+                            ascii: Bool) {
         let word = trace.tokens[step]
-        let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: "the next word the network expects; bar = probability",
-                                   in: rect, on: &grid, ascii: ascii)
+        let caption = classifier ? "the class the network gives the words so far; bar = probability"
+                                 : "the next word the network expects; bar = probability"
+        let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: caption, in: rect, on: &grid, ascii: ascii)
         let entries = trace.steps[step].top.prefix(body.height)
         let labelWidth = min(14, entries.map { displayWidth(of: $0.label) }.max() ?? 0)
         for (row, entry) in entries.enumerated() {

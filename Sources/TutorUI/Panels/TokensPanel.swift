@@ -9,19 +9,26 @@ public enum TokensPanel {
         let caption = "← → move the cursor; [ ] move the loss (^); e edits" + (hasUnknown ? "; red: unknown word" : "")
         let body = PanelFrame.draw("Sentence (\(trace.cell.displayName), word \(step + 1) of \(trace.tokens.count))",
                                    caption: caption, in: rect, on: &grid, ascii: ascii)
-        guard body.height > 0 else { return }
-        // Keep the cursor in view: start early enough that the current word fits.
-        var x = body.x
+        guard body.height > 0, body.width > 2 else { return }
+        // Show the cursor and, when both fit, the loss step too; "…" marks words out of view.
         let widths = trace.tokens.map { displayWidth(of: $0) + 1 }
+        func fits(_ range: ClosedRange<Int>) -> Bool { widths[range].reduce(0, +) + 4 <= body.width }
+        let last = max(step, min(trace.loss.step, trace.tokens.count - 1))
         var first = 0
-        while first < step && widths[first...step].reduce(0, +) > body.width { first += 1 }
+        while first < step && !fits(first...max(last, first)) { first += 1 }
+        var x = body.x
+        if first > 0 { x += grid.put(ascii ? "< " : "… ", x: x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
         for t in first..<trace.tokens.count {
+            let remaining = body.maxX - x
+            if t != step && displayWidth(of: trace.tokens[t]) > remaining - (t < trace.tokens.count - 1 ? 2 : 0) {
+                grid.put(ascii ? ">" : "…", x: body.maxX - 1, y: body.y, style: PanelFrame.captionStyle, clip: body)
+                break
+            }
             var style = t == step ? Style(reverse: true) : (t == trace.loss.step ? Style(bold: true) : .plain)
             if trace.ids[t] == unknownID { style.foreground = .red; style.underline = true }
             let used = grid.put(trace.tokens[t], x: x, y: body.y, style: style, clip: body)
             if t == trace.loss.step && body.height > 1 { grid.put("^", x: x, y: body.y + 1, style: Style(foreground: .magenta), clip: body) }
             x += used + 1
-            if x >= body.maxX { break }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Course
+import Foundation
 import Practice
 
 /// The course: every lesson with the learner's progress in it.
@@ -32,12 +33,22 @@ enum CourseScreen {
             let progressWidth = displayWidth(of: progress)
             if displayWidth(of: title) + 2 + progressWidth <= list.width {
                 grid.put(progress, x: list.maxX - progressWidth, y: y, style: Style(foreground: .green), clip: list)
-                if perLesson == 2 { grid.put("     " + lesson.summary, x: list.x, y: y + 1, style: Style(dim: true), clip: list) }
+                if perLesson == 2 {
+                    grid.put(fitted("     " + lesson.summary, list.width), x: list.x, y: y + 1, style: Style(dim: true), clip: list)
+                }
             } else if perLesson == 2 {
-                grid.put("     " + (progress.isEmpty ? lesson.summary : progress), x: list.x, y: y + 1,
+                grid.put(fitted("     " + (progress.isEmpty ? lesson.summary : progress), list.width), x: list.x, y: y + 1,
                          style: progress.isEmpty ? Style(dim: true) : Style(foreground: .green), clip: list)
             }
         }
+    }
+
+    /// `text` cut to `width` columns with "…" when it does not fit.
+    static func fitted(_ text: String, _ width: Int) -> String {
+        guard displayWidth(of: text) > width, width > 1 else { return text }
+        var cut = ""
+        for character in text where displayWidth(of: cut + String(character)) < width { cut.append(character) }
+        return cut.trimmingCharacters(in: .whitespaces) + "…"
     }
 
     /// "✓ read · quiz 7/10 (best 9/10) · 3 cards due": empty for an untouched lesson.

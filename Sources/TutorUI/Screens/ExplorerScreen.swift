@@ -11,19 +11,25 @@ enum ExplorerScreen {
         let clipping = s.clipNorm.map { "clipping on (norm \(CurvePlot.short($0)))" } ?? "clipping off"
         let title = "Gradient explorer · \(cell.displayName) (1 2 3) · T = \(s.length) (← →) · W_hh × "
             + String(format: "%.2f", s.whhScale) + " (+ −) · \(clipping) (c)"
-        grid.put(state.ascii ? plain(title) : title, x: rect.x + 1, y: rect.y, style: Style(bold: true), clip: rect)
+        var y = rect.y
+        for line in TextLayout.wrap(state.ascii ? plain(title) : title, width: max(1, rect.width - 2)).prefix(2) {
+            grid.put(line, x: rect.x + 1, y: y, style: Style(bold: true), clip: rect)
+            y += 1
+        }
         let explain = "The adding problem, loss at the last step. Enter trains \(s.steps) steps, s takes one step."
-        grid.put(explain, x: rect.x + 1, y: rect.y + 1, style: PanelFrame.captionStyle, clip: rect)
+        grid.put(explain, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
+        y += 2
         guard let snapshot = session.snapshot, let standing = snapshot.race.standings.first else {
-            grid.put("Set the knobs, then Enter (train) or s (one step).", x: rect.x + 1, y: rect.y + 3, clip: rect)
+            grid.put("Set the knobs, then Enter (train) or s (one step).", x: rect.x + 1, y: y, clip: rect)
             return
         }
         let race = snapshot.race
-        let verdictLines = TextLayout.wrap(verdict(standing, settings: s, step: race.step), width: max(1, rect.width - 2))
+        let loss = " (training loss now " + shortNumber(standing.lossCurve.last ?? standing.lastLoss) + ")"
+        let verdictLines = TextLayout.wrap(verdict(standing, settings: s, step: race.step) + loss, width: max(1, rect.width - 2))
         for (i, line) in verdictLines.prefix(3).enumerated() {
-            grid.put(line, x: rect.x + 1, y: rect.y + 3 + i, style: Style(bold: true), clip: rect)
+            grid.put(line, x: rect.x + 1, y: y + i, style: Style(bold: true), clip: rect)
         }
-        let top = rect.y + 3 + min(3, verdictLines.count) + 1
+        let top = y + min(3, verdictLines.count) + 1
         let area = Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: rect.maxY - top)
         guard area.height >= 6 else { return }
         let (upper, lower) = area.splitTop(area.height / 2)

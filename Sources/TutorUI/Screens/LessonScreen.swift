@@ -31,14 +31,31 @@ struct LessonLayout {
 extension TutorState {
     var lessonLayout: LessonLayout { LessonLayout(width: width, height: height) }
 
-    /// The current lesson's text at the current depth, wrapped for the text column.
+    /// The current lesson's text at the current depth, then its glossary and its sources (at every
+    /// depth: the words and the papers are worth finding from any of them), wrapped for the text column.
     var lessonLines: [TextLayout.Line] {
         guard let lesson else { return [] }
-        return TextLayout.lines(lesson.blocks(at: depth), width: lessonLayout.textBody.width, ascii: ascii)
+        return TextLayout.lines(lesson.blocks(at: depth) + lesson.backMatter, width: lessonLayout.textBody.width, ascii: ascii)
     }
 
     /// How far the text can scroll: its last line at the bottom of the column.
     var maximumTextScroll: Int { max(0, lessonLines.count - lessonLayout.textBody.height) }
+}
+
+extension Lesson {
+    /// The glossary and the references as blocks to read after the text.
+    var backMatter: [Block] {
+        var blocks: [Block] = []
+        if !glossary.isEmpty {
+            blocks.append(.heading(level: 2, text: [.text("Glossary")]))
+            blocks.append(.list(ordered: false, items: glossary.map { [.strong([.text($0.term)]), .text(": ")] + Inline.parse($0.definition) }))
+        }
+        if !references.isEmpty {
+            blocks.append(.heading(level: 2, text: [.text("Sources")]))
+            blocks.append(.list(ordered: false, items: references.map { Inline.parse($0) }))
+        }
+        return blocks
+    }
 }
 
 enum LessonScreen {
@@ -91,10 +108,13 @@ enum LessonScreen {
         if state.editor == nil {
             TokensPanel.draw(trace, step: step, unknownID: state.model?.unknownID, in: top, on: &grid, ascii: state.ascii)
         }
-        let (prediction, lower) = rest.splitTop(min(8, rest.height / 3))
-        PredictionPanel.draw(trace, step: step, in: prediction, on: &grid, ascii: state.ascii)
-        // Hidden state, gates and gradient share what is left; on a short screen
-        // the lesson's preset decides whether the hidden state or the gates come first.
+        // Every panel gets a share: the prediction up to 8 rows, then hidden state, gates and
+        // gradient alike. Only when fewer than 5 rows each would be left do two of them share
+        // the space, and the lesson's preset says which of hidden state and gates comes first.
+        let predictionHeight = rest.height >= 40 ? 8 : max(4, min(8, rest.height / 5))
+        let (prediction, lower) = rest.splitTop(predictionHeight)
+        PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, in: prediction, on: &grid,
+                             ascii: state.ascii)
         let gatesFirst = state.lesson.map { lesson in
             let order = lesson.lab.panels.map(\.rawValue)
             return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
@@ -106,11 +126,10 @@ enum LessonScreen {
         func gates(_ area: Rect) {
             GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: area, on: &grid, color: state.color, ascii: state.ascii)
         }
-        if lower.height >= 27 {
+        if lower.height >= 15 {
             let (hiddenArea, rest) = lower.splitTop(lower.height / 3)
             let (gatesArea, gradient) = rest.splitTop(rest.height / 2)
-            hidden(hiddenArea)
-            gates(gatesArea)
+            if gatesFirst { gates(hiddenArea); hidden(gatesArea) } else { hidden(hiddenArea); gates(gatesArea) }
             drawGradient(state, trace, in: gradient, on: &grid)
         } else {
             let (upper, gradient) = lower.splitTop(lower.height / 2)
@@ -121,9 +140,11 @@ enum LessonScreen {
 
     private static func drawGradient(_ state: TutorState, _ trace: SentenceTrace, in rect: Rect, on grid: inout CellGrid) {
         if state.overlay && state.overlayTraces.count > 1 {
-            GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
+            GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale,
+                                      color: state.color, in: rect, on: &grid, ascii: state.ascii)
         } else {
-            GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, in: rect, on: &grid, ascii: state.ascii)
+            GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale, in: rect, on: &grid,
+                               ascii: state.ascii)
         }
     }
 }

@@ -198,68 +198,67 @@ enum QuizScreen {
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         guard let quiz = state.quiz else { return }
         let area = Rect(x: rect.x + 2, y: rect.y, width: max(0, min(rect.width - 4, 100)), height: rect.height)
-        var y = area.y
-        /// Wrapped text; `prefix` (a marker such as "▶ [x] ") stands before the first line, and
-        /// the following lines align under the text.
-        func line(_ text: String, _ style: Style = .plain, prefix: String = "") {
-            let indent = displayWidth(of: prefix)
-            let pieces = TextLayout.wrap(state.ascii ? asciiSpelling(text) : text, width: max(1, area.width - indent))
-            for (i, piece) in pieces.enumerated() {
-                guard y < area.maxY else { return }
-                if i == 0 { grid.put(prefix, x: area.x, y: y, style: style, clip: area) }
-                grid.put(piece, x: area.x + indent, y: y, style: style, clip: area)
-                y += 1
-            }
-        }
-        let total = quiz.round.questions.count
+        var page = Page(width: area.width, ascii: state.ascii)
+        defer { page.draw(in: area, on: &grid) }
         if quiz.isFinished {
-            line(quiz.title, Style(bold: true))
-            y += 1
+            page.add(quiz.title, Style(bold: true))
+            page.gap()
             let score = quiz.round.score
-            line("You got \(score.correct) of \(score.total) right.", Style(bold: true))
+            page.add("You got \(score.correct) of \(score.total) right.", Style(bold: true))
             if let lesson = quiz.round.lesson, let best = state.progress.lessons[lesson]?.bestScore, !quiz.isRetry {
-                line("Best score for this lesson: \(best.correct)/\(best.total).", Style(dim: true))
+                page.add("Best score for this lesson: \(best.correct)/\(best.total).", Style(dim: true))
             }
-            y += 1
+            page.gap()
             if quiz.round.missed.isEmpty {
-                line("Every answer was right.", Style(foreground: .green))
+                page.add("Every answer was right.", Style(foreground: .green))
             } else {
-                line("Missed:", Style(foreground: .red, bold: true))
-                for question in quiz.round.missed { line(Inline.parse(question.prompt).plainText, prefix: state.ascii ? "- " : "• ") }
-                y += 1
-                line("Press r to try the missed questions again.", Style(dim: true))
+                page.add("Missed:", Style(foreground: .red, bold: true))
+                for question in quiz.round.missed { page.add(Inline.parse(question.prompt).plainText, prefix: state.ascii ? "- " : "• ") }
+                page.gap()
+                page.add("Press r to try the missed questions again.", Style(dim: true))
             }
             return
         }
         guard let question = quiz.question else { return }
-        line("\(quiz.title) · question \(quiz.index + 1) of \(total)", Style(bold: true))
-        y += 1
-        line(Inline.parse(question.prompt).plainText)
-        y += 1
-        let choices = quiz.choices
+        var heading = "\(quiz.title) · question \(quiz.index + 1) of \(quiz.round.questions.count)"
+        if quiz.round.lesson == nil, let lesson = state.course.lessons.first(where: { $0.id == question.lessonID }) {
+            heading += " · from \"\(lesson.title)\""
+        }
+        page.add(heading, Style(bold: true))
+        page.gap()
+        page.add(Inline.parse(question.prompt).plainText)
+        page.gap()
         if case .number = question.kind {
-            let shown = quiz.typed.text + (quiz.mark == nil ? "▏" : "")
-            line("Your answer: " + shown, Style(bold: true))
+            page.add("Your answer: " + quiz.typed.text + (quiz.mark == nil ? (state.ascii ? "|" : "▏") : ""), Style(bold: true))
         } else {
-            for (i, choice) in choices.enumerated() {
+            for (i, choice) in quiz.choices.enumerated() {
                 let marker: String
                 switch question.kind {
                 case .multiple: marker = quiz.ticked.contains(i) ? "[x]" : "[ ]"
-                case .order: marker = quiz.holding && i == quiz.cursor ? (state.ascii ? "<>" : "⇅") : "\(i + 1)."
+                case .order: marker = quiz.holding && i == quiz.cursor && quiz.mark == nil ? (state.ascii ? "<>" : "⇅") : "\(i + 1)."
                 default: marker = "\(i + 1)."
                 }
-                let here = i == quiz.cursor && quiz.mark == nil
-                line(Inline.parse(choice).plainText, here ? Style(reverse: true) : .plain,
-                     prefix: "\(here ? (state.ascii ? ">" : "▶") : " ") \(marker) ")
+                // The cursor stays on the chosen option after answering, so the learner sees what they picked.
+                let here = i == quiz.cursor
+                if here { page.anchorHere() }
+                page.add(Inline.parse(choice).plainText, here && quiz.mark == nil ? Style(reverse: true) : (here ? Style(bold: true) : .plain),
+                         prefix: "\(here ? (state.ascii ? ">" : "▶") : " ") \(marker) ")
             }
         }
         guard let mark = quiz.mark else { return }
-        y += 1
-        line(mark.correct ? (state.ascii ? "Right." : "✓ Right.") : (state.ascii ? "Not quite." : "✗ Not quite."),
-             Style(foreground: mark.correct ? .green : .red, bold: true))
-        for why in mark.whyWrong { line(Inline.parse(why).plainText, Style(foreground: .red)) }
-        if !mark.correct { line("The answer: " + Inline.parse(mark.rightAnswer).plainText, Style(bold: true)) }
-        y += 1
-        line(Inline.parse(mark.explanation).plainText)
+        page.gap()
+        page.anchorHere()
+        page.add(mark.correct ? (state.ascii ? "Right." : "✓ Right.") : (state.ascii ? "Not quite." : "✗ Not quite."),
+                 Style(foreground: mark.correct ? .green : .red, bold: true))
+        for why in mark.whyWrong { page.add(Inline.parse(why).plainText, Style(foreground: .red)) }
+        if !mark.correct { page.add("The answer: " + Inline.parse(shownAnswer(question, mark)).plainText, Style(bold: true)) }
+        page.gap()
+        page.add(Inline.parse(mark.explanation).plainText)
+    }
+
+    /// The right answer as the options read ("True", not "true").
+    static func shownAnswer(_ question: QuizQuestion, _ mark: QuizMark) -> String {
+        if case .trueFalse(let answer, _) = question.kind { return answer ? "True" : "False" }
+        return mark.rightAnswer
     }
 }

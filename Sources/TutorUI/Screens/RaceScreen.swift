@@ -31,6 +31,11 @@ private func experimentHint(_ session: ExperimentSession) -> String {
 }
 
 private func finishedSummary(_ race: AddingRace) -> String {
+    if race.standings.count == 1, let only = race.standings.first {
+        let error = only.heldOutError ?? .nan
+        return "done: \(only.cell.displayName) held-out error " + String(format: "%.4f", error)
+            + (AddingRace.learned(error) ? " (learned)" : " (not learned)") + " · Enter runs again · q back"
+    }
     let learned = race.standings.filter { AddingRace.learned($0.heldOutError ?? .nan) }.map(\.cell.displayName)
     return "done: " + (learned.isEmpty ? "no cell learned the task" : learned.joined(separator: ", ") + " learned the task")
         + " · Enter runs again · q back"
@@ -106,7 +111,7 @@ enum RaceScreen {
         y += 1
         let about = "Two of the T numbers are marked; the target is their sum. Always answering 1 scores 0.167 "
             + "(the dotted line). The gates have to carry the first mark across T steps."
-        for line in TextLayout.wrap(about, width: max(1, rect.width - 2)).prefix(2) {
+        for line in TextLayout.wrap(about, width: max(1, rect.width - 2)).prefix(3) {
             grid.put(line, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
             y += 1
         }
@@ -131,10 +136,10 @@ enum RaceScreen {
             x += grid.put(Bar.text(Double(race.step) / Double(max(1, s.steps)), width: barWidth, ascii: state.ascii),
                           x: x, y: y, style: style, clip: rect)
             let loss = standing.lossCurve.last ?? standing.lastLoss
-            var text = " \(race.step)/\(s.steps)  loss \(shortNumber(loss))  ‖∂L/∂h₀‖ \(scientific(standing.firstStepCurve.last))"
+            var text = " \(race.step)/\(s.steps) loss \(shortNumber(loss)) ‖∂L/∂h₀‖ \(scientific(standing.firstStepCurve.last))"
             if let error = standing.heldOutError {
-                text += "  held-out MSE " + String(format: "%.4f", error) + (AddingRace.learned(error) ? "  learned" : "  not learned")
-                    + String(format: "  (%.1f s of training)", standing.seconds)
+                text += " · held-out " + String(format: "%.4f", error) + (AddingRace.learned(error) ? " learned" : " not learned")
+                    + String(format: " · %.1f s", standing.seconds)
             }
             grid.put(state.ascii ? plain(text) : text, x: x, y: y, clip: rect)
             y += 1
@@ -147,7 +152,7 @@ enum RaceScreen {
         let legend = race.standings.map { standing in
             "\(standing.cell.displayName) " + (state.ascii || !state.color ? String(standing.cell.rawValue.prefix(1)) : colorName(standing.cell))
         }.joined(separator: ", ")
-        let lossBody = PanelFrame.draw("Training loss (\(legend))", caption: "mean squared error over the steps; dotted: the 0.167 baseline",
+        let lossBody = PanelFrame.draw("Training loss (\(legend))", caption: "squared error; dotted: 0.167, answering 1",
                                        in: left, on: &grid, ascii: state.ascii)
         CurvePlot.draw(race.standings.map { series($0.lossCurve, $0.cell) }, axis: .linear(low: 0, high: 0.3),
                        reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)

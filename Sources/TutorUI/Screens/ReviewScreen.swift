@@ -111,43 +111,38 @@ enum ReviewScreen {
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         guard let review = state.review else { return }
         let area = Rect(x: rect.x + 2, y: rect.y, width: max(0, min(rect.width - 4, 100)), height: rect.height)
-        var y = area.y
-        func line(_ text: String, _ style: Style = .plain) {
-            for piece in TextLayout.wrap(state.ascii ? asciiSpelling(text) : text, width: max(1, area.width)) {
-                guard y < area.maxY else { return }
-                grid.put(piece, x: area.x, y: y, style: style, clip: area)
-                y += 1
-            }
-        }
+        var page = Page(width: area.width, ascii: state.ascii)
+        defer { page.draw(in: area, on: &grid) }
         if review.isFinished {
-            line(review.title + " · done", Style(bold: true))
-            y += 1
+            page.add(review.title + " · done", Style(bold: true))
+            page.gap()
             let total = review.counts.values.reduce(0, +)
-            line("You reviewed \(total) card\(total == 1 ? "" : "s").", Style(bold: true))
-            line(Rating.allCases.map { "\($0.label) \(review.counts[$0] ?? 0)" }.joined(separator: " · "))
+            page.add("You reviewed \(total) card\(total == 1 ? "" : "s").", Style(bold: true))
+            page.add(Rating.allCases.map { "\($0.label) \(review.counts[$0] ?? 0)" }.joined(separator: " · "))
             if review.comingBackToday > 0 {
-                line("\(review.comingBackToday) card\(review.comingBackToday == 1 ? " is" : "s are") still being learnt and "
-                     + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: stay on this screen and "
-                     + "\(review.comingBackToday == 1 ? "it appears" : "they appear") when due, or review again later.",
-                     Style(dim: true))
+                page.add("\(review.comingBackToday) card\(review.comingBackToday == 1 ? " is" : "s are") still being learnt and "
+                         + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: stay on this screen and "
+                         + "\(review.comingBackToday == 1 ? "it appears" : "they appear") when due, or review again later.",
+                         Style(dim: true))
             }
             return
         }
         guard let card = review.current else { return }
         let lesson = state.course.lessons.first { $0.id == card.lessonID }?.title ?? card.lessonID
-        line("\(review.title) · card \(review.index + 1) of \(review.queue.count) · \(lesson)", Style(bold: true))
-        y += 1
-        line(Inline.parse(card.front).plainText, Style(bold: true))
-        y += 1
+        page.add("\(review.title) · card \(review.index + 1) of \(review.queue.count) · \(lesson)", Style(bold: true))
+        page.gap()
+        page.add(Inline.parse(card.front).plainText, Style(bold: true))
+        page.gap()
         guard review.flipped else {
-            line("(Space shows the answer)", Style(dim: true))
+            page.add("(Space shows the answer)", Style(dim: true))
             return
         }
-        line(Inline.parse(card.back).plainText)
-        y += 1
-        let buttons = Rating.allCases.map { rating in
-            "\(rating.rawValue) \(rating.label)" + (review.intervals[rating].map { " (\($0.label))" } ?? "")
+        page.add(Inline.parse(card.back).plainText)
+        page.gap()
+        page.anchorHere()
+        for rating in Rating.allCases {
+            page.add("\(rating.rawValue) \(rating.label)" + (review.intervals[rating].map { " (\($0.label))" } ?? ""),
+                     Style(foreground: .cyan, bold: true))
         }
-        line(buttons.joined(separator: "   "), Style(foreground: .cyan, bold: true))
     }
 }

@@ -47,12 +47,13 @@ public enum CurvePlot {
             position = { $0.isFinite && $0 > 0 ? scale.position($0) : ($0 == 0 ? 0 : nil) }
         }
         func row(_ p: Double) -> Int { plot.maxY - 1 - Int((p * Double(rows - 1)).rounded()) }
-        if let reference, let p = position(reference.value) {
-            let y = row(p)
+        let referenceRow = reference.flatMap { position($0.value) }.map(row)
+        if let y = referenceRow {
             grid.put(String(repeating: ascii ? "." : "┄", count: plot.width), x: plot.x, y: y, style: Style(dim: true), clip: plot)
-            grid.put(reference.label, x: plot.maxX - displayWidth(of: reference.label), y: y, style: Style(dim: true), clip: plot)
         }
         let columns = max(1, capacity)
+        var above = false
+        if case .linear(_, let high) = axis { above = series.contains { $0.values.contains { $0.isFinite && $0 > high } } }
         for line in series {
             for (i, value) in line.values.enumerated() {
                 let x = plot.x + min(plot.width - 1, i * plot.width / columns)
@@ -62,6 +63,14 @@ public enum CurvePlot {
                     grid.put("!", x: x, y: plot.y, style: Style(foreground: .red, bold: true), clip: plot)
                 }
             }
+        }
+        // Labels last, so no point hides them.
+        if let reference, let y = referenceRow {
+            grid.put(" " + reference.label, x: plot.maxX - displayWidth(of: reference.label) - 1, y: y, style: Style(dim: true), clip: plot)
+        }
+        if above {
+            let note = ascii ? " ^ above the scale " : " ↑ above the scale "
+            grid.put(note, x: plot.maxX - displayWidth(of: note), y: plot.y, style: Style(reverse: true, dim: true), clip: plot)
         }
     }
 

@@ -5,7 +5,9 @@ public enum DivergingRamp {
     /// xterm-256 colours from strong negative to strong positive.
     static let palette: [UInt8] = [21, 27, 33, 39, 75, 117, 250, 217, 210, 203, 197, 160]
     /// Characters from strong negative to strong positive, for --no-color.
-    static let shades: [Character] = ["=", "-", "-", "·", "·", " ", " ", "·", "+", "+", "#", "#"]
+    static let shades: [Character] = ["=", "=", "-", "-", "~", " ", " ", "'", "+", "+", "#", "#"]
+    /// How to read the characters, for a panel's caption.
+    public static let characterLegend = "−1 = - ~ 0 ' + # +1"
 
     /// The palette slot of `value` on a scale of ±`limit`.
     static func slot(_ value: Float, limit: Float) -> Int {
