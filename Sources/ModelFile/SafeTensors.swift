@@ -53,7 +53,11 @@ public enum SafeTensors {
         }
         let headerLength = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
         guard headerLength <= UInt64(maximumHeaderSize) else {
-            throw SafeTensorsError("header length \(headerLength) is over the limit of \(maximumHeaderSize) bytes")
+            // Text or another format starts with printable bytes: say so rather than quote a huge number.
+            let looksLikeText = bytes.prefix(8).allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x0A || $0 == 0x09 }
+            throw SafeTensorsError(looksLikeText
+                ? "not a safetensors file (it starts with text); header length \(headerLength) is over the limit of \(maximumHeaderSize) bytes"
+                : "header length \(headerLength) is over the limit of \(maximumHeaderSize) bytes")
         }
         let dataStart = 8 + Int(headerLength)
         guard dataStart <= bytes.count else {

@@ -65,7 +65,8 @@ extension ProgressStore {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            return memoryFallback(folder, reason: "the folder cannot be created (\(reason(error)))", timeZone: timeZone)
+            return memoryFallback(folder, reason: "the folder cannot be created (\(whyNotCreatable(folder) ?? reason(error)))",
+                                  timeZone: timeZone)
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             return memoryFallback(folder, reason: "the folder is read-only", timeZone: timeZone)
@@ -161,6 +162,17 @@ extension ProgressStore {
         defer { try? source.close() }
         try source.backup(to: memory)
         return true
+    }
+
+    /// Why a folder cannot be made, in words (Foundation's error says only "error 512").
+    static func whyNotCreatable(_ folder: URL) -> String? {
+        var ancestor = folder.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: ancestor.path) && ancestor.path != "/" { ancestor.deleteLastPathComponent() }
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder)
+        if !isFolder.boolValue { return "\(ancestor.path) is a file, not a folder" }
+        if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "\(ancestor.path) cannot be written" }
+        return nil
     }
 
     static func reason(_ error: any Error) -> String {
