@@ -60,7 +60,7 @@ private let superscripts: [Unicode.Scalar: Unicode.Scalar] = [
 
 private let asciiSymbols: [Unicode.Scalar: String] = [
     // The table of FORMAT.md.
-    "σ": "sigma", "∂": "d", "⊙": "*", "·": ".", "×": "x", "−": "-", "≈": "~=", "≤": "<=", "≥": ">=",
+    "σ": "sigma", "∂": "d", "⊙": "*", "·": "*", "×": "x", "−": "-", "≈": "~=", "≤": "<=", "≥": ">=",
     "→": "->", "←": "<-", "Σ": "sum", "∏": "prod", "√": "sqrt", "‖": "||", "∞": "inf",
     "α": "alpha", "β": "beta", "γ": "gamma", "η": "eta", "λ": "lambda", "θ": "theta",
     // N-ary summation looks like Σ and is easy to type by accident.

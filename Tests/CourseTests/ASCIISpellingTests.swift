@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ASCIISpellingTests {
     @Test(arguments: [
-        ("σ", "sigma"), ("∂", "d"), ("⊙", "*"), ("·", "."), ("×", "x"), ("−", "-"), ("≈", "~="),
+        ("σ", "sigma"), ("∂", "d"), ("⊙", "*"), ("·", "*"), ("×", "x"), ("−", "-"), ("≈", "~="),
         ("≤", "<="), ("≥", ">="), ("→", "->"), ("←", "<-"), ("Σ", "sum"), ("∏", "prod"), ("√", "sqrt"),
         ("‖", "||"), ("∞", "inf"), ("α", "alpha"), ("β", "beta"), ("γ", "gamma"), ("η", "eta"),
         ("λ", "lambda"), ("θ", "theta"),
@@ -19,14 +19,14 @@ import Testing
 
     @Test func runsOfSubscriptsAreBraced() {
         #expect(asciiSpelling("hₜ = tanh(W_ih·xₜ + b_ih + W_hh·hₜ₋₁ + b_hh)")
-                == "h_t = tanh(W_ih.x_t + b_ih + W_hh.h_{t-1} + b_hh)")
+                == "h_t = tanh(W_ih*x_t + b_ih + W_hh*h_{t-1} + b_hh)")
         #expect(asciiSpelling("W⁻¹ and x₁₀") == "W^{-1} and x_{10}")
     }
 
     @Test func equationsOfTheLessons() {
         #expect(asciiSpelling("cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ gₜ") == "c_t = f_t * c_{t-1} + i_t * g_t")
         #expect(asciiSpelling("∂L/∂hₜ ≈ ∏ ‖W_hh‖ → 0") == "dL/dh_t ~= prod ||W_hh|| -> 0")
-        #expect(asciiSpelling("iₜ = σ(W_ii·xₜ + b_ii)") == "i_t = sigma(W_ii.x_t + b_ii)")
+        #expect(asciiSpelling("iₜ = σ(W_ii·xₜ + b_ii)") == "i_t = sigma(W_ii*x_t + b_ii)")
     }
 
     @Test func asciiAndUnlistedTextIsLeftAlone() {

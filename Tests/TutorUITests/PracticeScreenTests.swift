@@ -220,6 +220,6 @@ import Testing
         advance(&s, .key(.enter))
         #expect(s.screen == .course)
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .course && s.status.contains("no cards are due"))
+        #expect(s.screen == .course && s.status.contains("no card is due"))
     }
 }

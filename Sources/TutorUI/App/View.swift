@@ -43,7 +43,7 @@ public func helpLines(for state: TutorState) -> [String] {
                 "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer", "?             this help",
                 "q             quit", "Ctrl-C        quit from anywhere"]
     case .quiz:
-        return ["↑ ↓  or j k   move among the options", "1 … 9         choose (single) or tick (multiple)",
+        return ["↑ ↓  or j k   options; scroll feedback", "1 … 9         choose (single) or tick (multiple)",
                 "Space         tick (multiple), pick up or put down (order)", "t f           true or false",
                 "Enter         answer, then next question", "r             retry the missed (at the end)",
                 "q or Esc      stop the quiz (answers are kept)", "Ctrl-C        quit"]

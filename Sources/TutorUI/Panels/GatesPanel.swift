@@ -38,7 +38,14 @@ public enum GatesPanel {
                                    caption: legend + "; a column per unit; right: each row over the words",
                                    in: rect, on: &grid, ascii: ascii)
         let current = rows(trace, step: step)
-        for (row, gate) in current.prefix(body.height).enumerated() {
+        // Rows that do not fit are named on the last line rather than silently dropped.
+        let shownRows = current.count <= body.height ? current.count : max(0, body.height - 1)
+        if shownRows < current.count, body.height > 0 {
+            let missing = current[shownRows...].map(\.name).joined(separator: " ")
+            grid.put("\(missing): not shown (a taller window shows them)", x: body.x, y: body.y + shownRows,
+                     style: PanelFrame.captionStyle, clip: body)
+        }
+        for (row, gate) in current.prefix(shownRows).enumerated() {
             let y = body.y + row
             grid.put(gate.name, x: body.x, y: y, style: Style(bold: true), clip: body)
             for (i, unit) in (first..<min(trace.hiddenSize, first + stripWidth)).enumerated() {

@@ -76,7 +76,9 @@ public enum GradientPanel {
         grid.put(LogScale.label(scale.lowDecade).leftPadded(to: axisWidth - 1), x: body.x, y: plot.maxY - 1, clip: body)
         let layout = Columns(steps: first.count, series: series.count, width: plot.width)
         let (barWidth, group) = (layout.barWidth, layout.group)
-        let drawn = Array(stride(from: 0, to: first.count, by: layout.every))
+        // When steps are sampled, the last one (the loss) is always among them.
+        var drawn = Array(stride(from: 0, to: first.count, by: layout.every))
+        if let end = drawn.last, end < min(last, first.count - 1), layout.every > 1 { drawn[drawn.count - 1] = min(last, first.count - 1) }
         for (slot, t) in drawn.enumerated() where t >= revealedFrom && t <= last {
             for (c, values) in series.enumerated() {
                 // Height in eighths of a cell, from the bottom of the plot.

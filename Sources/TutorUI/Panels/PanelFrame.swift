@@ -11,10 +11,11 @@ struct PanelFrame {
     /// asked, as FORMAT.md's table says); returns the rest.
     static func draw(_ title: String, caption: String, in rect: Rect, on grid: inout CellGrid, ascii: Bool) -> Rect {
         guard rect.height > 0 else { return rect }
-        grid.put(ascii ? plain(title) : title, x: rect.x, y: rect.y, style: titleStyle, clip: rect)
+        grid.put(TextLayout.fitted(ascii ? plain(title) : title, rect.width), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
         let afterTitle = rect.splitTop(1).rest
         guard afterTitle.height > 0 else { return afterTitle }
-        grid.put(ascii ? plain(caption) : caption, x: afterTitle.x, y: afterTitle.y, style: captionStyle, clip: afterTitle)
+        grid.put(TextLayout.fitted(ascii ? plain(caption) : caption, afterTitle.width), x: afterTitle.x, y: afterTitle.y,
+                 style: captionStyle, clip: afterTitle)
         return afterTitle.splitTop(1).rest
     }
 }

@@ -26,7 +26,8 @@ enum CourseScreen {
             let lesson = lessons[index]
             let y = list.y + row * perLesson
             let selected = index == state.selectedLesson
-            let title = (selected ? (state.ascii ? "> " : "▶ ") : "  ") + "\(lesson.order). \(lesson.title)"
+            func spell(_ text: String) -> String { state.ascii ? asciiSpelling(text) : text }
+            let title = (selected ? (state.ascii ? "> " : "▶ ") : "  ") + "\(lesson.order). \(spell(lesson.title))"
             let progress = summary(of: state.progress.lessons[lesson.id], ascii: state.ascii)
             grid.put(title, x: list.x, y: y, style: Style(bold: selected, reverse: selected), clip: list)
             // Progress sits at the right of the title when there is room, else under it.
@@ -34,21 +35,13 @@ enum CourseScreen {
             if displayWidth(of: title) + 2 + progressWidth <= list.width {
                 grid.put(progress, x: list.maxX - progressWidth, y: y, style: Style(foreground: .green), clip: list)
                 if perLesson == 2 {
-                    grid.put(fitted("     " + lesson.summary, list.width), x: list.x, y: y + 1, style: Style(dim: true), clip: list)
+                    grid.put(TextLayout.fitted("     " + spell(lesson.summary), list.width), x: list.x, y: y + 1, style: Style(dim: true), clip: list)
                 }
             } else if perLesson == 2 {
-                grid.put(fitted("     " + (progress.isEmpty ? lesson.summary : progress), list.width), x: list.x, y: y + 1,
+                grid.put(TextLayout.fitted("     " + (progress.isEmpty ? spell(lesson.summary) : progress), list.width), x: list.x, y: y + 1,
                          style: progress.isEmpty ? Style(dim: true) : Style(foreground: .green), clip: list)
             }
         }
-    }
-
-    /// `text` cut to `width` columns with "…" when it does not fit.
-    static func fitted(_ text: String, _ width: Int) -> String {
-        guard displayWidth(of: text) > width, width > 1 else { return text }
-        var cut = ""
-        for character in text where displayWidth(of: cut + String(character)) < width { cut.append(character) }
-        return cut.trimmingCharacters(in: .whitespaces) + "…"
     }
 
     /// "✓ read · quiz 7/10 (best 9/10) · 3 cards due": empty for an untouched lesson.

@@ -24,7 +24,7 @@ enum ExplorerScreen {
             return
         }
         let race = snapshot.race
-        let loss = " (training loss now " + shortNumber(standing.lossCurve.last ?? standing.lastLoss) + ")"
+        let loss = " (training loss at this step " + shortNumber(standing.lastLoss) + ")"
         let verdictLines = TextLayout.wrap(verdict(standing, settings: s, step: race.step) + loss, width: max(1, rect.width - 2))
         for (i, line) in verdictLines.prefix(3).enumerated() {
             grid.put(line, x: rect.x + 1, y: y + i, style: Style(bold: true), clip: rect)
@@ -34,8 +34,10 @@ enum ExplorerScreen {
         guard area.height >= 6 else { return }
         let (upper, lower) = area.splitTop(area.height / 2)
         let style = Style(foreground: RaceScreen.colors[cell] ?? .magenta)
+        let columns = GradientPanel.Columns(steps: s.length, series: 1, width: upper.width - GradientPanel.axisWidth)
+        let sampled = columns.every == 1 ? "" : "; every \(columns.every) steps a column"
         let profileBody = PanelFrame.draw("‖∂L/∂hₜ‖ at each step t, step \(race.step) of training",
-                                          caption: "log scale; the loss is at t = \(s.length - 1), on the right", in: upper,
+                                          caption: "log scale; the loss is at t = \(s.length - 1), on the right" + sampled, in: upper,
                                           on: &grid, ascii: state.ascii)
         GradientPanel.bars([standing.profile], through: s.length - 1, styles: [style], marks: ["#"], firstNumber: 0,
                            emptyMessage: "no gradient at all: every step's gradient is zero or not finite",

@@ -23,6 +23,8 @@ public struct QuizSession: Equatable, Sendable {
     public var typed = LineEditor("")
     /// The verdict on the current question, once answered.
     public var mark: QuizMark? = nil
+    /// Lines scrolled with ↑↓ once there is nothing left to choose (feedback, results) on a short screen.
+    public var scroll = 0
     public var shownAt: Date
 
     init(round: QuizRound, title: String, now: Date, isRetry: Bool = false) {
@@ -52,6 +54,7 @@ public struct QuizSession: Equatable, Sendable {
         holding = false
         typed = LineEditor("")
         mark = nil
+        scroll = 0
         shownAt = now
         arrangement = question.map(QuizMarking.shownOrder) ?? []
     }
@@ -109,6 +112,16 @@ func quizKey(_ state: inout TutorState, _ key: Key) {
 }
 
 private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession, _ key: Key) {
+    // Feedback and results read like a page: ↑↓ (j k, PgUp PgDn) scroll it on a short screen.
+    if quiz.isFinished || quiz.mark != nil {
+        switch key {
+        case .up, .character("k"): quiz.scroll = max(-100, quiz.scroll - 1); return
+        case .down, .character("j"): quiz.scroll = min(100, quiz.scroll + 1); return
+        case .pageUp: quiz.scroll = max(-100, quiz.scroll - 5); return
+        case .pageDown: quiz.scroll = min(100, quiz.scroll + 5); return
+        default: break
+        }
+    }
     if quiz.isFinished {
         if key == .character("r") && !quiz.round.missed.isEmpty {
             quiz = QuizSession(round: quiz.round.retryingMissed(), title: quiz.title + " (missed questions)", now: state.now,
@@ -199,7 +212,7 @@ enum QuizScreen {
         guard let quiz = state.quiz else { return }
         let area = Rect(x: rect.x + 2, y: rect.y, width: max(0, min(rect.width - 4, 100)), height: rect.height)
         var page = Page(width: area.width, ascii: state.ascii)
-        defer { page.draw(in: area, on: &grid) }
+        defer { page.draw(in: area, offset: quiz.scroll, on: &grid) }
         if quiz.isFinished {
             page.add(quiz.title, Style(bold: true))
             page.gap()

@@ -35,7 +35,8 @@ func startReview(_ state: inout TutorState, lesson: Lesson?) {
         return
     }
     guard !due.isEmpty else {
-        state.status = lesson == nil ? "no cards are due now; come back later" : "no cards of this lesson are due now"
+        state.status = (lesson == nil ? "nothing to review now" : "nothing to review in this lesson now")
+            + ": no card is due, and no new card is left in today's allowance (rnn-tutor settings --new-cards-per-day)"
         return
     }
     state.returnScreen = state.screen

@@ -37,7 +37,9 @@ public enum CurvePlot {
             position = { $0.isFinite ? min(max(Double(($0 - low) / (high - low)), 0), 1) : nil }
         case .log:
             guard let scale = LogScale(values: series.flatMap(\.values)) else {
-                grid.put("no finite values yet", x: plot.x, y: plot.y, style: PanelFrame.captionStyle, clip: plot)
+                let empty = series.allSatisfy(\.values.isEmpty)
+                grid.put(empty ? "the first point comes after a few steps" : "no finite positive value yet", x: plot.x, y: plot.y,
+                         style: PanelFrame.captionStyle, clip: plot)
                 return
             }
             grid.put(LogScale.label(scale.highDecade).leftPadded(to: axisWidth - 1), x: rect.x, y: plot.y,

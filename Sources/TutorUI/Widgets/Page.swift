@@ -14,8 +14,9 @@ struct Page {
     /// The line that must stay in view (the option under the cursor, the verdict).
     var anchor = 0
 
+    /// `width` includes one column at the right kept for the scroll marks.
     init(width: Int, ascii: Bool) {
-        self.width = max(1, width)
+        self.width = max(1, width - 1)
         self.ascii = ascii
     }
 
@@ -35,20 +36,27 @@ struct Page {
     /// Marks the next line to be added as the one to keep in view.
     mutating func anchorHere() { anchor = lines.count }
 
-    func draw(in rect: Rect, on grid: inout CellGrid) {
+    /// `offset`: lines the learner scrolled from the anchored position (↑↓ on the screens that allow it).
+    func draw(in rect: Rect, offset: Int = 0, on grid: inout CellGrid) {
         guard rect.height > 0 else { return }
         var first = 0
         if lines.count > rect.height {
             // Keep the anchor in view with as much after it as fits (the options, the explanation).
-            first = max(0, min(anchor - 1, lines.count - rect.height))
+            let anchored = max(0, min(anchor - 1, lines.count - rect.height))
+            first = max(0, min(anchored + offset, lines.count - rect.height))
         }
+        let text = Rect(x: rect.x, y: rect.y, width: max(0, rect.width - 1), height: rect.height)
         for (row, line) in lines.dropFirst(first).prefix(rect.height).enumerated() {
-            grid.put(line.text, x: rect.x, y: rect.y + row, style: line.style, clip: rect)
+            grid.put(line.text, x: text.x, y: text.y + row, style: line.style, clip: text)
         }
+        // The marks sit in the kept column, never over the text.
         let mark = Style(reverse: true, dim: true)
-        if first > 0 { grid.put(ascii ? "^ more" : "↑ more", x: rect.maxX - 6, y: rect.y, style: mark, clip: rect) }
+        if first > 0 { grid.put(ascii ? "^" : "↑", x: rect.maxX - 1, y: rect.y, style: mark, clip: rect) }
         if first + rect.height < lines.count {
-            grid.put(ascii ? "v more" : "↓ more", x: rect.maxX - 6, y: rect.maxY - 1, style: mark, clip: rect)
+            grid.put(ascii ? "v" : "↓", x: rect.maxX - 1, y: rect.maxY - 1, style: mark, clip: rect)
         }
     }
+
+    /// Whether the page is taller than `height` (so ↑↓ scroll it).
+    func overflows(_ height: Int) -> Bool { lines.count > height }
 }

@@ -149,6 +149,18 @@ public enum TextLayout {
         return lines
     }
 
+    /// `text` cut to `width` columns with "…" when it does not fit (leading spaces kept).
+    public static func fitted(_ text: String, _ width: Int) -> String {
+        guard displayWidth(of: text) > width, width > 1 else { return text }
+        var cut = ""
+        for character in text {
+            guard displayWidth(of: cut + String(character)) < width else { break }
+            cut.append(character)
+        }
+        while cut.last == " " { cut.removeLast() }
+        return cut + "…"
+    }
+
     /// Greedy word wrap by display width; a word longer than the line is cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = [], current = "", currentWidth = 0
