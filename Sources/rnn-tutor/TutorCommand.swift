@@ -55,8 +55,10 @@ struct TutorCommand: ParsableCommand {
         var dirty = true
         var message = Message.started
         while true {
-            // Animations and a training run redraw on every beat; otherwise only after a change.
+            // Animations, a training run and a finished review (its cards come back on a beat)
+            // redraw on every beat; otherwise only after a change.
             let animating = state.sweepFrom != nil || state.experiment?.isRunning == true
+                || (state.screen == .cards && state.review?.isFinished == true)
             state.now = Date()
             advance(&state, message)
             dirty = dirty || message != .tick || animating
