@@ -17,11 +17,17 @@ public struct RaceSnapshot: Equatable, Sendable {
     }
 }
 
-/// What the experiment screens ask the runtime to do; `advance` carries them out.
+/// What update asks the runtime to do, since update itself touches neither the
+/// progress store nor threads; `advance` carries the commands out and answers
+/// with messages.
 public enum Command: Equatable, Sendable {
     /// Train `race` on the worker thread until its step count reaches `until`.
     case train(RaceSnapshot, until: Int)
     case stopTraining
+    /// Read the cards due now (of one lesson, or all) and their states: answered with `.cardsDue`.
+    case readDueCards(lesson: String?)
+    /// Read how each question went before: answered with `.quizHistory`.
+    case readQuizHistory
 }
 
 /// The race or the explorer: its settings and the latest snapshot of the run.

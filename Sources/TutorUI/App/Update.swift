@@ -10,18 +10,32 @@ import RNNCore
 public func advance(_ state: inout TutorState, _ message: Message) {
     update(&state, message)
     if message == .tick, let snapshot = state.worker?.poll() { update(&state, .experiment(snapshot)) }
-    for command in state.commands {
+    save(&state, retrying: message != .tick)
+    // Carry out what update asked for; answers come back through update as messages.
+    while !state.commands.isEmpty {
+        let command = state.commands.removeFirst()
         switch command {
         case .train(let snapshot, let target): state.worker?.start(snapshot.race, until: target)
         case .stopTraining: state.worker?.stop()
+        case .readDueCards(let lesson):
+            let due = state.book.flatMap { book in
+                try? book.dueCards(course: state.course, now: state.now, lesson: lesson).map { card in (card, try book.card(card.id)) }
+            }
+            update(&state, .cardsDue(due.map { DueCards(lesson: lesson, cards: $0.map(\.0),
+                                                        states: Dictionary($0.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })) }))
+        case .readQuizHistory:
+            update(&state, .quizHistory(state.book.flatMap { try? $0.questionHistory() }))
         }
     }
-    state.commands.removeAll()
-    // Save what the learner did, oldest first. An event that cannot be written stays queued with
-    // everything after it, and the next key tries again: an answer is never dropped.
+}
+
+/// Hands what the learner did to the progress book, oldest first, each in its own
+/// transaction, then reads the progress back. An event that cannot be written stays
+/// queued with everything after it and is tried again on the next key: never dropped.
+private func save(_ state: inout TutorState, retrying: Bool) {
     guard !state.outbox.isEmpty else { return }
     guard let book = state.book else { state.outbox.removeAll(); return }   // nothing is kept
-    if message == .tick && state.saveProblem != nil { return }   // retry on keys, not forty times a second
+    if !retrying && state.saveProblem != nil { return }   // retry on keys, not forty times a second
     while let event = state.outbox.first {
         do {
             try book.record([event])
@@ -51,6 +65,10 @@ public func update(_ state: inout TutorState, _ message: Message) {
         if let notice = state.notice { state.status = notice }
     case .experiment(let snapshot):
         experimentProgress(&state, snapshot)
+    case .cardsDue(let due):
+        cardsDue(&state, due)
+    case .quizHistory(let history):
+        openMixedQuiz(&state, history: history ?? [:])
     case .key(.controlC):
         if state.screen == .lesson { recordPosition(&state) }
         state.quit = true

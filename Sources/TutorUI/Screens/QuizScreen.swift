@@ -60,19 +60,24 @@ public struct QuizSession: Equatable, Sendable {
     }
 }
 
-/// Opens a quiz: the lesson's own, or (lesson nil) a mixed review drawn from the whole course.
+/// Opens a quiz: the lesson's own, or (lesson nil) a mixed review drawn from the whole
+/// course, which first asks the store how each question went before.
 func startQuiz(_ state: inout TutorState, lesson: Lesson?) {
-    let round: QuizRound
-    let title: String
-    if let lesson {
-        round = QuizRound.lesson(lesson.id, in: state.course)
-        title = "Quiz: \(lesson.title)"
-    } else {
-        let history = (try? state.book?.questionHistory()) ?? [:]
-        round = QuizRound.mixedReview(course: state.course, history: history, count: 10,
-                                      seed: UInt64(max(0, state.now.timeIntervalSince1970)))
-        title = "Mixed review"
+    guard let lesson else {
+        state.commands.append(.readQuizHistory)
+        return
     }
+    openQuiz(&state, QuizRound.lesson(lesson.id, in: state.course), title: "Quiz: \(lesson.title)")
+}
+
+/// The mixed review, weighted to the questions missed or never asked.
+func openMixedQuiz(_ state: inout TutorState, history: [String: QuestionHistory]) {
+    let round = QuizRound.mixedReview(course: state.course, history: history, count: 10,
+                                      seed: UInt64(max(0, state.now.timeIntervalSince1970)))
+    openQuiz(&state, round, title: "Mixed review")
+}
+
+private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: String) {
     guard !round.questions.isEmpty else { state.status = "no questions here yet"; return }
     state.returnScreen = state.screen
     state.quiz = QuizSession(round: round, title: title, now: state.now)

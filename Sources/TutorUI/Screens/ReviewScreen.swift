@@ -11,6 +11,8 @@ public struct ReviewSession: Equatable, Sendable {
     public var flipped = false
     /// What each grade would give the current card, computed when it is shown.
     public var intervals: [Rating: NextInterval] = [:]
+    /// Each queued card as its review log left it when the session read it.
+    public var states: [String: Card] = [:]
     public var counts: [Rating: Int] = [:]
     /// Cards graded into a learning step: they come back in minutes.
     public var comingBackToday = 0
@@ -24,34 +26,51 @@ public struct ReviewSession: Equatable, Sendable {
     public var isFinished: Bool { index >= queue.count }
 }
 
-/// Opens a review of the cards due now (of one lesson, or all).
+/// Opens a review of the cards due now (of one lesson, or all): the store is asked
+/// for them, and `cardsDue` opens the screen with its answer.
 func startReview(_ state: inout TutorState, lesson: Lesson?) {
-    guard let book = state.book else { state.status = "progress is not available, so there is nothing to review"; return }
-    let due: [Flashcard]
-    do {
-        due = try book.dueCards(course: state.course, now: state.now, lesson: lesson?.id)
-    } catch {
-        state.status = "could not read the cards: \(error)"
+    guard state.book != nil else { state.status = "progress is not available, so there is nothing to review"; return }
+    state.commands.append(.readDueCards(lesson: lesson?.id))
+}
+
+/// The store's answer: open the review, or (a finished session on its summary) take
+/// back the cards whose learning step has passed.
+func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
+    guard let due else { state.status = "could not read the cards from the progress store"; return }
+    if var review = state.review, state.screen == .cards {
+        guard review.isFinished, !due.cards.isEmpty else { return }
+        review.queue += due.cards
+        review.states.merge(due.states) { _, new in new }
+        review.comingBackToday = max(0, review.comingBackToday - due.cards.count)
+        state.review = review
+        showCard(&state)
+        state.status = "\(due.cards.count) card\(due.cards.count == 1 ? " is" : "s are") due again · Space shows the answer"
         return
     }
-    guard !due.isEmpty else {
-        state.status = (lesson == nil ? "nothing to review now" : "nothing to review in this lesson now")
+    guard !due.cards.isEmpty else {
+        state.status = (due.lesson == nil ? "nothing to review now" : "nothing to review in this lesson now")
             + ": no card is due, and no new card is left in today's allowance (rnn-tutor settings --new-cards-per-day)"
         return
     }
+    let title = due.lesson.flatMap { id in state.course.lessons.first { $0.id == id } }.map { "Cards: \($0.title)" } ?? "Cards due"
     state.returnScreen = state.screen
-    state.review = ReviewSession(title: lesson.map { "Cards: \($0.title)" } ?? "Cards due", queue: due, shownAt: state.now,
-                                 lesson: lesson?.id)
+    state.review = ReviewSession(title: title, queue: due.cards, states: due.states, shownAt: state.now, lesson: due.lesson)
     state.screen = .cards
     showCard(&state)
 }
 
-/// Prepares the current card: the grade intervals as the store would schedule them.
+/// What each grade would give `card` now, as the store will schedule it.
+private func intervals(_ state: TutorState, for card: Flashcard, in review: ReviewSession) -> [Rating: NextInterval] {
+    guard let scheduler = state.book?.scheduler, let cardState = review.states[card.id] else { return [:] }
+    return scheduler.nextIntervals(for: cardState, at: state.now)
+}
+
+/// Shows the current card's front.
 private func showCard(_ state: inout TutorState) {
-    guard var review = state.review, let card = review.current, let book = state.book else { return }
+    guard var review = state.review, let card = review.current else { return }
     review.flipped = false
     review.shownAt = state.now
-    review.intervals = (try? book.card(card.id)).map { book.scheduler.nextIntervals(for: $0, at: state.now) } ?? [:]
+    review.intervals = intervals(state, for: card, in: review)
     state.review = review
     state.status = "Space shows the answer · q: stop (grades so far are kept)"
 }
@@ -69,9 +88,7 @@ func reviewKey(_ state: inout TutorState, _ key: Key) {
         if key == .character(" ") || key == .enter {
             review.flipped = true
             // The intervals as of now, the moment closest to the grade (the study day may have turned).
-            if let book = state.book, let card = try? book.card(card.id) {
-                review.intervals = book.scheduler.nextIntervals(for: card, at: state.now)
-            }
+            review.intervals = intervals(state, for: card, in: review)
             state.review = review
             state.status = "how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy"
         }
@@ -95,17 +112,11 @@ func reviewKey(_ state: inout TutorState, _ key: Key) {
 /// cards whose learning step has passed, so a learner who stays sees them again.
 /// (Grades are in the store by then: `advance` records them right after each key.)
 func reviewTick(_ state: inout TutorState) {
-    guard state.screen == .cards, var review = state.review, review.isFinished, let book = state.book,
+    guard state.screen == .cards, var review = state.review, review.isFinished,
           state.now.timeIntervalSince(review.checkedAt) >= 5 else { return }
     review.checkedAt = state.now
-    let due = (try? book.dueCards(course: state.course, now: state.now, lesson: review.lesson)) ?? []
     state.review = review
-    guard !due.isEmpty else { return }
-    review.queue += due
-    review.comingBackToday = max(0, review.comingBackToday - due.count)
-    state.review = review
-    showCard(&state)
-    state.status = "\(due.count) card\(due.count == 1 ? " is" : "s are") due again · Space shows the answer"
+    state.commands.append(.readDueCards(lesson: review.lesson))
 }
 
 enum ReviewScreen {
