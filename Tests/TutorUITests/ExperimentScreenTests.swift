@@ -30,6 +30,10 @@ import Testing
         advance(&s, .key(.left))
         advance(&s, .key(.left))
         #expect(s.experiment?.settings.length == 10)
+        advance(&s, .key(.character("+")))
+        advance(&s, .key(.character("n")))
+        #expect(s.experiment?.settings.steps == 4000 && s.experiment?.settings.seed == 2 && s.experiment?.settings.whhScale == 1)
+        #expect(view(s).text.contains("steps: 4000") && view(s).text.contains("seed: 2"))
         s.experiment?.settings.steps = 60
         s.experiment?.settings.hidden = 8
         advance(&s, .key(.enter))

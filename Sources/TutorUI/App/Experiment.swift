@@ -62,4 +62,6 @@ public struct ExperimentSession: Equatable, Sendable {
 
     /// The lengths the race offers (the README's table has a row for each).
     public static let lengths = [10, 25, 50, 100]
+    /// The run lengths the race offers, in training steps.
+    public static let stepChoices = [500, 1000, 2000, 4000, 8000]
 }

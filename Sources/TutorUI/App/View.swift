@@ -53,8 +53,8 @@ public func helpLines(for state: TutorState) -> [String] {
                     "← →           sequence length T", "Enter         train a run", "s             one training step",
                     "Esc           stop the run, then back", "Ctrl-C        quit"]
         }
-        return ["← →           sequence length T", "Enter         start the race (again)", "Esc           stop the run, then back",
-                "Ctrl-C        quit"]
+        return ["← →           sequence length T", "+ −           training steps", "n             the next seed",
+                "Enter         start the race (again)", "Esc           stop the run, then back", "Ctrl-C        quit"]
     case .cards:
         return ["Space/Enter   show the answer", "1 2 3 4       Again, Hard, Good, Easy", "q or Esc      stop (grades are kept)",
                 "Ctrl-C        quit"]

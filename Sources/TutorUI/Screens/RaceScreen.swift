@@ -25,7 +25,7 @@ func experimentProgress(_ state: inout TutorState, _ snapshot: RaceSnapshot) {
 private func experimentHint(_ session: ExperimentSession) -> String {
     if session.isRunning { return "training in the background · Esc stops" }
     switch session.kind {
-    case .race: return "← → choose T · Enter starts the race · q back"
+    case .race: return "← → T · + − steps · n next seed · Enter starts the race · q back"
     case .explorer: return "1 2 3 cell · + − W_hh · c clipping · ← → T · Enter trains · s one step · q back"
     }
 }
@@ -72,6 +72,10 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
         session.snapshot = RaceSnapshot(race: race, running: true)
         session.stopped = false
         state.commands.append(.train(session.snapshot!, until: session.settings.steps))
+    case .character("n") where session.kind == .race:
+        // Another seed: other weights and batches, to see how much one run is luck.
+        session.settings.seed += 1
+        session.snapshot = nil
     case .character("s") where session.kind == .explorer:
         // One step at a time, continuing the run shown.
         let snapshot = session.snapshot ?? RaceSnapshot(race: AddingRace(session.settings), running: false)
@@ -83,9 +87,15 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
         session.settings.cells = [key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru]
         session.snapshot = nil
     case .character("+"), .character("="), .character("-"):
-        guard session.kind == .explorer else { return }
-        let delta: Float = key == .character("-") ? -0.25 : 0.25
-        session.settings.whhScale = min(4, max(0.25, session.settings.whhScale + delta))
+        let up = key != .character("-")
+        if session.kind == .explorer {
+            session.settings.whhScale = min(4, max(0.25, session.settings.whhScale + (up ? 0.25 : -0.25)))
+        } else {
+            // Longer runs give the LSTM at T = 100 time to learn; shorter ones show the start quickly.
+            let choices = ExperimentSession.stepChoices
+            let index = choices.firstIndex(of: session.settings.steps) ?? 2
+            session.settings.steps = choices[max(0, min(choices.count - 1, index + (up ? 1 : -1)))]
+        }
         session.snapshot = nil
     case .character("c"):
         guard session.kind == .explorer else { return }
@@ -118,7 +128,8 @@ enum RaceScreen {
         y += 1
         guard let snapshot = session.snapshot else {
             let choices = ExperimentSession.lengths.map { $0 == s.length ? "[\($0)]" : " \($0) " }.joined(separator: " ")
-            grid.put("T: \(choices)   (← → choose, Enter starts)", x: rect.x + 1, y: y, clip: rect)
+            grid.put("T: \(choices)   (← →)    steps: \(s.steps) (+ −)    seed: \(s.seed) (n)    Enter starts",
+                     x: rect.x + 1, y: y, clip: rect)
             let expectation = "RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
                 + "the gated cells to fall well below the line within seconds, and the RNN to stay near it."
             for (i, line) in TextLayout.wrap(expectation, width: max(1, rect.width - 2)).enumerated() {
