@@ -78,10 +78,14 @@ private func drawHelp(_ state: TutorState, on grid: inout CellGrid) {
     let width = min(grid.width - 2, columns * lineWidth + 3 * columns + 1)
     let height = min(grid.height - 2, perColumn + 3)
     let box = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
+    grid.restyle(grid.bounds) { $0.dim = true; $0.bold = false }   // the screen behind steps back
     grid.fill(box, style: Style(reverse: true))
     grid.put(" Keys (any key closes) ", x: box.x + 1, y: box.y, style: Style(bold: true, reverse: true), clip: box)
     for (i, line) in lines.enumerated() where i % perColumn < height - 3 {
         let x = box.x + 2 + (i / perColumn) * (lineWidth + 3)
         grid.put(line, x: x, y: box.y + 2 + i % perColumn, style: Style(reverse: true), clip: box)
+    }
+    if perColumn > height - 3 {
+        grid.put(" more keys in a taller window ", x: box.x + 1, y: box.maxY - 1, style: Style(bold: true, reverse: true), clip: box)
     }
 }
