@@ -45,7 +45,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
 /// A daily copy of the progress file in `backups/`.
 public struct StoreBackup: Equatable, Sendable {
     public var url: URL
-    /// `YYYY-MM-DD`, the local date it was made.
+    /// `YYYY-MM-DD`, the study day it was made in (a day runs from 4 am to 4 am local time).
     public var day: String
     public var bytes: Int
 }
@@ -302,7 +302,10 @@ extension ProgressStore {
         guard let directory else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = scheduler.day.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        // Named by study day (4 am to 4 am), like everything else the learner sees: a session past
+        // midnight belongs to the evening's backup.
+        let studyDayStart = scheduler.day.start(of: scheduler.day.number(of: now))
+        let parts = calendar.dateComponents([.year, .month, .day], from: studyDayStart)
         let day = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
         let folder = directory.appendingPathComponent("backups")
         let target = folder.appendingPathComponent("progress-\(day).sqlite")

@@ -23,6 +23,9 @@ import Testing
         #expect(try store.backupIfDue(now: day(0, 15)) == nil)      // once a day
         #expect(try store.backupIfDue(now: day(1, 9)) != nil)        // a new day, with a change
         #expect(try store.backupIfDue(now: day(2, 9)) == nil)        // a new day, nothing changed
+        try answer(store, "after-midnight", at: day(2, 2))
+        #expect(try store.backupIfDue(now: day(2, 2)) == nil)        // 2 am still belongs to the 11th's study day
+        try answer(store, "day-2", at: day(2, 9))
         for d in 3..<12 {
             try answer(store, "day-\(d)", at: day(d))
             #expect(try store.backupIfDue(now: day(d)) != nil)
@@ -35,7 +38,7 @@ import Testing
         let (mode, rows) = try copy.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_log"))
         }
-        #expect(mode == "delete" && rows == 11)
+        #expect(mode == "delete" && rows == 13)
         #expect(!FileManager.default.fileExists(atPath: kept[0].url.path + "-wal"))
     }
 
