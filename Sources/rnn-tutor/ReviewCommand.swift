@@ -88,7 +88,7 @@ struct ReviewCommand: ParsableCommand {
             Plain.warn("cannot read this card's history: \(error)")
             return .stop
         }
-        let buttons = Rating.allCases.map { "\($0.rawValue) \(Self.name($0)) (\(intervals[$0]?.label ?? "?"))" }
+        let buttons = Rating.allCases.map { "\($0.rawValue) \($0.label.lowercased()) (\(intervals[$0]?.label ?? "?"))" }
         while true {
             Plain.prompt("Grade: \(buttons.joined(separator: ", ")):")
             guard let line = Plain.read() else { return .endOfInput }
@@ -99,23 +99,14 @@ struct ReviewCommand: ParsableCommand {
             }
             Plain.save(.cardReview(card: card.id, lesson: card.lessonID, rating: rating,
                                    durationMs: milliseconds(since: start), at: Date()), in: store)
-            Plain.say("\(Self.name(rating).capitalized): back in \(intervals[rating]?.label ?? "?").")
+            Plain.say("\(rating.label): back in \(intervals[rating]?.label ?? "?").")
             return .graded(rating)
-        }
-    }
-
-    static func name(_ rating: Rating) -> String {
-        switch rating {
-        case .again: "again"
-        case .hard: "hard"
-        case .good: "good"
-        case .easy: "easy"
         }
     }
 
     static func rating(_ line: String) -> Rating? {
         if let n = Int(line) { return Rating(rawValue: n) }
-        return Rating.allCases.first { name($0) == line.lowercased() }
+        return Rating.allCases.first { $0.label.lowercased() == line.lowercased() }
     }
 
     /// "in 10 minutes", "on 2026-12-03".

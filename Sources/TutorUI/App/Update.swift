@@ -56,7 +56,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
     case .resize(let width, let height):
         state.width = width
         state.height = height
-        state.textScroll = min(state.textScroll, state.maximumTextScroll)
+        if state.screen == .lesson { state.textScroll = min(state.textScroll, state.maximumTextScroll) }
     case .tick:
         advanceSweep(&state)
         reviewTick(&state)
@@ -141,7 +141,6 @@ func openLesson(_ state: inout TutorState) {
     state.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
     let preset = lesson.lab
     state.sentence = preset.sentence
-    state.lossStep = preset.lossStep
     state.whhScale = preset.whhScale
     state.step = 0
     state.sweepFrom = nil
@@ -150,19 +149,19 @@ func openLesson(_ state: inout TutorState) {
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         state.modelIndex = index
     }
+    state.lossStep = preset.lossStep ?? defaultLossStep(state)
     state.retrace()
-    aimAtTheLastRealNextWord(&state)
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
     noteIfRead(&state)
 }
 
 /// With no loss step chosen, a language model's loss goes on the last word whose next word the
 /// sentence itself gives: after the very last word there is none, and a loss against the model's
-/// own guess is close to zero, which explains little.
-private func aimAtTheLastRealNextWord(_ state: inout TutorState) {
-    guard state.lossStep == nil, state.model?.task == .lm, let count = state.trace?.tokens.count, count >= 2 else { return }
-    state.lossStep = count - 2
-    state.retrace()
+/// own guess is close to zero, which explains little. Worked out from the words, before the trace.
+private func defaultLossStep(_ state: TutorState) -> Int? {
+    guard let model = state.model, model.task == .lm, let count = try? model.tokenize(state.sentence).count, count >= 2
+    else { return nil }
+    return count - 2
 }
 
 /// On start: back into the lesson the learner was in when the tutor last closed.
@@ -184,9 +183,10 @@ func recordPosition(_ state: inout TutorState) {
     state.progress.lastLesson = lesson.id
 }
 
-/// Marks the lesson read the first time its last line is on screen.
-private func noteIfRead(_ state: inout TutorState) {
-    guard let lesson = state.lesson, state.textScroll >= state.maximumTextScroll,
+/// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
+/// limit when the caller has already laid the text out).
+private func noteIfRead(_ state: inout TutorState, limit: Int? = nil) {
+    guard let lesson = state.lesson, state.textScroll >= limit ?? state.maximumTextScroll,
           state.progress.lessons[lesson.id]?.read != true else { return }
     state.outbox.append(.read(lesson: lesson.id, at: state.now))
     state.progress.lessons[lesson.id, default: LessonProgress()].read = true
@@ -208,9 +208,9 @@ private func leaveLesson(_ state: inout TutorState) {
 }
 
 /// The links of the lesson text in reading order, each with the line it starts on.
-private func linkLines(_ state: TutorState) -> [(link: TextLayout.Link, line: Int)] {
+private func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
     var seen = Set<Int>(), result: [(link: TextLayout.Link, line: Int)] = []
-    for (number, line) in state.lessonLines.enumerated() {
+    for (number, line) in lines.enumerated() {
         for link in line.links where seen.insert(link.ordinal).inserted { result.append((link, number)) }
     }
     return result
@@ -218,7 +218,8 @@ private func linkLines(_ state: TutorState) -> [(link: TextLayout.Link, line: In
 
 /// `g`: selects the next link (the first one in view when none is selected) and scrolls it into view.
 private func selectNextLink(_ state: inout TutorState) {
-    let links = linkLines(state)
+    let lines = state.lessonLines
+    let links = linkLines(lines)
     guard !links.isEmpty else { state.status = "this text has no links at this depth"; return }
     let next: (link: TextLayout.Link, line: Int)
     if let selected = state.selectedLink {
@@ -229,7 +230,7 @@ private func selectNextLink(_ state: inout TutorState) {
     state.selectedLink = next.link.ordinal
     let height = state.lessonLayout.textBody.height
     if next.line < state.textScroll || next.line >= state.textScroll + height {
-        state.textScroll = min(max(0, next.line - 2), state.maximumTextScroll)
+        state.textScroll = min(max(0, next.line - 2), max(0, lines.count - height))
     }
     let title = state.course.lessons.first { $0.id == next.link.lessonID }?.title ?? next.link.lessonID
     state.status = "link to \"\(title)\" · Enter follows it · g next link"
@@ -237,7 +238,8 @@ private func selectNextLink(_ state: inout TutorState) {
 
 /// Enter on a selected link: opens that lesson; Esc comes back here.
 private func followLink(_ state: inout TutorState) {
-    guard let selected = state.selectedLink, let link = linkLines(state).first(where: { $0.link.ordinal == selected })?.link,
+    guard let selected = state.selectedLink,
+          let link = linkLines(state.lessonLines).first(where: { $0.link.ordinal == selected })?.link,
           let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
         state.status = "no link selected: g selects one"
         return
@@ -265,16 +267,16 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
         let old = state.sentence
         state.sentence = text
         state.step = 0
-        state.lossStep = nil
+        state.lossStep = defaultLossStep(state)
         state.sweepFrom = nil
         state.retrace()
         if let error = state.traceError {
             state.sentence = old
+            state.lossStep = nil
             state.retrace()
             state.status = "cannot trace that: \(error)"
             return
         }
-        aimAtTheLastRealNextWord(&state)
         state.editor = nil
         let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
         state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
@@ -366,13 +368,15 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
 }
 
 /// Scrolls the lesson text, never past its end; a selected link that leaves the view is let go.
-private func scrollText(_ state: inout TutorState, by lines: Int) {
-    state.textScroll = min(max(0, state.textScroll + lines), state.maximumTextScroll)
-    if let selected = state.selectedLink, let line = linkLines(state).first(where: { $0.link.ordinal == selected })?.line,
-       line < state.textScroll || line >= state.textScroll + state.lessonLayout.textBody.height {
+private func scrollText(_ state: inout TutorState, by count: Int) {
+    let lines = state.lessonLines, height = state.lessonLayout.textBody.height
+    let limit = max(0, lines.count - height)
+    state.textScroll = min(max(0, state.textScroll + count), limit)
+    if let selected = state.selectedLink, let line = linkLines(lines).first(where: { $0.link.ordinal == selected })?.line,
+       line < state.textScroll || line >= state.textScroll + height {
         state.selectedLink = nil
     }
-    noteIfRead(&state)
+    noteIfRead(&state, limit: limit)
 }
 
 private func chooseModel(_ state: inout TutorState, _ index: Int) {

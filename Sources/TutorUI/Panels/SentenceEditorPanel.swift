@@ -38,9 +38,8 @@ public enum SentenceEditorPanel {
     /// Where the words the model does not know stand in `text`.
     static func unknownWords(in text: String, model: Model?) -> [Range<String.Index>] {
         guard let model else { return [] }
-        return Tokenizer.wordRanges(in: text).filter { range in
-            let word = Tokenizer.words(in: String(text[range]), lowercase: model.lowercase).first ?? ""
-            return model.id(of: word) == nil
-        }
+        // `words(in:)` is made from `wordRanges(in:)`, one word per range, in order.
+        return zip(Tokenizer.wordRanges(in: text), Tokenizer.words(in: text, lowercase: model.lowercase))
+            .filter { model.id(of: $0.1) == nil }.map(\.0)
     }
 }

@@ -33,7 +33,7 @@ enum ExplorerScreen {
         let area = Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: rect.maxY - top)
         guard area.height >= 6 else { return }
         let (upper, lower) = area.splitTop(area.height / 2)
-        let style = Style(foreground: RaceScreen.colors[cell] ?? .magenta)
+        let style = Style(foreground: RaceScreen.colors[cell]?.color ?? .magenta)
         let columns = GradientPanel.Columns(steps: s.length, series: 1, width: upper.width - GradientPanel.axisWidth)
         let sampled = columns.every == 1 ? "" : "; every \(columns.every) steps a column"
         let profileBody = PanelFrame.draw("‖∂L/∂hₜ‖ at each step t, step \(race.step) of training",

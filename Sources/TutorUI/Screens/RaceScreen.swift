@@ -109,7 +109,8 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
 }
 
 enum RaceScreen {
-    static let colors: [CellKind: Color] = [.rnn: .red, .lstm: .green, .gru: .blue]
+    /// One colour per cell, named for the legend.
+    static let colors: [CellKind: (color: Color, name: String)] = [.rnn: (.red, "red"), .lstm: (.green, "green"), .gru: (.blue, "blue")]
 
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         guard let session = state.experiment else { return }
@@ -141,7 +142,7 @@ enum RaceScreen {
         // One line per cell: progress bar, loss, the gradient reaching the first step.
         let barWidth = max(5, min(30, rect.width / 4))
         for standing in race.standings {
-            let style = Style(foreground: colors[standing.cell] ?? .default, bold: true)
+            let style = Style(foreground: colors[standing.cell]?.color ?? .default, bold: true)
             var x = rect.x + 1
             x += grid.put(standing.cell.displayName.padding(toLength: 5, withPad: " ", startingAt: 0), x: x, y: y, style: style, clip: rect)
             x += grid.put(Bar.text(Double(race.step) / Double(max(1, s.steps)), width: barWidth, ascii: state.ascii),
@@ -161,7 +162,7 @@ enum RaceScreen {
         let (left, right) = plots.width >= 70 ? plots.splitLeft(plots.width / 2) : (plots, Rect(x: 0, y: 0, width: 0, height: 0))
         let capacity = s.steps / race.sampleEvery
         let legend = race.standings.map { standing in
-            "\(standing.cell.displayName) " + (state.ascii || !state.color ? String(standing.cell.rawValue.prefix(1)) : colorName(standing.cell))
+            "\(standing.cell.displayName) " + (state.ascii || !state.color ? String(standing.cell.rawValue.prefix(1)) : (colors[standing.cell]?.name ?? ""))
         }.joined(separator: ", ")
         let lossBody = PanelFrame.draw("Training loss (\(legend))", caption: "squared error; dotted: 0.167, answering 1",
                                        in: left, on: &grid, ascii: state.ascii)
@@ -176,16 +177,8 @@ enum RaceScreen {
         }
     }
 
-    static func colorName(_ cell: CellKind) -> String {
-        switch cell {
-        case .rnn: "red"
-        case .lstm: "green"
-        case .gru: "blue"
-        }
-    }
-
     static func series(_ values: [Float], _ cell: CellKind) -> CurvePlot.Series {
-        CurvePlot.Series(values: values, style: Style(foreground: colors[cell] ?? .default), mark: String(cell.rawValue.prefix(1)))
+        CurvePlot.Series(values: values, style: Style(foreground: colors[cell]?.color ?? .default), mark: String(cell.rawValue.prefix(1)))
     }
 
     static func scientific(_ x: Float?) -> String {
