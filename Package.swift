@@ -37,9 +37,11 @@ let package = Package(
         .target(name: "ProgressStore", dependencies: ["Practice", "Course", .product(name: "GRDB", package: "GRDB.swift")]),
         // The only code that touches the terminal: ncurses draws a finished grid and reads keys.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
-        .target(name: "Terminal", dependencies: ["CNcurses", "TutorUI"]),
+        .target(name: "Terminal", dependencies: ["CNcurses", "TerminalGrid"]),
+        // What the terminal draws and reads: the grid of styled cells, keys and escape sequences.
+        .target(name: "TerminalGrid"),
         // The tutor's screens as pure functions of state into a grid of cells (no terminal).
-        .target(name: "TutorUI", dependencies: ["Trace", "RNNCore", "ModelFile", "Course", "Practice"]),
+        .target(name: "TutorUI", dependencies: ["TerminalGrid", "Trace", "RNNCore", "ModelFile", "Course", "Practice"]),
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
@@ -47,6 +49,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
+        .testTarget(name: "TerminalGridTests", dependencies: ["TerminalGrid"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
         .testTarget(name: "PracticeTests", dependencies: ["Practice", "Course"]),
         .testTarget(

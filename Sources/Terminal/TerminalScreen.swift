@@ -1,7 +1,7 @@
 import CNcurses
 import Foundation
 import Synchronization
-import TutorUI
+import TerminalGrid
 
 /// Set by SIGTERM or SIGHUP; the loop then quits as after Ctrl-C.
 private let quitSignal = Atomic<Int32>(0)
@@ -51,14 +51,14 @@ public final class TerminalScreen {
         refresh()
     }
 
-    /// The next message, or `.tick` when no key came within the timeout.
     /// The signal (SIGTERM, SIGHUP) that ended the tutor, if one did: the exit status is 128 + it.
     public var endingSignal: Int32? {
         let number = quitSignal.load(ordering: .relaxed)
         return number == 0 ? nil : number
     }
 
-    public func nextMessage() -> Message {
+    /// The next key or new size, or `.tick` when no key came within the timeout.
+    public func nextInput() -> TerminalInput {
         // A SIGTERM or SIGHUP arrives as Ctrl-C: quit, saving the place.
         if quitSignal.load(ordering: .relaxed) != 0 { return .key(.controlC) }
         var character: wint_t = 0
@@ -85,7 +85,7 @@ public final class TerminalScreen {
         case 3: return .key(.controlC)
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
+        case 27: return escapeSequence().map(TerminalInput.key) ?? .tick
         case 127, 8: return .key(.backspace)
         default:
             guard let scalar = Unicode.Scalar(UInt32(character)) else { return .tick }
@@ -93,9 +93,24 @@ public final class TerminalScreen {
         }
     }
 
+    /// After an Esc: the rest of a sequence the terminfo entry did not know, read from what has
+    /// already arrived (a person's next key comes far later than a sequence's bytes).
+    private func escapeSequence() -> Key? {
+        var codes: [UInt32] = []
+        timeout(0)
+        defer { timeout(40) }
+        while EscapeSequence.isIncomplete(codes), codes.count < 16 {
+            var character: wint_t = 0
+            let result = get_wch(&character)
+            if result == ERR || result == KEY_CODE_YES { break }
+            codes.append(UInt32(character))
+        }
+        return EscapeSequence.decode(codes)
+    }
+
     /// Asks the terminal its size directly: a SIGWINCH can be missed (when the
     /// process did not start in the foreground, say), and a stale size garbles every frame.
-    private func resizedSinceLastLook() -> Message? {
+    private func resizedSinceLastLook() -> TerminalInput? {
         var window = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 else { return nil }
         let (width, height) = (Int(window.ws_col), Int(window.ws_row))

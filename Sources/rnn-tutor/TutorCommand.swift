@@ -64,7 +64,7 @@ struct TutorCommand: ParsableCommand {
             dirty = dirty || message != .tick || animating
             if state.quit { break }
             if dirty { screen.draw(view(state)); dirty = false }
-            message = screen.nextMessage()
+            message = Message(screen.nextInput())
         }
         state.worker?.stop()
         let backupProblem: String?

@@ -35,6 +35,38 @@ struct TutorScreenTests {
         }
     }
 
+    /// Home and End as some terminals send them (`ESC [1~`, `ESC [4~`), under a TERM whose
+    /// terminfo entry does not name them: they are Home and End, not Esc plus letters that
+    /// would leave the lesson; an unknown sequence is swallowed whole.
+    @Test func homeAndEndSentAsRawSequencesAreHomeAndEnd() async throws {
+        try await TmuxSession.with(width: 140, height: 45, command: BinaryRunner.executable,
+                                   directory: BinaryRunner.packageRoot.path) { session in
+            try await session.waitFor("Choose a lesson")
+            await session.send("Enter")
+            try await session.waitFor("Sentence (")
+            await session.send("Right", "Right")
+            try await session.waitFor("word 3: ")
+            await session.type("\u{1b}[1~")
+            try await session.waitFor("word 1: ")
+            await session.type("\u{1b}[4~")
+            try await session.waitFor("word ")
+            var waited = 0
+            while await session.screen().contains("word 1: "), waited < 100 {   // End moves off word 1
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(!(await session.screen().contains("word 1: ")), "End reached the last word")
+            await session.type("\u{1b}[15;2~")   // Shift-F5: no key of the tutor's
+            await session.send("Left")
+            try await session.waitFor("word ")
+            let screen = await session.screen()
+            #expect(screen.contains("Sentence ("), "still in the lesson:\n\(screen)")
+            #expect(!screen.contains("Choose a lesson"))
+            await session.send("C-c")
+            #expect(try await session.waitForExit().status == 0)
+        }
+    }
+
     /// The learner's own lesson pack and model: the toggle moves among what is
     /// loaded, links are followed and come back, the sentence can be edited.
     @Test func anotherPackAndOwnModelLinksAndTheSentenceEditor() async throws {

@@ -68,10 +68,20 @@ import Testing
         progress.bestScore = QuizScore(correct: 9, total: 10)
         progress.cardsDue = 3
         s.progress.lessons["lstm"] = progress
-        let text = view(s).text
-        #expect(text.contains("✓ read · quiz 7/10 (best 9/10) · 3 cards due"))
-        #expect(text.contains("3 cards due."))
+        var text = view(s).text
+        #expect(text.contains("✓ read · quiz 7/10 (best 9/10) · 3 cards to review"))
+        #expect(text.contains("3 cards to review (r)."))
         #expect(CourseScreen.summary(of: nil, ascii: false).isEmpty)
+        // Today's new cards count too: the review would hold them (here, in a lesson not yet opened).
+        var untouched = LessonProgress()
+        untouched.cardsNew = 5
+        s.progress.lessons["gru"] = untouched
+        text = view(s).text
+        #expect(text.contains("8 cards to review (r)."))
+        #expect(CourseScreen.summary(of: untouched, ascii: false).isEmpty)
+        progress.depth = "basic"
+        progress.cardsNew = 2
+        #expect(CourseScreen.summary(of: progress, ascii: false).hasSuffix("· 5 cards to review"))
     }
 
     @Test func theTutorResumesWhereTheLearnerLeftOff() throws {

@@ -1,14 +1,6 @@
 import Practice
 import Course
 
-/// A key press, as the update function sees it (the terminal layer translates).
-public enum Key: Equatable, Sendable {
-    case character(Character)
-    case up, down, left, right, home, end, pageUp, pageDown
-    case enter, escape, tab, backspace, delete
-    case controlC
-}
-
 /// Everything that can change the tutor's state.
 public enum Message: Equatable, Sendable {
     case key(Key)
@@ -34,5 +26,16 @@ public struct DueCards: Equatable, Sendable {
         self.lesson = lesson
         self.cards = cards
         self.states = states
+    }
+}
+
+extension Message {
+    /// What the terminal read, as a message for update.
+    public init(_ input: TerminalInput) {
+        switch input {
+        case .key(let key): self = .key(key)
+        case .resize(let width, let height): self = .resize(width: width, height: height)
+        case .tick: self = .tick
+        }
     }
 }

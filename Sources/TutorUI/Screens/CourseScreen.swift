@@ -6,9 +6,10 @@ import Practice
 enum CourseScreen {
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         grid.put("rnn-tutor · learn recurrent networks by watching one think", x: 1, y: rect.y, style: Style(bold: true), clip: rect)
-        let due = state.progress.lessons.values.reduce(0) { $0 + $1.cardsDue }
+        // What `r` would review now: the cards due and today's allowance of new ones.
+        let due = state.progress.lessons.values.reduce(0) { $0 + $1.cardsDue + $1.cardsNew }
         let intro = "Choose a lesson (↑↓, Enter). Each has live panels of a real trained network beside the text."
-            + (due > 0 ? " \(due) card\(due == 1 ? "" : "s") due." : "")
+            + (due > 0 ? " \(due) card\(due == 1 ? "" : "s") to review (r)." : "")
         grid.put(intro, x: 1, y: rect.y + 1, style: Style(dim: true), clip: rect)
         var top = rect.y + 3
         if let notice = state.notice {
@@ -44,7 +45,7 @@ enum CourseScreen {
         }
     }
 
-    /// "✓ read · quiz 7/10 (best 9/10) · 3 cards due": empty for an untouched lesson.
+    /// "✓ read · quiz 7/10 (best 9/10) · 3 cards to review": empty for an untouched lesson.
     static func summary(of progress: LessonProgress?, ascii: Bool) -> String {
         guard let progress else { return "" }
         var parts: [String] = []
@@ -54,7 +55,9 @@ enum CourseScreen {
             if let best = progress.bestScore, best != last { quiz += " (best \(best.correct)/\(best.total))" }
             parts.append(quiz)
         }
-        if progress.cardsDue > 0 { parts.append("\(progress.cardsDue) card\(progress.cardsDue == 1 ? "" : "s") due") }
+        // A lesson's own review (r in the lesson) holds its due cards and, once it is started, its new ones.
+        let toReview = progress.cardsDue + (progress.depth != nil ? progress.cardsNew : 0)
+        if toReview > 0 { parts.append("\(toReview) card\(toReview == 1 ? "" : "s") to review") }
         return parts.joined(separator: " · ")
     }
 }
