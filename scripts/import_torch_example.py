@@ -221,7 +221,7 @@ def convert(model_path, data, output, given_type=None, description=None):
                               f"(<eos> included), but {model_path} has {rows} rows in encoder.weight: "
                               "was it trained on this data folder?")
     tied = state["encoder.weight"].data_ptr() == state["decoder.weight"].data_ptr()
-    kind = {"rnn": f"RNN_{nonlinearity.upper()}", "lstm": "LSTM", "gru": "GRU"}[cell]
+    kind = f"RNN_{nonlinearity.upper()}" if cell == "rnn" else cell.upper()
     metadata = {
         "cell": cell, "task": "lm", "vocab": json.dumps(vocabulary, ensure_ascii=False),
         "lowercase": "false", "tokenizer": "whitespace", "eos": END_OF_SENTENCE,
