@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "Trace", "ModelFile", "RNNCore", "ProgressStore", "Practice", "Course",
                 .product(name: "Subprocess", package: "swift-subprocess"),
-            ]),
+            ],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -60,6 +60,9 @@ class Model:
     labels: list           # == vocab for lm
     unk: str
     lowercase: bool
+    nonlinearity: str      # "tanh" or "relu" (plain RNN only)
+    tokenizer: str         # "words" or "whitespace"
+    eos: str               # the end-of-sentence entry, or None
     layers: int
     V: int
     E: int
@@ -111,6 +114,15 @@ def load_model(path):
     lowercase = meta.get("lowercase", "false")
     if lowercase not in ("true", "false"):
         raise ReferenceError(f"{path}: metadata 'lowercase' must be true or false")
+    nonlinearity = meta.get("nonlinearity", "tanh")
+    if nonlinearity not in ("tanh", "relu") or ("nonlinearity" in meta and cell != "rnn"):
+        raise ReferenceError(f"{path}: metadata 'nonlinearity' must be tanh or relu, on an rnn only")
+    tokenizer = meta.get("tokenizer", "words")
+    if tokenizer not in ("words", "whitespace"):
+        raise ReferenceError(f"{path}: metadata 'tokenizer' must be words or whitespace")
+    eos = meta.get("eos")
+    if eos is not None and eos not in vocab:
+        raise ReferenceError(f"{path}: eos entry {eos!r} is not in the vocabulary")
 
     for name, t in raw.items():
         if t.dtype not in ALLOWED_DTYPES:
@@ -145,7 +157,8 @@ def load_model(path):
         raise ReferenceError(f"{path}: vocab/labels sizes do not match the tensors")
 
     return Model(path=path, cell=cell, task=task, vocab=vocab, labels=labels,
-                 unk=unk, lowercase=(lowercase == "true"), layers=layers,
+                 unk=unk, lowercase=(lowercase == "true"), nonlinearity=nonlinearity,
+                 tokenizer=tokenizer, eos=eos, layers=layers,
                  V=V, E=E, H=H, C=C, tensors=tensors, metadata=meta)
 
 
@@ -154,10 +167,12 @@ def load_model(path):
 # --------------------------------------------------------------------------
 
 def tokenize(model, text):
-    """Spec tokenizer: punctuation set apart, split on white space, optional
-    lowercasing, unknown words -> unk id (the token keeps its looked-up text)."""
-    for ch in PUNCTUATION:
-        text = text.replace(ch, f" {ch} ")
+    """Spec tokenizer: punctuation set apart (not with tokenizer "whitespace"),
+    split on white space, optional lowercasing, unknown words -> unk id (the
+    token keeps its looked-up text).  The eos entry is never added."""
+    if model.tokenizer == "words":
+        for ch in PUNCTUATION:
+            text = text.replace(ch, f" {ch} ")
     words = [w for w in WHITESPACE.split(text) if w]
     if model.lowercase:
         words = [w.lower() for w in words]
@@ -197,8 +212,9 @@ def _layer_params(model, k, whh_scale, dtype):
 
 def _stack(model, layers, whh_scale, dtype):
     """nn.RNN/LSTM/GRU holding the file's first `layers` layers."""
+    extra = {"nonlinearity": model.nonlinearity} if model.cell == "rnn" else {}
     rnn = RNN_CLASSES[model.cell](model.E, model.H, num_layers=layers,
-                                  batch_first=True, dtype=dtype)
+                                  batch_first=True, dtype=dtype, **extra)
     state = {}
     for k in range(layers):
         for name, value in _layer_params(model, k, whh_scale, dtype).items():
@@ -211,7 +227,8 @@ def _top_cell(model, whh_scale, dtype):
     """nn.*Cell with the top layer's weights, to step it one t at a time."""
     k = model.layers - 1
     input_size = model.E if k == 0 else model.H
-    cell = CELL_CLASSES[model.cell](input_size, model.H, dtype=dtype)
+    extra = {"nonlinearity": model.nonlinearity} if model.cell == "rnn" else {}
+    cell = CELL_CLASSES[model.cell](input_size, model.H, dtype=dtype, **extra)
     cell.load_state_dict(_layer_params(model, k, whh_scale, dtype), strict=True)
     return cell
 
@@ -224,7 +241,8 @@ def _gates(model, cell, x, h_prev, c_prev):
     gi = x @ cell.weight_ih.T + cell.bias_ih
     gh = h_prev @ cell.weight_hh.T + cell.bias_hh
     if model.cell == "rnn":
-        return {}, torch.tanh(gi + gh), None
+        act = torch.relu if model.nonlinearity == "relu" else torch.tanh
+        return {}, act(gi + gh), None
     if model.cell == "lstm":
         i, f, g, o = (gi + gh).chunk(4)
         i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)

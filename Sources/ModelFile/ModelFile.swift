@@ -54,6 +54,12 @@ public struct Model: Sendable {
     public let unknownID: Int?
     /// Whether text is lowercased before lookup.
     public let lowercase: Bool
+    /// How text is split into words.
+    public let tokenizer: TokenizerRule
+    /// The vocabulary entry that ends a sentence (PyTorch's example appends
+    /// `<eos>` to every line), if the model has one. It is never added to traced text.
+    public let endOfSentence: String?
+    public let endOfSentenceID: Int?
     /// One line to show the user.
     public let description: String?
 
@@ -64,6 +70,7 @@ public struct Model: Sendable {
 
     public var architecture: Architecture { network.architecture }
     public var cell: CellKind { network.architecture.cell }
+    public var nonlinearity: Nonlinearity { network.architecture.nonlinearity }
 
     /// The weights; new weights must keep every shape (a trained copy, a scaled W_hh).
     public var parameters: Parameters {
@@ -78,18 +85,20 @@ public struct Model: Sendable {
     /// A model made in memory (to train, or to ship). `labels` is for `classify`
     /// only; `unknownToken` nil means "<unk>" if the vocabulary has it.
     public init(network: RecurrentNetwork, task: ModelTask, vocabulary: [String], labels: [String]? = nil,
-                unknownToken: String? = nil, lowercase: Bool = false,
-                description: String? = nil) throws(ModelFileError) {
+                unknownToken: String? = nil, lowercase: Bool = false, tokenizer: TokenizerRule = .words,
+                endOfSentence: String? = nil, description: String? = nil) throws(ModelFileError) {
         do {
             try self.init(validating: network, task: task, vocabulary: vocabulary, labels: labels,
-                          unknownToken: unknownToken, lowercase: lowercase, description: description)
+                          unknownToken: unknownToken, lowercase: lowercase, tokenizer: tokenizer,
+                          endOfSentence: endOfSentence, description: description)
         } catch {
             throw ModelFileError(path: "(new model)", problem: error.text)
         }
     }
 
     private init(validating network: RecurrentNetwork, task: ModelTask, vocabulary: [String], labels: [String]?,
-                 unknownToken: String?, lowercase: Bool, description: String?) throws(ModelProblem) {
+                 unknownToken: String?, lowercase: Bool, tokenizer: TokenizerRule, endOfSentence: String?,
+                 description: String?) throws(ModelProblem) {
         let a = network.architecture
         guard let v = a.vocabularySize else { throw ModelProblem("the network has no embedding.weight") }
         try Self.checkDistinct(vocabulary, key: "vocab", expectedCount: v,
@@ -122,6 +131,13 @@ public struct Model: Sendable {
         } else {
             unknownID = idsByWord[Array(Self.defaultUnknownToken.utf8)]
         }
+        var endOfSentenceID: Int? = nil
+        if let endOfSentence {
+            guard let id = idsByWord[Array(endOfSentence.utf8)] else {
+                throw ModelProblem("metadata \"eos\" is \(quoted(endOfSentence)), which is not in the vocabulary")
+            }
+            endOfSentenceID = id
+        }
         // It is printed on the terminal: no line breaks, no escape sequences.
         if let description, description.unicodeScalars.contains(where: { [.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }) {
             throw ModelProblem("metadata \"description\" must be one line of text, without control characters")
@@ -134,6 +150,9 @@ public struct Model: Sendable {
         self.unknownToken = unknownToken ?? Self.defaultUnknownToken
         self.unknownID = unknownID
         self.lowercase = lowercase
+        self.tokenizer = tokenizer
+        self.endOfSentence = endOfSentence
+        self.endOfSentenceID = endOfSentenceID
         self.description = description
         self.idsByWord = idsByWord
     }
@@ -186,7 +205,16 @@ extension Model {
         let metadata = file.metadata
         let cell = try Self.readChoice(metadata, "cell", CellKind.self)
         let task = try Self.readChoice(metadata, "task", ModelTask.self)
-        let architecture = try Self.inferArchitecture(file.tensors, cell: cell)
+        var nonlinearity = Nonlinearity.tanh
+        if metadata["nonlinearity"] != nil {
+            guard cell == .rnn else {
+                throw ModelProblem("metadata \"nonlinearity\" is for cell \"rnn\" only (an \(cell.displayName) always uses tanh and the sigmoid)")
+            }
+            nonlinearity = try Self.readChoice(metadata, "nonlinearity", Nonlinearity.self)
+        }
+        let tokenizer = metadata["tokenizer"] == nil ? .words : try Self.readChoice(metadata, "tokenizer", TokenizerRule.self)
+        var architecture = try Self.inferArchitecture(file.tensors, cell: cell)
+        architecture.nonlinearity = nonlinearity
 
         var tensors: [String: Tensor] = [:]
         for stored in file.tensors { tensors[stored.name] = stored.tensor }
@@ -209,7 +237,8 @@ extension Model {
         try self.init(validating: RecurrentNetwork(architecture: architecture, parameters: parameters), task: task,
                       vocabulary: try Self.readStringList(metadata, "vocab"),
                       labels: metadata["labels"] == nil ? nil : try Self.readStringList(metadata, "labels"),
-                      unknownToken: metadata["unk"], lowercase: lowercase, description: metadata["description"])
+                      unknownToken: metadata["unk"], lowercase: lowercase, tokenizer: tokenizer,
+                      endOfSentence: metadata["eos"], description: metadata["description"])
     }
 
     private static func readChoice<Choice: RawRepresentable & CaseIterable>(
@@ -356,6 +385,10 @@ extension Model {
         ]
         if task == .classify { metadata["labels"] = jsonArray(labels) }
         if unknownID != nil { metadata["unk"] = unknownToken }
+        // Written only when they differ from what a file without them means.
+        if nonlinearity != .tanh { metadata["nonlinearity"] = nonlinearity.rawValue }
+        if tokenizer != .words { metadata["tokenizer"] = tokenizer.rawValue }
+        if let endOfSentence { metadata["eos"] = endOfSentence }
         if let description { metadata["description"] = description }
         return metadata
     }

@@ -28,25 +28,35 @@ public struct TokenizerError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String { message }
 }
 
+/// How a model splits text into words (metadata `tokenizer`).
+public enum TokenizerRule: String, CaseIterable, Sendable {
+    /// The spec's rule: `. , ; : ! ? ( ) "` set apart, then split on white space.
+    case words
+    /// Split on white space only, as PyTorch's word-language-model example
+    /// does (`line.split()`): punctuation stays attached to its word.
+    case whitespace
+}
+
 public enum Tokenizer {
     /// Characters that are always tokens of their own.
     public static let separateCharacters: Set<Unicode.Scalar> = [".", ",", ";", ":", "!", "?", "(", ")", "\""]
 
     /// The words of `text`, in order. Training data goes through the same steps.
-    public static func words(in text: String, lowercase: Bool) -> [String] {
-        wordRanges(in: text).map { lowercase ? pythonLowercased(String(text[$0])) : String(text[$0]) }
+    public static func words(in text: String, lowercase: Bool, rule: TokenizerRule = .words) -> [String] {
+        wordRanges(in: text, rule: rule).map { lowercase ? pythonLowercased(String(text[$0])) : String(text[$0]) }
     }
 
     /// Where each word of `text` stands, in order: the split `words(in:)` makes,
     /// for showing words in place (the sentence editor marks unknown ones).
-    public static func wordRanges(in text: String) -> [Range<String.Index>] {
+    public static func wordRanges(in text: String, rule: TokenizerRule = .words) -> [Range<String.Index>] {
+        let apart = rule == .words ? separateCharacters : []
         var ranges: [Range<String.Index>] = []
         var start: String.Index? = nil
         let scalars = text.unicodeScalars
         var index = scalars.startIndex
         while index < scalars.endIndex {
             let scalar = scalars[index], next = scalars.index(after: index)
-            if isPythonWhitespace(scalar) || separateCharacters.contains(scalar) {
+            if isPythonWhitespace(scalar) || apart.contains(scalar) {
                 if let begun = start { ranges.append(begun..<index); start = nil }
                 if !isPythonWhitespace(scalar) { ranges.append(index..<next) }
             } else if start == nil {
@@ -103,7 +113,7 @@ extension Model {
     /// empty (the caller decides whether that is an error).
     public func tokenize(_ text: String) throws(TokenizerError) -> [Token] {
         var tokens: [Token] = []
-        for word in Tokenizer.words(in: text, lowercase: lowercase) {
+        for word in Tokenizer.words(in: text, lowercase: lowercase, rule: tokenizer) {
             if let id = id(of: word) {
                 tokens.append(Token(text: word, id: id, isKnown: true))
             } else if let unknownID {

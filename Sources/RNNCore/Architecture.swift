@@ -30,6 +30,12 @@ public enum CellKind: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// What the plain RNN applies to its pre-activation (PyTorch's `nonlinearity`).
+/// The gated cells always use tanh and the sigmoid.
+public enum Nonlinearity: String, CaseIterable, Sendable, Codable {
+    case tanh, relu
+}
+
 /// The sizes that fix every tensor shape of a network.
 public struct Architecture: Equatable, Sendable {
     public var cell: CellKind
@@ -43,11 +49,15 @@ public struct Architecture: Equatable, Sendable {
     public var outputSize: Int
     /// V when the inputs are token ids looked up in an embedding; nil when inputs are raw vectors.
     public var vocabularySize: Int?
+    /// tanh, or relu for a plain RNN trained with `nonlinearity="relu"`.
+    public var nonlinearity: Nonlinearity
 
     public init(cell: CellKind, inputSize: Int, hiddenSize: Int, layerCount: Int = 1,
-                outputSize: Int, vocabularySize: Int? = nil) {
+                outputSize: Int, vocabularySize: Int? = nil, nonlinearity: Nonlinearity = .tanh) {
         precondition(inputSize > 0 && hiddenSize > 0 && layerCount > 0 && outputSize > 0)
+        precondition(cell == .rnn || nonlinearity == .tanh, "only the plain RNN can use relu")
         self.cell = cell
+        self.nonlinearity = nonlinearity
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.layerCount = layerCount

@@ -162,7 +162,7 @@ extension RecurrentNetwork {
             drop(&layerInput)
             layerInputs.append(layerInput)
             let record = layerInput.withUnsafeBufferPointer {
-                forwardLayer(p, cell: a.cell, input: $0.baseAddress!, inputSize: a.layerInputSize(k),
+                forwardLayer(p, cell: a.cell, nonlinearity: a.nonlinearity, input: $0.baseAddress!, inputSize: a.layerInputSize(k),
                              steps: steps, batch: batch, whhScale: whhScale,
                              initialHidden: initialState?.hidden[k],
                              initialCell: a.cell == .lstm ? initialState?.cell[k] : nil)

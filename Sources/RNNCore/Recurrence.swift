@@ -6,6 +6,7 @@
 /// What one layer computed over T steps of B sequences.
 public struct LayerRecord: Sendable {
     public let cell: CellKind
+    public let nonlinearity: Nonlinearity
     public let steps: Int
     public let batch: Int
     public let hiddenSize: Int
@@ -54,7 +55,7 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
     return sums
 }
 
-func forwardLayer(_ p: LayerParameters, cell: CellKind, input: UnsafePointer<Float>, inputSize: Int,
+func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlinearity = .tanh, input: UnsafePointer<Float>, inputSize: Int,
                   steps: Int, batch: Int, whhScale: Float,
                   initialHidden: [Float]?, initialCell: [Float]?) -> LayerRecord {
     let h = p.weightHH.shape[1], gh = cell.gateCount * h, rowsBH = batch * h
@@ -75,7 +76,7 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, input: UnsafePointer<Flo
     multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), PackedMatrix(transposing: p.weightIH),
              into: inputProjection, ldc: gh, accumulate: true)
     let recurrent = PackedMatrix(transposing: p.weightHH, scale: whhScale)
-    let step = cell.step
+    let step = cell.step(nonlinearity)
     for t in 0..<steps {
         let previousHidden = hiddenStates + t * rowsBH
         fillRows(hiddenProjection, rows: batch, with: p.biasHH.values)
@@ -91,7 +92,7 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, input: UnsafePointer<Flo
     }
     func copy(_ p: UnsafeMutablePointer<Float>, _ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
     return LayerRecord(
-        cell: cell, steps: steps, batch: batch, hiddenSize: h,
+        cell: cell, nonlinearity: nonlinearity, steps: steps, batch: batch, hiddenSize: h,
         hidden: copy(hiddenStates + rowsBH, total * h),
         cellState: cell == .lstm ? copy(cellStates + rowsBH, total * h) : [],
         gates: copy(gates, total * gh),
@@ -135,7 +136,7 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
         if cell.separateHiddenProjectionAdjoint { dHiddenProjection.deallocate() }
     }
     let recurrent = PackedMatrix(p.weightHH, scale: whhScale)
-    let step = cell.step
+    let step = cell.step(record.nonlinearity)
     let isLSTM = cell == .lstm, isGRU = cell == .gru
     record.hidden.withUnsafeBufferPointer { hidden in
     record.gates.withUnsafeBufferPointer { gates in

@@ -31,7 +31,9 @@ extension SentenceTrace {
             ids = given
             tokens = given.map { model.vocabulary[$0] }
         }
-        return try compute(network: model.network, packedHead: packedHead, outputs: OutputLabels(model),
-                           tokens: tokens, ids: ids, lossStep: lossStep, target: target, whhScale: whhScale)
+        var trace = try compute(network: model.network, packedHead: packedHead, outputs: OutputLabels(model),
+                                tokens: tokens, ids: ids, lossStep: lossStep, target: target, whhScale: whhScale)
+        if model.task == .lm { trace.endOfSentenceID = model.endOfSentenceID }
+        return trace
     }
 }

@@ -36,6 +36,8 @@ public struct SentenceTrace: Sendable {
     public var hiddenGradientNorms: [Float]
     /// ||dL/dc_t|| for the LSTM's top layer (nil for the others).
     public var cellGradientNorms: [Float]?
+    /// The output that means "the sentence ends here" (a model's `eos` entry), if any.
+    public var endOfSentenceID: Int? = nil
     /// The underlying records, for panels that show more than the export (every layer, every unit's adjoint).
     public var forward: ForwardTrace
     public var gradients: Gradients

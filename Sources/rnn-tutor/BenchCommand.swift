@@ -90,11 +90,10 @@ struct BenchCommand: ParsableCommand {
     /// first frame, then update + view for the keys that recompute or redraw
     /// (drawing the grid to the terminal is left out: ncurses sends only changes).
     func benchTutor() throws {
-        let root = TutorCommand.shippedFolder()
+        let root = try ShippedFiles.root()
         let start = DispatchTime.now().uptimeNanoseconds
         let (course, models) = try TutorCommand.load(
-            lessons: root.appendingPathComponent("lessons").path,
-            models: ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path })
+            lessons: root.appendingPathComponent("lessons").path, models: try ShippedFiles.shippedModelPaths)
         // The progress store as the tutor opens it (a fresh folder: the first start's migration included).
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: data) }

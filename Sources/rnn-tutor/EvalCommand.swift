@@ -15,14 +15,16 @@ struct EvalCommand: ParsableCommand {
             --baseline-from, or else in the evaluated text itself.
             """)
 
-    @Option(help: "A language model file.") var model: String
+    @Option(help: "A language model file, or a shipped model's name (rnn, lstm, gru).") var model: String
     @Option(name: .customLong("text-file"), help: "The text to score, one sentence per line.") var textFile: String
     @Option(name: .customLong("baseline-from"), help: "Text whose word counts give the unigram baseline (e.g. the training text).")
     var baselineFrom: String?
 
     func run() throws {
         let loaded: Model
-        do { loaded = try Model.load(path: model) } catch { throw CommandFailure(error.message) }
+        do { loaded = try Model.load(path: try ShippedFiles.modelPath(model)) } catch let error as ModelFileError {
+            throw CommandFailure(error.message)
+        }
         guard loaded.task == .lm else { throw CommandFailure("\(model): perplexity needs a language model (task lm), not a classifier") }
         func ids(_ lines: [String]) throws -> [[Int]] {
             try lines.map { line in

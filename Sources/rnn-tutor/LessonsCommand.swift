@@ -18,19 +18,17 @@ struct LessonsCheckCommand: ParsableCommand {
         abstract: "Check a lesson pack and report each problem as file:line: message.",
         discussion: """
             Ends with one summary line. Exits 0 when the pack has no problems (warnings are allowed), \
-            1 when it has some, 2 when the folder cannot be read. When \(shippedModelPath) exists, \
-            lab sentences are checked against its vocabulary.
+            1 when it has some, 2 when the folder cannot be read. Without DIR it checks the shipped \
+            lessons. Lab sentences are checked against the shipped lstm model's vocabulary when it is found.
             """)
 
-    /// The model whose vocabulary the shipped models share.
-    static let shippedModelPath = "models/lstm.safetensors"
-
-    @Argument(help: "The lesson pack folder.") var directory: String = "lessons"
+    @Argument(help: "The lesson pack folder (default: the shipped lessons).") var directory: String?
 
     func run() throws {
         let report: CourseCheckReport
+        let folder = try directory ?? ShippedFiles.lessonsFolder()
         do {
-            report = try CoursePack.check(directory: directory, vocabulary: Self.shippedVocabulary())
+            report = try CoursePack.check(directory: folder, vocabulary: Self.shippedVocabulary())
         } catch {
             throw CommandFailure(error.message)
         }
@@ -42,7 +40,9 @@ struct LessonsCheckCommand: ParsableCommand {
 
     /// The words lab sentences should use, or nil (no check) without a readable model.
     static func shippedVocabulary() -> LabVocabulary? {
-        guard FileManager.default.fileExists(atPath: shippedModelPath) else { return nil }
+        // The model whose vocabulary the shipped models share.
+        guard let shippedModelPath = try? ShippedFiles.modelPath("lstm"),
+              FileManager.default.fileExists(atPath: shippedModelPath) else { return nil }
         do {
             let model = try Model.load(path: shippedModelPath)
             return LabVocabulary(words: model.vocabulary, lowercase: model.lowercase)

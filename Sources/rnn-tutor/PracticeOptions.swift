@@ -25,7 +25,7 @@ struct LessonsOption: ParsableArguments {
     @Option(help: "A lesson pack folder (default: the shipped lessons).") var lessons: String?
 
     func load() throws -> CoursePack {
-        let folder = lessons ?? TutorCommand.shippedFolder().appendingPathComponent("lessons").path
+        let folder = try lessons ?? ShippedFiles.lessonsFolder()
         do {
             return try CoursePack.load(directory: folder)
         } catch let error {

@@ -18,7 +18,7 @@ struct TraceCommand: ParsableCommand {
         case json, csv
     }
 
-    @Option(help: "A model file (.safetensors).") var model: String
+    @Option(help: "A model file (.safetensors), or a shipped model's name (rnn, lstm, gru).") var model: String
     @Option(help: "The words to step through.") var text: String?
     @Option(help: "Token ids instead of text, e.g. 3,17,5.") var ids: String?
     @Option(name: .customLong("loss-step"), help: "The step whose loss is back-propagated (0-based).") var lossStep: Int?
@@ -38,7 +38,8 @@ struct TraceCommand: ParsableCommand {
             input = .ids(try Self.parseIDs(ids ?? ""))
         }
         let loaded: Model
-        do { loaded = try Model.load(path: model) } catch { throw CommandFailure(error.message) }
+        let path = try ShippedFiles.modelPath(model)
+        do { loaded = try Model.load(path: path) } catch { throw CommandFailure(error.message) }
         let trace: SentenceTrace
         do {
             trace = try SentenceTrace.compute(model: loaded, input: input, lossStep: lossStep, target: target, whhScale: whhScale)

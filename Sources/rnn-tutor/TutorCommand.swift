@@ -15,7 +15,8 @@ struct TutorCommand: ParsableCommand {
         abstract: "The full-screen tutor: lessons beside live panels of a real network (the default).")
 
     @Option(help: "A lesson pack folder (default: the shipped lessons).") var lessons: String?
-    @Option(help: "A model file to open instead of the shipped ones (repeat for several).") var model: [String] = []
+    @Option(help: "A model file, or a shipped model's name (rnn, lstm, gru), to open instead of the shipped ones (repeat for several).")
+    var model: [String] = []
     @Flag(help: "Plain ASCII instead of Unicode symbols and blocks.") var ascii = false
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
     @OptionGroup var data: DataDirectoryOption
@@ -29,9 +30,8 @@ struct TutorCommand: ParsableCommand {
             throw CommandFailure("this terminal (TERM=\(term.isEmpty ? "unset" : term)) cannot draw a full screen; set TERM "
                                  + "(xterm-256color, say), or practise line by line with `rnn-tutor quiz --plain` and `review --plain`")
         }
-        let root = Self.shippedFolder()
-        let paths = model.isEmpty ? ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path } : model
-        let (course, models) = try Self.load(lessons: lessons ?? root.appendingPathComponent("lessons").path, models: paths)
+        let paths = model.isEmpty ? try ShippedFiles.shippedModelPaths : try model.map(ShippedFiles.modelPath)
+        let (course, models) = try Self.load(lessons: try lessons ?? ShippedFiles.lessonsFolder(), models: paths)
         // The store never fails to open: a damaged file is replaced from a backup, an
         // unwritable folder means progress is kept for this run only; the notice says which.
         let (store, opened) = ProgressStore.open(directory: data.directory)
@@ -110,18 +110,5 @@ struct TutorCommand: ParsableCommand {
         if let first = failures.withLock({ $0.sorted { $0.key < $1.key }.first }) { throw CommandFailure(first.value) }
         let loaded = models.withLock { found in (0..<paths.count).map { found[$0]! } }
         return (course.withLock { $0! }, loaded)
-    }
-
-    /// The folder with `lessons/` and `models/`: the current directory when it
-    /// has them, else the package the binary was built in.
-    static func shippedFolder() -> URL {
-        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if FileManager.default.fileExists(atPath: here.appendingPathComponent("lessons").path) { return here }
-        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lessons").path) { return candidate }
-            candidate.deleteLastPathComponent()
-        }
-        return here
     }
 }

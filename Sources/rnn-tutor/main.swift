@@ -15,6 +15,10 @@ _ = mallopt(glibcTrimThreshold, 512 << 20)
 // Every failure leaves as exit status 2 with one line on standard error:
 // argument-parser's own usage errors (exit 64, several lines) included.
 do {
+    if CommandLine.arguments.dropFirst().first == "--version" {
+        print(Version.describe())
+        exit(0)
+    }
     var command = try RNNTutor.parseAsRoot()
     try command.run()
 } catch let failure as CommandFailure {

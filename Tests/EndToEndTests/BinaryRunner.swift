@@ -25,7 +25,15 @@ enum ChildProcess {
     static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
                     environment: [String: String] = [:], input: String? = nil, seconds: Int = 300) async throws -> Outcome {
         if let input {
-            return try await run(executable, arguments, workingDirectory, environment, seconds, input: .string(input))
+            // The input goes through a file, not a pipe: a child that exits before reading all of
+            // it (a quiz quit with "q") must not leave the writer to a closed pipe (SIGPIPE, or
+            // swift-subprocess's "FileDescriptor was not closed" trap).
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-input-\(UUID())").path
+            try Data(input.utf8).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let descriptor = try FileDescriptor.open(FilePath(file), .readOnly)
+            return try await run(executable, arguments, workingDirectory, environment, seconds,
+                                 input: .fileDescriptor(descriptor, closeAfterSpawningProcess: true))
         }
         return try await run(executable, arguments, workingDirectory, environment, seconds, input: .none)
     }

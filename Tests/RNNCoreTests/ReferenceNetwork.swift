@@ -77,7 +77,7 @@ struct ReferenceNetwork {
                     switch a.cell {
                     case .rnn:
                         gNow[b] = (0..<h).map { xp[$0] + hp[$0] }
-                        hNow[b] = gNow[b].map { Foundation.tanh($0) }
+                        hNow[b] = gNow[b].map { a.nonlinearity == .relu ? max(0, $0) : Foundation.tanh($0) }
                     case .lstm:
                         let i = (0..<h).map { sig(xp[$0] + hp[$0]) }
                         let f = (0..<h).map { sig(xp[h + $0] + hp[h + $0]) }

@@ -49,9 +49,10 @@ struct StepBackward {
 }
 
 extension CellKind {
-    var step: any CellStep.Type {
+    /// The step for this cell; `nonlinearity` matters for the plain RNN only.
+    func step(_ nonlinearity: Nonlinearity) -> any CellStep.Type {
         switch self {
-        case .rnn: VanillaCell.self
+        case .rnn: nonlinearity == .relu ? ReLUCell.self : VanillaCell.self
         case .lstm: LSTMCell.self
         case .gru: GRUCell.self
         }

@@ -26,3 +26,35 @@ enum VanillaCell: CellStep {
         }
     }
 }
+
+/// The plain RNN with PyTorch's `nonlinearity="relu"`: h_t = max(0, a_t). Its
+/// slope is 1 where a unit is active and 0 where it is not, so a gradient is
+/// passed on unchanged or stopped, never squashed as tanh does.
+enum ReLUCell: CellStep {
+    static func forward(_ s: StepForward) {
+        let h = s.hidden
+        for b in 0..<s.batch {
+            let row = b * h
+            forEachChunk(h) { j, n in
+                let a = load(s.inputProjection + row + j, n) + load(s.hiddenProjection + row + j, n)
+                store(a, s.gates + row + j, n)
+                var out = a
+                out.replace(with: 0, where: a .< 0)   // NaN stays NaN, as torch.relu keeps it
+                store(out, s.hiddenOut + row + j, n)
+            }
+        }
+    }
+
+    static func backward(_ s: StepBackward) {
+        let h = s.hidden
+        for b in 0..<s.batch {
+            let row = b * h
+            forEachChunk(h) { j, n in
+                var da = load(s.dHidden + row + j, n)
+                da.replace(with: 0, where: load(s.hiddenOut + row + j, n) .<= 0)   // relu′ = 1 where h > 0, else 0
+                store(da, s.dInputProjection + row + j, n)
+                store(F8(), s.dPreviousHiddenDirect + row + j, n)
+            }
+        }
+    }
+}

@@ -23,7 +23,7 @@ public enum GatesPanel {
         let what = trace.cell == .rnn ? "pre-activation a (the RNN has no gates)" : "gates"
         let legend: String
         switch trace.cell {
-        case .rnn: legend = "a = W_ih·x + b_ih + W_hh·h + b_hh"
+        case .rnn: legend = "a = W_ih·x + b_ih + W_hh·h + b_hh" + (trace.forward.architecture.nonlinearity == .relu ? ", h = max(0, a)" : "")
         case .lstm: legend = "i f o: 0 " + (color ? "dark … 1 bright" : "low … 1 high") + "; g, c: −1 … +1"
         case .gru: legend = "r z: 0 " + (color ? "dark … 1 bright" : "low … 1 high") + "; n: −1 … +1"
         }

@@ -1,3 +1,4 @@
+import RNNCore
 import Trace
 
 /// Every unit of the top layer's h over the words read so far: a heat map with
@@ -16,7 +17,11 @@ public enum HiddenStatePanel {
         let last = min(h, first + visibleRows)
         let scrolled = visibleRows == 0 ? "no room for the units here"
             : last - first < h ? "units \(first + 1)–\(last) of \(h), ↑↓ scroll" : "all \(h) units"
-        let scale = color ? "blue −1 … red +1" : DivergingRamp.characterLegend
+        // tanh keeps h in −1…+1; a ReLU RNN's h is ≥ 0 and unbounded, so its scale is 0 … the largest h.
+        let limit = trace.hiddenScale
+        let scale = trace.forward.architecture.nonlinearity == .relu
+            ? (color ? "0 … red +\(shortNumber(limit)) (ReLU: h ≥ 0)" : "0 ' + # +\(shortNumber(limit)) (ReLU: h ≥ 0)")
+            : (color ? "blue −1 … red +1" : DivergingRamp.characterLegend)
         let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
                                    caption: "\(scrolled); \(scale); a column per word" + (previous == nil ? "" : "; ▲▼ moved"),
                                    in: rect, on: &grid, ascii: ascii)
@@ -32,8 +37,8 @@ public enum HiddenStatePanel {
             for t in firstStep...step {
                 let value = trace.steps[t].hidden[unit]
                 let x = body.x + labelWidth + (t - firstStep) * columnWidth
-                let cell = color ? " " : String(DivergingRamp.character(value, limit: 1))
-                let style = color ? Style(background: DivergingRamp.color(value, limit: 1), bold: t == step)
+                let cell = color ? " " : String(DivergingRamp.character(value, limit: limit))
+                let style = color ? Style(background: DivergingRamp.color(value, limit: limit), bold: t == step)
                                   : Style(reverse: t == step)
                 grid.put(String(repeating: cell, count: columnWidth), x: x, y: y, style: style,
                          clip: Rect(x: body.x, y: body.y, width: body.width - valueWidth, height: body.height))
@@ -46,6 +51,15 @@ public enum HiddenStatePanel {
             grid.put(shortNumber(value).leftPadded(to: valueWidth - 2) + mark, x: body.maxX - valueWidth + 1, y: y,
                      style: mark == " " ? .plain : Style(bold: true), clip: body)
         }
+    }
+}
+
+extension SentenceTrace {
+    /// The hidden-state heat map's ±limit: 1 for tanh; for ReLU the largest h of the sentence.
+    var hiddenScale: Float {
+        guard forward.architecture.nonlinearity == .relu else { return 1 }
+        let largest = steps.lazy.flatMap(\.hidden).filter(\.isFinite).max() ?? 0
+        return largest > 0 ? largest : 1
     }
 }
 

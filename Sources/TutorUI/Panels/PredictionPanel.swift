@@ -11,10 +11,14 @@ public enum PredictionPanel {
                                  : "the next word the network expects; bar = probability"
         let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: caption, in: rect, on: &grid, ascii: ascii)
         let entries = trace.steps[step].top.prefix(body.height)
-        let labelWidth = min(14, entries.map { displayWidth(of: $0.label) }.max() ?? 0)
+        let endOfSentence = "end of sentence"
+        let label = { (id: Int, text: String) in id == trace.endOfSentenceID ? endOfSentence : text }
+        let labelWidth = min(entries.contains { $0.id == trace.endOfSentenceID } ? endOfSentence.count : 14,
+                             entries.map { displayWidth(of: label($0.id, $0.label)) }.max() ?? 0)
         for (row, entry) in entries.enumerated() {
             let y = body.y + row
-            grid.put(entry.label, x: body.x, y: y, clip: Rect(x: body.x, y: y, width: labelWidth, height: 1))
+            // A model's "<eos>" says nothing to a learner; the panel says what it means.
+            grid.put(label(entry.id, entry.label), x: body.x, y: y, clip: Rect(x: body.x, y: y, width: labelWidth, height: 1))
             let percent = entry.probability.isFinite ? String(format: "%5.1f%%", entry.probability * 100) : "  nan"
             let barX = body.x + labelWidth + 1
             let barWidth = max(0, body.maxX - barX - percent.count - 1)

@@ -39,7 +39,8 @@ public enum SentenceEditorPanel {
     static func unknownWords(in text: String, model: Model?) -> [Range<String.Index>] {
         guard let model else { return [] }
         // `words(in:)` is made from `wordRanges(in:)`, one word per range, in order.
-        return zip(Tokenizer.wordRanges(in: text), Tokenizer.words(in: text, lowercase: model.lowercase))
+        return zip(Tokenizer.wordRanges(in: text, rule: model.tokenizer),
+                   Tokenizer.words(in: text, lowercase: model.lowercase, rule: model.tokenizer))
             .filter { model.id(of: $0.1) == nil }.map(\.0)
     }
 }
