@@ -139,6 +139,7 @@ import Testing
 
     @Test func aReviewShowsTheButtonsAndSavesEveryGrade() async throws {
         let folder = try DataFolder()
+        let reviewStarted = Date()
         let outcome = try await run(["review", "--plain", "--lessons", Self.lessons], folder,
                                     input: "\n3\n\n7\n1\n\n4\n")
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -158,7 +159,12 @@ import Testing
         let stats = try await run(["stats", "--lessons", Self.lessons], folder)
         #expect(stats.status == 0)
         #expect(stats.standardOutput.contains("reviews today: 3 cards, 0 quiz answers"))
-        #expect(stats.standardOutput.contains("cards due now: 0, new today: 7, cards started: 3 of \(Self.course.flashcards.count)"))
+        // The card graded "again" comes back after a minute: on a loaded machine that minute can pass
+        // before `stats` runs, and then it is rightly due again.
+        let dueAgain = Date().timeIntervalSince(reviewStarted) >= 55 ? 1 : 0
+        let dueLine = "new today: 7, cards started: 3 of \(Self.course.flashcards.count)"
+        #expect(stats.standardOutput.contains("cards due now: 0, " + dueLine)
+                || (dueAgain == 1 && stats.standardOutput.contains("cards due now: 1, " + dueLine)), "\(stats.standardOutput)")
         let row = stats.standardOutput.split(separator: "\n").first { $0.hasPrefix("1  sequences") }
         #expect(row != nil, "\(stats.standardOutput)")
 
