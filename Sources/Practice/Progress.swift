@@ -26,6 +26,11 @@ public struct LessonProgress: Equatable, Sendable {
     public var depth: String? = nil
     /// The first line of the lesson text shown when the learner last left it.
     public var position = 0
+    /// Where the lab was left: the word under the cursor, the cell shown, and the sentence when the
+    /// learner edited it (nil: the lesson's own).
+    public var labWord = 0
+    public var labCell: String? = nil
+    public var labSentence: String? = nil
     public var bestScore: QuizScore? = nil
     public var lastScore: QuizScore? = nil
     /// Cards of this lesson due now (reviews and learning steps).
@@ -49,6 +54,8 @@ public struct ProgressSnapshot: Equatable, Sendable {
 public enum ProgressEvent: Equatable, Sendable {
     /// The learner is in a lesson at this depth and scroll position (sent on leaving it, or on quit).
     case position(lesson: String, depth: String, line: Int, at: Date)
+    /// Where the learner left the lesson's lab: word under the cursor, cell, and an edited sentence (nil: the lesson's own).
+    case lab(lesson: String, word: Int, cell: String, sentence: String?)
     /// The learner reached the end of the lesson text.
     case read(lesson: String, at: Date)
     /// One quiz answer, written as it is given. `answer` is a readable form of what was chosen.

@@ -113,6 +113,14 @@ public final class ProgressStore: @unchecked Sendable {
                 INSERT INTO store_meta (key, value) VALUES ('revision', 0), ('backup_revision', 0);
                 """)
         }
+        // The lab's place (item 9 of issue 11): new columns, every existing row kept as it is.
+        migrator.registerMigration("v2-lab-place") { db in
+            try db.execute(sql: """
+                ALTER TABLE lesson_progress ADD COLUMN lab_word INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE lesson_progress ADD COLUMN lab_cell TEXT;
+                ALTER TABLE lesson_progress ADD COLUMN lab_sentence TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -139,6 +147,12 @@ public final class ProgressStore: @unchecked Sendable {
                 ON CONFLICT (lesson) DO UPDATE SET depth = excluded.depth, position = excluded.position,
                     last_opened = excluded.last_opened
                 """, arguments: [lesson, depth, line, at.timeIntervalSince1970])
+        case .lab(let lesson, let word, let cell, let sentence):
+            try db.execute(sql: """
+                INSERT INTO lesson_progress (lesson, lab_word, lab_cell, lab_sentence) VALUES (?, ?, ?, ?)
+                ON CONFLICT (lesson) DO UPDATE SET lab_word = excluded.lab_word, lab_cell = excluded.lab_cell,
+                    lab_sentence = excluded.lab_sentence
+                """, arguments: [lesson, word, cell, sentence])
         case .read(let lesson, let at):
             try db.execute(sql: """
                 INSERT INTO lesson_progress (lesson, read, last_opened) VALUES (?, 1, ?)
@@ -274,6 +288,9 @@ public final class ProgressStore: @unchecked Sendable {
                 progress.read = row["read"]
                 progress.depth = row["depth"]
                 progress.position = row["position"]
+                progress.labWord = row["lab_word"]
+                progress.labCell = row["lab_cell"]
+                progress.labSentence = row["lab_sentence"]
                 snapshot.lessons[id] = progress
             }
             snapshot.lastLesson = try String.fetchOne(db, sql: """

@@ -74,12 +74,33 @@ import Testing
         #expect(s.screen == .course)
     }
 
+    /// Enter in the explorer goes on with the run shown; after the end it starts the next seed,
+    /// with the finished run's loss curve kept as a ghost.
+    @Test func theExplorersEnterContinuesAndLeavesAGhost() async throws {
+        var s = try state()
+        advance(&s, .key(.character("v")))
+        s.experiment?.settings.steps = 6   // a short run, so the test is quick
+        s.experiment?.settings.length = 10
+        advance(&s, .key(.character("s")))
+        try await runToTheEnd(&s)
+        #expect(s.experiment?.snapshot?.race.step == 1)
+        advance(&s, .key(.enter))
+        try await runToTheEnd(&s)
+        #expect(s.experiment?.snapshot?.race.step == 6 && s.experiment?.ghost == nil, "Enter went on from step 1")
+        let seed = try #require(s.experiment?.settings.seed)
+        advance(&s, .key(.enter))
+        try await runToTheEnd(&s)
+        #expect(s.experiment?.settings.seed == seed + 1 && s.experiment?.ghost?.lossCurve.isEmpty == false)
+        #expect(view(s).text.contains("dim: the previous run"))
+    }
+
     @Test func theExplorerStepsAndSaysWhatTheGradientDoes() async throws {
         var s = try state()
-        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.lab.experiment == .explorer })
+        // v opens the explorer from any lesson, with the lesson's clipping (lesson 1: off).
         advance(&s, .key(.enter))
-        advance(&s, .key(.character("x")))
+        advance(&s, .key(.character("v")))
         #expect(s.screen == .experiment && s.experiment?.kind == .explorer && s.experiment?.settings.clipNorm == nil)
+        #expect(view(s).text.contains("two of them marked"))
         advance(&s, .key(.character("1")))
         for _ in 0..<12 { advance(&s, .key(.character("+"))) }
         #expect(s.experiment?.settings.whhScale == 4)

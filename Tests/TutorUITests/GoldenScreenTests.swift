@@ -23,7 +23,9 @@ import Testing
         Screen(name: "lesson-lstm-140x45", width: 140, height: 45, keys: [.down, .enter, .character("2"), .right, .right, .right]),
         Screen(name: "lesson-gru-deep-200x60", width: 200, height: 60, keys: [.down, .down, .down, .down, .down, .enter,
                                                                           .character("d"), .character("d"), .end]),
-        Screen(name: "overlay-120x40", width: 120, height: 40, keys: [.down, .down, .down, .enter]),
+        Screen(name: "overlay-120x40", width: 120, height: 40, keys: [.down, .down, .down, .enter, .character("o")]),
+        // Lesson 4's passage on the LSTM, the RNN's bars left as a ghost; the fixed axis, the loss label, ◆ for c.
+        Screen(name: "lesson4-ghost-200x60", width: 200, height: 60, keys: [.down, .down, .down, .enter, .home, .character("2")]),
         Screen(name: "editor-120x40", width: 120, height: 40, keys: [.enter, .character("e"), .end] + " sat on a zqxv".map { .character($0) }),
         Screen(name: "help-100x30", width: 100, height: 30, keys: [.enter, .character("?")]),
         Screen(name: "race-setup-100x30", width: 100, height: 30, keys: [.character("x"), .left]),

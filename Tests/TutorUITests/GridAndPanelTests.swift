@@ -79,7 +79,7 @@ import Trace
         var full = CellGrid(width: 40, height: 10), partial = full
         GradientPanel.draw(t, revealedFrom: 0, in: full.bounds, on: &full, ascii: false)
         GradientPanel.draw(t, revealedFrom: 4, in: partial.bounds, on: &partial, ascii: false)
-        #expect(full.line(0).hasPrefix("Gradient through time"))
+        #expect(full.line(0).hasPrefix("Gradient ‖∂L/∂hₜ‖"))
         // Word 1's column has a bar only once the sweep has reached it.
         let plotRows = 2..<9
         let column = 6

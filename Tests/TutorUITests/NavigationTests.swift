@@ -55,7 +55,8 @@ import Testing
         #expect(s.textScroll == s.maximumTextScroll && s.maximumTextScroll > 0)
         #expect(s.outbox.filter { $0 == .read(lesson: "bptt", at: start) }.count == 1)
         update(&s, .key(.escape))
-        #expect(s.outbox.last == .position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start))
+        #expect(s.outbox.suffix(2) == [.position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start),
+                                       .lab(lesson: "bptt", word: 0, cell: "rnn", sentence: nil)])
         #expect(s.progress.lastLesson == "bptt")
         #expect(view(s).text.contains("✓ read"))
     }

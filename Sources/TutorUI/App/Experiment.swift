@@ -39,6 +39,13 @@ public struct ExperimentSession: Equatable, Sendable {
     public var snapshot: RaceSnapshot? = nil
     /// The learner stopped the run before its end.
     public var stopped = false
+    /// The explorer's previous run: its loss curve and cell, drawn as a dim ghost beside the new one.
+    public var ghost: (cell: CellKind, lossCurve: [Float])? = nil
+
+    public static func == (a: ExperimentSession, b: ExperimentSession) -> Bool {
+        a.kind == b.kind && a.settings == b.settings && a.snapshot == b.snapshot && a.stopped == b.stopped
+            && a.ghost?.cell == b.ghost?.cell && a.ghost?.lossCurve == b.ghost?.lossCurve
+    }
 
     public var isRunning: Bool { snapshot?.running ?? false }
 
@@ -49,12 +56,14 @@ public struct ExperimentSession: Equatable, Sendable {
         return ExperimentSession(kind: .race, settings: settings)
     }
 
-    /// The explorer: one cell, a short run, the knobs from the lesson's preset.
+    /// The explorer: one cell, the knobs from the lesson's preset. The defaults (T = 50, 2,000
+    /// steps, clipping at norm 1) are the README's race at T = 50: about 2–3 s per cell on one
+    /// core, after which the LSTM and the GRU have learned the task and the plain RNN has not.
     public static func explorer(cell: CellKind, whhScale: Float, clipping: Bool) -> ExperimentSession {
         var settings = AddingRace.Settings()
         settings.cells = [cell]
         settings.length = 50
-        settings.steps = 300
+        settings.steps = 2000
         settings.whhScale = whhScale
         settings.clipNorm = clipping ? 1 : nil
         return ExperimentSession(kind: .explorer, settings: settings)

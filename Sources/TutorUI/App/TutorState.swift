@@ -77,6 +77,10 @@ public struct TutorState {
     public private(set) var traceError: String? = nil
     /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
     public private(set) var overlayTraces: [SentenceTrace] = []
+    /// The gradient panel's axis, fixed for the lesson's sentence (see `GradientAxisProbe`).
+    public var gradientAxis: LogScale? = nil
+    /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
+    public var gradientGhost: [[Float]]? = nil
 
     public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool,
                 progress: ProgressSnapshot = ProgressSnapshot()) {
@@ -117,6 +121,7 @@ public struct TutorState {
             overlayTraces = overlay ? computed : []
             step = min(step, trace!.tokens.count - 1)
             traceError = nil
+            if gradientAxis != nil { widenGradientAxis() }
         } catch {
             trace = nil
             overlayTraces = []

@@ -121,7 +121,7 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     case .character("m"): startQuiz(&state, lesson: nil)
     case .character("r"): startReview(&state, lesson: nil)
     case .character("x"): openExperiment(&state, .race())
-    case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: false))
+    case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: true))
     case .character("q"): state.quit = true
     case .escape: state.status = "q quits (Esc only goes back, and this is the first screen)"
     default: break
@@ -140,17 +140,21 @@ func openLesson(_ state: inout TutorState) {
     state.depth = saved?.depth.flatMap(LessonDepth.init(rawValue:)) ?? state.depth
     state.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
     let preset = lesson.lab
-    state.sentence = preset.sentence
+    // The lab as the learner left it (cell, cursor, an edited sentence), else the lesson's preset.
+    let edited = saved?.labSentence.flatMap { $0 == preset.sentence ? nil : $0 }
+    state.sentence = edited ?? preset.sentence
     state.whhScale = preset.whhScale
-    state.step = 0
+    state.step = saved?.labWord ?? 0
     state.sweepFrom = nil
     state.overlay = preset.cell == .all
-    if let wanted = CellKind(rawValue: preset.cell.rawValue),
+    if let wanted = CellKind(rawValue: saved?.labCell ?? preset.cell.rawValue),
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         state.modelIndex = index
     }
-    state.lossStep = preset.lossStep ?? defaultLossStep(state)
+    state.lossStep = edited == nil ? (preset.lossStep ?? defaultLossStep(state)) : defaultLossStep(state)
+    state.gradientGhost = nil
     state.retrace()
+    state.probeGradientAxis()
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
     noteIfRead(&state)
 }
@@ -176,9 +180,15 @@ private func resume(_ state: inout TutorState) {
 func recordPosition(_ state: inout TutorState) {
     guard let lesson = state.lesson else { return }
     state.outbox.append(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now))
+    let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
+    let sentence = state.sentence == lesson.lab.sentence ? nil : state.sentence
+    state.outbox.append(.lab(lesson: lesson.id, word: state.step, cell: cell, sentence: sentence))
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
     progress.depth = state.depth.rawValue
     progress.position = state.textScroll
+    progress.labWord = state.step
+    progress.labCell = cell
+    progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
     state.progress.lastLesson = lesson.id
 }
@@ -278,6 +288,8 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
             return
         }
         state.editor = nil
+        state.gradientGhost = nil
+        state.probeGradientAxis()
         let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
         state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
             + (unknown > 0 ? ", \(unknown) unknown to the model (read as \(state.model?.unknownToken ?? "unknown"))" : "")
@@ -295,6 +307,10 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
 
 private func lessonKey(_ state: inout TutorState, _ key: Key) {
     let words = state.trace?.tokens.count ?? 0
+    // The bars before a toggle or a knob turn stay as a ghost until the next key.
+    let barsBefore = state.shownGradient
+    state.gradientGhost = nil
+    func keepGhost() { if barsBefore != state.shownGradient { state.gradientGhost = barsBefore } }
     switch key {
     case .escape, .character("q"): leaveLesson(&state)
     case .character("g"): selectNextLink(&state)
@@ -308,8 +324,12 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
             recordPosition(&state)
             openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
                                              clipping: lab.clipping))
-        case .none: state.status = "this lesson has no experiment; on the course screen x opens the race, v the explorer"
+        case .none: state.status = "this lesson has no experiment of its own; v opens the gradient explorer, and x on the course screen the race"
         }
+    case .character("v"):
+        recordPosition(&state)
+        openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+                                         clipping: state.lesson?.lab.clipping ?? false))
     case .enter: followLink(&state)
     case .character("e"):
         state.editor = LineEditor(state.sentence)
@@ -340,16 +360,16 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
         noteIfRead(&state)
     case .character("1"), .character("2"), .character("3"):
         let wanted: CellKind = key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru
-        if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index) }
+        if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index); keepGhost() }
         else { state.status = "no \(wanted.displayName) model is loaded" }
     case .character("c"):
-        if !state.models.isEmpty { chooseModel(&state, (state.modelIndex + 1) % state.models.count) }
+        if !state.models.isEmpty { chooseModel(&state, (state.modelIndex + 1) % state.models.count); keepGhost() }
     case .character("["), .character("]"):
         let current = state.lossStep ?? max(words - 1, 0)
         let next = key == .character("[") ? max(0, current - 1) : min(max(words - 1, 0), current + 1)
         state.lossStep = next
         state.retrace()
-        state.status = "loss now at word \(next + 1)"
+        state.status = state.trace.map { LossLabel.text($0, classifier: state.model?.task == .classify) } ?? "loss now at word \(next + 1)"
     case .character("o"):
         state.overlay.toggle()
         state.retrace()
@@ -362,6 +382,7 @@ private func lessonKey(_ state: inout TutorState, _ key: Key) {
         let delta: Float = key == .character("-") ? -0.25 : 0.25
         state.whhScale = min(4, max(0, (state.whhScale + delta) * 4).rounded() / 4)
         state.retrace()
+        keepGhost()
         describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
     default: break
     }
@@ -406,21 +427,10 @@ private func describeStep(_ state: inout TutorState) {
     state.status = "word \(state.step + 1): \"\(word)\"\(guess)"
 }
 
-/// Says in words what the gradient plot shows: how much reaches the first word.
+/// Says in words what the gradient plot shows: how much reaches the first word (on h, and
+/// on the LSTM's cell state c), what the loss predicts, and when a scaled-up RNN's
+/// gradient vanishes anyway, that saturation is why.
 func describeGradient(_ state: inout TutorState, prefix: String) {
     guard let trace = state.trace else { state.status = prefix; return }
-    let norms = trace.hiddenGradientNorms
-    let atLoss = norms[trace.loss.step], atFirst = norms[0]
-    if !atLoss.isFinite || !atFirst.isFinite {
-        state.status = "\(prefix): the gradient is not finite (it exploded)"
-    } else if atLoss > 0 && atFirst == 0 {
-        state.status = "\(prefix): no gradient at all reaches word 1"
-            + (state.whhScale == 0 ? " (W_hh × 0 cuts every path back through time)" : " (it shrank below the smallest float)")
-    } else if atLoss > 0 {
-        let ratio = Double(atFirst / atLoss)
-        let exponent = ratio > 0 ? Int(log10(ratio).rounded()) : -99
-        state.status = "\(prefix): gradient at word 1 is about 10^\(exponent) of its value at the loss (word \(trace.loss.step + 1))"
-    } else {
-        state.status = prefix
-    }
+    state.status = GradientSummary.text(trace, prefix: prefix, whhScale: state.whhScale, classifier: state.model?.task == .classify)
 }

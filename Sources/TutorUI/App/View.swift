@@ -50,7 +50,7 @@ public func helpLines(for state: TutorState) -> [String] {
     case .experiment:
         if state.experiment?.kind == .explorer {
             return ["1 2 3         RNN / LSTM / GRU", "+ −           scale W_hh by ±0.25", "c             clipping on / off",
-                    "← →           sequence length T", "Enter         train a run", "s             one training step",
+                    "← →           sequence length T", "Enter         train (again: go on, or a new seed)", "s             one training step",
                     "Esc           stop the run, then back", "Ctrl-C        quit"]
         }
         return ["← →           sequence length T", "+ −           training steps", "n             the next seed",
@@ -65,6 +65,7 @@ public func helpLines(for state: TutorState) -> [String] {
                 "1 2 3         RNN / LSTM / GRU", "c             cycle the cell", "[ ]           move the loss step",
                 "b             the backward sweep", "o             overlay all cells", "+ −           W_hh ± 0.25 (0 … 4)",
                 "t             quiz on this lesson", "r             its flashcards due", "x             its experiment",
+                "v             the gradient explorer",
                 "?             this help", "q or Esc      back", "Ctrl-C        quit"]
     }
 }

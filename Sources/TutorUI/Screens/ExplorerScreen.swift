@@ -16,9 +16,15 @@ enum ExplorerScreen {
             grid.put(line, x: rect.x + 1, y: y, style: Style(bold: true), clip: rect)
             y += 1
         }
-        let explain = "The adding problem, loss at the last step. Enter trains \(s.steps) steps, s takes one step."
-        grid.put(explain, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
-        y += 2
+        let explain = "The adding problem: a sequence of \(s.length) random numbers in [0, 1], two of them marked, one in each half; "
+            + "the network must output their sum at the last step, so it has to carry the first number across the whole sequence. "
+            + "Answering 1 every time scores 0.167. Enter trains (up to \(s.steps) steps; again: it goes on, or after the end "
+            + "starts a new run with the next seed, the last one left as a dim ghost), s takes one step."
+        for line in TextLayout.wrap(state.ascii ? plain(explain) : explain, width: max(1, rect.width - 2)).prefix(3) {
+            grid.put(line, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
+            y += 1
+        }
+        y += 1
         guard let snapshot = session.snapshot, let standing = snapshot.race.standings.first else {
             grid.put("Set the knobs, then Enter (train) or s (one step).", x: rect.x + 1, y: y, clip: rect)
             return
@@ -35,7 +41,7 @@ enum ExplorerScreen {
         let (upper, lower) = area.splitTop(area.height / 2)
         let style = Style(foreground: RaceScreen.colors[cell]?.color ?? .magenta)
         let columns = GradientPanel.Columns(steps: s.length, series: 1, width: upper.width - GradientPanel.axisWidth)
-        let sampled = columns.every == 1 ? "" : "; every \(columns.every) steps a column"
+        let sampled = columns.sampled ? "; \(columns.slots) of \(s.length) steps shown" : ""
         let profileBody = PanelFrame.draw("‖∂L/∂hₜ‖ at each step t, step \(race.step) of training",
                                           caption: "log scale; the loss is at t = \(s.length - 1), on the right" + sampled, in: upper,
                                           on: &grid, ascii: state.ascii)
@@ -44,9 +50,11 @@ enum ExplorerScreen {
                            in: profileBody, on: &grid, ascii: state.ascii)
         let capacity = s.steps / race.sampleEvery
         let (left, right) = lower.width >= 70 ? lower.splitLeft(lower.width / 2) : (lower, Rect(x: 0, y: 0, width: 0, height: 0))
-        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, what answering 1 scores; ! not finite",
+        let ghostNote = session.ghost.map { "; dim: the previous run (\($0.cell.displayName))" } ?? ""
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, what answering 1 scores; ! not finite" + ghostNote,
                                        in: left, on: &grid, ascii: state.ascii)
-        CurvePlot.draw([RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
+        let ghost = session.ghost.map { [CurvePlot.Series(values: $0.lossCurve, style: Style(dim: true), mark: ".")] } ?? []
+        CurvePlot.draw(ghost + [RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
                        reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
         if !right.isEmpty {
             let inset = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)

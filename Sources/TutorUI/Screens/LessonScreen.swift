@@ -126,7 +126,14 @@ enum LessonScreen {
         func gates(_ area: Rect) {
             GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: area, on: &grid, color: state.color, ascii: state.ascii)
         }
-        if lower.height >= 15 {
+        // A lesson about the gradient (its preset lists the gradient first) gives that plot half the room.
+        let gradientFirst = state.lesson?.lab.panels.first == .gradient
+        if gradientFirst && lower.height >= 12 {
+            let (gradient, rest) = lower.splitTop(lower.height / 2)
+            let (upper, bottom) = rest.splitTop(rest.height / 2)
+            drawGradient(state, trace, in: gradient, on: &grid)
+            if gatesFirst { gates(upper); hidden(bottom) } else { hidden(upper); gates(bottom) }
+        } else if lower.height >= 15 {
             let (hiddenArea, rest) = lower.splitTop(lower.height / 3)
             let (gatesArea, gradient) = rest.splitTop(rest.height / 2)
             if gatesFirst { gates(hiddenArea); hidden(gatesArea) } else { hidden(hiddenArea); gates(gatesArea) }
@@ -139,12 +146,14 @@ enum LessonScreen {
     }
 
     private static func drawGradient(_ state: TutorState, _ trace: SentenceTrace, in rect: Rect, on grid: inout CellGrid) {
+        let extras = GradientPanel.Extras(axis: state.gradientAxis, ghost: state.gradientGhost,
+                                          cursor: min(state.step, trace.tokens.count - 1))
         if state.overlay && state.overlayTraces.count > 1 {
             GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale,
-                                      color: state.color, in: rect, on: &grid, ascii: state.ascii)
+                                      color: state.color, extras: extras, in: rect, on: &grid, ascii: state.ascii)
         } else {
-            GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale, in: rect, on: &grid,
-                               ascii: state.ascii)
+            GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale, extras: extras, in: rect,
+                               on: &grid, ascii: state.ascii)
         }
     }
 }

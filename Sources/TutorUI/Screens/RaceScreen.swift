@@ -66,8 +66,19 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
         let index = lengths.firstIndex(of: session.settings.length) ?? 2
         session.settings.length = lengths[max(0, min(lengths.count - 1, index + (key == .left ? -1 : 1)))]
         session.snapshot = nil
+    case .enter where session.kind == .explorer && session.snapshot.map({ !$0.race.isFinished }) == true:
+        // The explorer continues the run shown (stopped, or stepped with s) to the end of its steps.
+        let snapshot = session.snapshot!
+        session.snapshot = RaceSnapshot(race: snapshot.race, running: true)
+        session.stopped = false
+        state.commands.append(.train(session.snapshot!, until: session.settings.steps))
     case .enter:
-        // A fresh run (after a finished or stopped one too), on the worker thread.
+        // A fresh run on the worker thread. The explorer keeps the finished run as a ghost and
+        // takes the next seed, so the new run is another sample, not the same one again.
+        if session.kind == .explorer, let previous = session.snapshot?.race.standings.first {
+            session.ghost = (previous.cell, previous.lossCurve)
+            session.settings.seed += 1
+        }
         let race = AddingRace(session.settings)
         session.snapshot = RaceSnapshot(race: race, running: true)
         session.stopped = false

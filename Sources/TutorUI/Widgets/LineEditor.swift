@@ -5,8 +5,9 @@ public struct LineEditor: Equatable, Sendable {
     public private(set) var text: String
     /// The cursor, in characters from the start (0 … text.count).
     public private(set) var cursor: Int
-    /// Enough for any sentence worth tracing; longer input is refused, not cut.
-    public static let limit = 300
+    /// Enough for a passage of a hundred words or so (the long lab passages are about 300
+    /// characters, and the learner must be able to add to them); longer input is refused, not cut.
+    public static let limit = 600
 
     public init(_ text: String) {
         self.text = text
