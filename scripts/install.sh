@@ -77,7 +77,7 @@ if $uninstall; then
 fi
 
 [ -x "$binary" ] || fail "$binary does not exist: run 'swift build -c release' first (or give --binary PATH)"
-for needed in lessons models data/corpus/test.txt; do
+for needed in lessons models data/corpus/test.txt data/agreement/sentences.txt; do
     [ -e "$checkout/$needed" ] || fail "$checkout/$needed is missing: run install.sh from a complete checkout"
 done
 
@@ -85,12 +85,14 @@ done
 staging=$(mktemp -d "${TMPDIR:-/tmp}/rnn-tutor-install.XXXXXX")
 trap 'rm -rf -- "$staging"' EXIT INT TERM
 mkdir -p "$staging/bin" "$staging/share/rnn-tutor/lessons" "$staging/share/rnn-tutor/models" \
-         "$staging/share/rnn-tutor/corpus" "$staging/share/bash-completion/completions" \
+         "$staging/share/rnn-tutor/corpus" "$staging/share/rnn-tutor/agreement" \
+         "$staging/share/bash-completion/completions" \
          "$staging/share/fish/vendor_completions.d" "$staging/share/zsh/site-functions"
 cp -- "$binary" "$staging/bin/rnn-tutor"
 cp -R -- "$checkout/lessons/." "$staging/share/rnn-tutor/lessons/"
 cp -- "$checkout"/models/*.safetensors "$checkout"/models/*.md "$staging/share/rnn-tutor/models/"
 cp -- "$checkout/data/corpus/test.txt" "$checkout/data/corpus/SOURCE.md" "$staging/share/rnn-tutor/corpus/"
+cp -- "$checkout/data/agreement/sentences.txt" "$staging/share/rnn-tutor/agreement/"
 for shell in bash fish zsh; do
     "$binary" --generate-completion-script "$shell" > "$staging/completion.$shell" \
         || fail "$binary could not write its $shell completion script"

@@ -19,19 +19,26 @@ struct AgreementCommand: ParsableCommand {
     @Option(help: "The sentences (default: data/agreement/sentences.txt of the shipped folder).") var file: String?
     @Flag(help: "List every item with each model's verdict.") var verbose = false
 
+    /// The sentences that ship: `data/agreement/` in a checkout, `agreement/` once installed.
+    static func shippedSentences() throws -> String {
+        let root = try ShippedFiles.root()
+        let installed = root.appendingPathComponent("agreement/sentences.txt").path
+        return FileManager.default.fileExists(atPath: installed) ? installed
+            : root.appendingPathComponent("data/agreement/sentences.txt").path
+    }
+
     func run() throws {
-        let root = TutorCommand.shippedFolder()
-        let path = file ?? root.appendingPathComponent("data/agreement/sentences.txt").path
+        let path = try file ?? Self.shippedSentences()
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw CommandFailure("\(path): cannot read it") }
         let items: [AgreementItem]
         do { items = try AgreementItem.parse(text) } catch { throw CommandFailure("\(path): \(error)") }
         guard !items.isEmpty else { throw CommandFailure("\(path): no items") }
-        let paths = model.isEmpty ? ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path } : model
+        let paths = try model.isEmpty ? ShippedFiles.shippedModelPaths : model.map(ShippedFiles.modelPath)
         print("\(items.count) items from \(path); right = the agreeing verb is more probable (chance: 50%)")
         for modelPath in paths {
             let loaded: Model
-            do { loaded = try Model.load(path: modelPath) } catch { throw CommandFailure(error.message) }
+            do { loaded = try Model.load(path: modelPath) } catch { throw CommandFailure("\(error)") }
             guard loaded.task == .lm else { throw CommandFailure("\(modelPath): agreement needs a language model (task lm)") }
             var results: [AgreementResult] = []
             for item in items {
