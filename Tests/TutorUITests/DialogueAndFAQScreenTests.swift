@@ -98,3 +98,22 @@ import Testing
         #expect(s.screen == .course && s.status.contains("no FAQ"))
     }
 }
+
+@Suite struct FAQScreenSizeTests {
+    /// The list and an answer draw at every size without a crash, and send only ASCII under --ascii.
+    @Test(arguments: [(40, 12), (41, 13), (60, 20), (200, 60)])
+    func theFAQDrawsAtEverySize(width: Int, height: Int) throws {
+        var s = try UpdateAndViewTests.state(width: width, height: height)
+        s.ascii = true
+        update(&s, .key(.character("f")))
+        for character in "rnn" { update(&s, .key(.character(character))) }
+        update(&s, .key(.end))
+        #expect(view(s).cells.allSatisfy { $0.text.allSatisfy(\.isASCII) })
+        update(&s, .key(.enter))
+        update(&s, .key(.pageDown))
+        update(&s, .key(.character("g")))
+        #expect(s.faq?.reading != nil && view(s).cells.allSatisfy { $0.text.allSatisfy(\.isASCII) })
+        update(&s, .resize(width: 30, height: 10))
+        #expect(view(s).text.contains("Make the window larger"))
+    }
+}

@@ -213,7 +213,7 @@ private func leaveLesson(_ state: inout TutorState) {
 }
 
 /// The links of the lesson text in reading order, each with the line it starts on.
-private func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
+func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
     var seen = Set<Int>(), result: [(link: TextLayout.Link, line: Int)] = []
     for (number, line) in lines.enumerated() {
         for link in line.links where seen.insert(link.ordinal).inserted { result.append((link, number)) }

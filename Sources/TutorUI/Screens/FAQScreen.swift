@@ -101,18 +101,18 @@ private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _
     case .pageUp: session.scroll = max(0, session.scroll - max(1, height - 2))
     case .pageDown, .character(" "): session.scroll = min(limit, session.scroll + max(1, height - 2))
     case .character("g"):
-        let links = linkStarts(lines)
+        let links = linkLines(lines)
         guard !links.isEmpty else { state.status = "this answer has no links"; return }
-        let next = links.first { $0.ordinal > (session.selectedLink ?? -1) } ?? links[0]
-        session.selectedLink = next.ordinal
+        let next = links.first { $0.link.ordinal > (session.selectedLink ?? -1) } ?? links[0]
+        session.selectedLink = next.link.ordinal
         if next.line < session.scroll || next.line >= session.scroll + height {
             session.scroll = min(max(0, next.line - 2), limit)
         }
-        let title = state.course.lesson(id: next.lessonID)?.title ?? next.lessonID
+        let title = state.course.lesson(id: next.link.lessonID)?.title ?? next.link.lessonID
         state.status = "link to \"\(title)\" · Enter follows it · g next link"
     case .enter:
         guard let ordinal = session.selectedLink,
-              let link = linkStarts(lines).first(where: { $0.ordinal == ordinal }),
+              let link = linkLines(lines).first(where: { $0.link.ordinal == ordinal })?.link,
               let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
             state.status = "no link selected: g selects one"
             return
@@ -124,15 +124,6 @@ private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _
         state.status = "\(state.lesson?.title ?? "") · Esc goes back to the question"
     default: break
     }
-}
-
-/// The first line of each link in the answer, in reading order.
-private func linkStarts(_ lines: [TextLayout.Line]) -> [(ordinal: Int, lessonID: String, line: Int)] {
-    var seen = Set<Int>(), result: [(ordinal: Int, lessonID: String, line: Int)] = []
-    for (number, line) in lines.enumerated() {
-        for link in line.links where seen.insert(link.ordinal).inserted { result.append((link.ordinal, link.lessonID, number)) }
-    }
-    return result
 }
 
 enum FAQScreen {
