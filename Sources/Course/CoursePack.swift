@@ -9,11 +9,14 @@ public struct CoursePack: Equatable, Sendable {
     /// In file-name order, then file order.
     public var questions: [QuizQuestion]
     public var flashcards: [Flashcard]
+    /// The course's FAQ (`faq.yaml`), in file order; empty when the pack has none.
+    public var faq: [FAQEntry]
 
-    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard]) {
+    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard], faq: [FAQEntry] = []) {
         self.lessons = lessons
         self.questions = questions
         self.flashcards = flashcards
+        self.faq = faq
     }
 
     public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
@@ -50,6 +53,8 @@ public struct CourseCheckReport: Sendable {
     public var lessonCount: Int
     public var questionCount: Int
     public var cardCount: Int
+    /// Entries of `faq.yaml`, whether or not they have problems.
+    public var faqCount = 0
 
     public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
     public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
@@ -58,6 +63,7 @@ public struct CourseCheckReport: Sendable {
     public var summary: String {
         var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
                      counted(errors.count, "problem")]
+        if faqCount > 0 { parts.insert(faqCount == 1 ? "1 FAQ entry" : "\(faqCount) FAQ entries", at: 3) }
         if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
         return parts.joined(separator: ", ")
     }
@@ -125,12 +131,17 @@ extension CoursePack {
     }
 }
 
-/// The three kinds of file a pack holds.
+/// The kinds of file a pack holds: three per lesson, and the course's FAQ.
 enum PackFileKind {
-    case lesson, quiz, cards
+    case lesson, quiz, cards, faq
+
+    /// The course's questions and answers, one file for the pack.
+    static let faqName = "faq.yaml"
 
     init?(_ name: String) {
-        if name.hasSuffix(".quiz.yaml") {
+        if name == Self.faqName {
+            self = .faq
+        } else if name.hasSuffix(".quiz.yaml") {
             self = .quiz
         } else if name.hasSuffix(".cards.yaml") {
             self = .cards
@@ -188,6 +199,7 @@ private struct PackChecker {
         var lessons: [(file: String, parsed: ParsedLesson)] = []
         var quizzes: [(name: String, text: String)] = []
         var cardFiles: [(name: String, text: String)] = []
+        var faqFile: (name: String, text: String)?
         for name in files.keys.sorted() {
             switch PackFileKind(name) {
             case .lesson:
@@ -197,6 +209,7 @@ private struct PackChecker {
                 problems += fileProblems.found
             case .quiz: quizzes.append((name, files[name]!))
             case .cards: cardFiles.append((name, files[name]!))
+            case .faq: faqFile = (name, files[name]!)
             case nil:
                 if !PackFileKind.notLessons.contains(name) {
                     problems.append(CourseProblem(
@@ -246,8 +259,20 @@ private struct PackChecker {
         let (cards, cardCount) = readEntries(cardFiles, listKey: "cards", noun: "card") {
             Flashcard.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
         }
+        var faq: [FAQEntry] = [], faqCount = 0
+        if let faqFile {
+            var fileProblems = FileProblems(file: displayPath(directory, faqFile.name))
+            var fileLinks: [LessonLinkUse] = [], fileIDs: [(id: String, line: Int)] = []
+            if let nodes = readFAQFile(faqFile.text, &fileProblems) {
+                faqCount = nodes.count
+                faq = nodes.compactMap { FAQEntry.read($0, problems: &fileProblems, ids: &fileIDs, links: &fileLinks) }
+            }
+            problems += fileProblems.found
+            links += fileLinks.map { (fileProblems.file, $0) }
+            entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
+        }
         checkUnique(entryIDs.map { ($0.id, $0.file, $0.line) },
-                    what: { "id \(quoted($0)) is already used at \($1) (question and card ids are unique in the pack)" })
+                    what: { "id \(quoted($0)) is already used at \($1) (question, card and FAQ ids are unique in the pack)" })
 
         for (file, link) in links where !lessonIDs.contains(link.id) {
             problems.append(CourseProblem(file: file, line: link.line,
@@ -255,9 +280,26 @@ private struct PackChecker {
         }
 
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
-        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards),
+        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, faq: faq),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount)
+                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount)
+    }
+
+    /// The entries of `faq.yaml`: one key, `faq:`, listing them.
+    private func readFAQFile(_ text: String, _ problems: inout FileProblems) -> [Node]? {
+        let lines = screenedLines(text, &problems)
+        let root: Node
+        switch composeYAML(lines.joined(separator: "\n"), problems: &problems) {
+        case .node(let node): root = node
+        case .empty:
+            problems.error(1, "the file is empty; it needs `faq:` with a list of entries (id, question, answer, see)")
+            return nil
+        case .broken: return nil
+        }
+        guard let fields = YAMLMapping(root, what: "the FAQ file", keys: ["faq"], problems: &problems),
+              let nodes = fields.list("faq", problems: &problems) else { return nil }
+        if nodes.isEmpty { problems.error(fields.line("faq"), "`faq` lists no entry") }
+        return nodes
     }
 
     /// The top of a quiz or cards file: `lesson:` and the list of entries.

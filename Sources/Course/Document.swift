@@ -36,6 +36,20 @@ public indirect enum Block: Equatable, Hashable, Sendable {
     case example(title: String, body: [Block])
     /// `::: dilemma`: an open question, then its discussion (after the `---` line).
     case dilemma(question: [Block], discussion: [Block])
+    /// `::: dialogue Title`: a short exchange, one `Speaker: text` turn per line (the title may be empty).
+    case dialogue(title: String, turns: [DialogueTurn])
+}
+
+/// One line of a `::: dialogue`: who speaks, and what they say.
+public struct DialogueTurn: Equatable, Hashable, Sendable {
+    /// As written before the colon: `Teacher`, `Student`, `Maya`.
+    public var speaker: String
+    public var text: [Inline]
+
+    public init(speaker: String, text: [Inline]) {
+        self.speaker = speaker
+        self.text = text
+    }
 }
 
 extension Inline {

@@ -95,7 +95,7 @@ enum LessonFile {
 /// The name after `:::`.
 private enum BlockName: Equatable {
     case depth(LessonDepth)
-    case analogy, memoryAid, example, glossary, dilemma, references
+    case analogy, memoryAid, example, glossary, dilemma, references, dialogue
     /// A misspelt name: reported, and its text kept so the rest still reads.
     case unknown(String)
 
@@ -107,6 +107,7 @@ private enum BlockName: Equatable {
         case "glossary": self = .glossary
         case "dilemma": self = .dilemma
         case "references": self = .references
+        case "dialogue": self = .dialogue
         default: self = LessonDepth(rawValue: word).map(BlockName.depth) ?? .unknown(word)
         }
     }
@@ -120,16 +121,17 @@ private enum BlockName: Equatable {
         case .glossary: "::: glossary"
         case .dilemma: "::: dilemma"
         case .references: "::: references"
+        case .dialogue: "::: dialogue"
         case .unknown(let word): "::: \(word)"
         }
     }
 
     /// The blocks that may sit inside a depth block.
-    var isTeachingBlock: Bool { [.analogy, .memoryAid, .example, .dilemma].contains(self) }
+    var isTeachingBlock: Bool { [.analogy, .memoryAid, .example, .dilemma, .dialogue].contains(self) }
 
     var isDepth: Bool { if case .depth = self { true } else { false } }
 
-    static let all = "basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references"
+    static let all = "basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references, dialogue"
 }
 
 private struct ColonBlock {
@@ -287,6 +289,8 @@ private struct BodyReader {
         case .example:
             if argument.isEmpty { problems.error(line, "`::: example` needs a title, like `::: example One step by hand`") }
             checkProse(argument, line: line, &problems, &links)
+        case .dialogue:
+            checkProse(argument, line: line, &problems, &links)   // the title is optional
         case .analogy, .memoryAid, .glossary, .references, .dilemma:
             if !argument.isEmpty {
                 let hint = name == .dilemma ? "write the question on the lines below it" : "write its text on the lines below it"
@@ -302,7 +306,7 @@ private struct BodyReader {
             } else if name == .glossary || name == .references {
                 problems.error(line, "the \(words[0]) block belongs outside the depth and other blocks (it shows at every depth); close `\(parent.name.spelling)` (line \(parent.line)) first")
             } else if !(parent.name.isDepth && name.isTeachingBlock) {
-                problems.error(line, "`\(name.spelling)` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); blocks do not nest, except analogy, memory-aid, example and dilemma inside a depth")
+                problems.error(line, "`\(name.spelling)` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); blocks do not nest, except analogy, memory-aid, example, dilemma and dialogue inside a depth")
             }
         }
         if case .unknown = name {} else {
@@ -344,6 +348,8 @@ private struct BodyReader {
             }
         case .dilemma:
             return [dilemma(block)]
+        case .dialogue:
+            return [dialogue(block)]
         case .glossary:
             readGlossary(block)
             return []
@@ -379,6 +385,37 @@ private struct BodyReader {
             problems.error(block.line, "the dilemma has no discussion: add a line `---` after the question, then the discussion")
         }
         return .dilemma(question: questionBlocks, discussion: discussionBlocks)
+    }
+
+    /// Every line a turn `Speaker: text`; blank lines between turns are allowed.
+    private mutating func dialogue(_ block: ColonBlock) -> Block {
+        var turns: [DialogueTurn] = []
+        for item in block.items {
+            switch item {
+            case .line(let text, let number):
+                let line = text.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                guard let turn = DialogueTurn.split(line) else {
+                    problems.error(number, "a dialogue line is one turn, `Speaker: what they say` (a name of at most \(DialogueTurn.longestSpeaker) characters, then a colon); this line has no speaker")
+                    continue
+                }
+                if turn.text.isEmpty {
+                    problems.error(number, "\(turn.speaker) says nothing here; write the turn after the colon, or remove the line")
+                    continue
+                }
+                turns.append(DialogueTurn(speaker: turn.speaker, text: inline([(turn.text, number)])))
+            case .separator(let number):
+                problems.error(number, "a dialogue line is one turn, `Speaker: what they say`; `---` has no place in a dialogue")
+            case .block:
+                break   // a block opened inside is reported where it opens
+            }
+        }
+        if turns.isEmpty {
+            problems.error(block.line, "the dialogue is empty; write one `Speaker: text` turn per line")
+        } else if Set(turns.map(\.speaker)).count < 2 {
+            problems.error(block.line, "a dialogue needs at least two speakers; this one has only \(turns[0].speaker)")
+        }
+        return .dialogue(title: block.argument, turns: turns)
     }
 
     private mutating func readGlossary(_ block: ColonBlock) {

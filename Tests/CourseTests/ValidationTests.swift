@@ -103,8 +103,8 @@ import Testing
         pack.edit("01-sequences.quiz.yaml", "id: seq-multiple", "id: seq-single")
         pack.edit("01-sequences.cards.yaml", "id: card-token", "id: seq-order")
         #expect(pack.problems == [
-            "pack/01-sequences.cards.yaml:6: id \"seq-order\" is already used at pack/01-sequences.quiz.yaml:35 (question and card ids are unique in the pack)",
-            "pack/01-sequences.quiz.yaml:12: id \"seq-single\" is already used at pack/01-sequences.quiz.yaml:3 (question and card ids are unique in the pack)",
+            "pack/01-sequences.cards.yaml:6: id \"seq-order\" is already used at pack/01-sequences.quiz.yaml:35 (question, card and FAQ ids are unique in the pack)",
+            "pack/01-sequences.quiz.yaml:12: id \"seq-single\" is already used at pack/01-sequences.quiz.yaml:3 (question, card and FAQ ids are unique in the pack)",
         ])
     }
 }
@@ -334,8 +334,8 @@ import Testing
                   "Basic text linking back to [sequences](lesson:sequences).\n\n::: sidebar\nAside.\n:::\n")
         #expect(pack.problems == [
             "pack/02-cell.md:12: `::: basic` is never closed (add a line `:::` after its text)",
-            "pack/02-cell.md:15: unknown block `::: sidebar`; the blocks are basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references",
-            "pack/02-cell.md:15: `::: sidebar` cannot sit inside `::: basic` (line 12); blocks do not nest, except analogy, memory-aid, example and dilemma inside a depth",
+            "pack/02-cell.md:15: unknown block `::: sidebar`; the blocks are basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references, dialogue",
+            "pack/02-cell.md:15: `::: sidebar` cannot sit inside `::: basic` (line 12); blocks do not nest, except analogy, memory-aid, example, dilemma and dialogue inside a depth",
             "pack/02-cell.md:19: `::: standard` opens inside `::: basic` (line 12); depth blocks do not nest: close that one with a line `:::` first",
             "pack/02-cell.md:23: `::: deep` opens inside `::: basic` (line 12); depth blocks do not nest: close that one with a line `:::` first",
             "pack/02-cell.md:45: the glossary block belongs outside the depth and other blocks (it shows at every depth); close `::: basic` (line 12) first",

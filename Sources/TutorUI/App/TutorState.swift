@@ -8,7 +8,7 @@ import Trace
 /// Everything the tutor shows, in one value. Only `update` changes it; `view`
 /// draws it.
 public struct TutorState {
-    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards, experiment }
+    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards, experiment, faq }
     public enum Focus: Equatable, Sendable { case text, panels }
 
     public let course: CoursePack
@@ -36,7 +36,8 @@ public struct TutorState {
     public var height: Int
     public var ascii: Bool
     public var color: Bool
-    public var status = "Enter opens a lesson · ? help · q quits"
+    public static let courseStatus = "Enter opens a lesson · f questions and answers · ? help · q quits"
+    public var status = TutorState.courseStatus
     public var quit = false
 
     /// Something about the saved progress the learner must know (a damaged file replaced, nothing
@@ -63,6 +64,8 @@ public struct TutorState {
     public var quiz: QuizSession? = nil
     public var review: ReviewSession? = nil
     public var returnScreen: Screen = .course
+    /// The FAQ, while open, and while a lesson its link opened is read (Esc returns to it).
+    public var faq: FAQSession? = nil
     /// The adding race or the gradient explorer, while open.
     public var experiment: ExperimentSession? = nil
     /// Trains experiments off the UI thread (nil: experiments cannot run).

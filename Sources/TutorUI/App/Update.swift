@@ -81,7 +81,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
         let place = (state.screen, state.selectedLesson)
         if state.editor != nil {
             editorKey(&state, key)
-        } else if key == .character("?") {
+        } else if key == .character("?"), !state.faqTakesTyping {
             state.showHelp = true
             return
         } else {
@@ -91,6 +91,7 @@ public func update(_ state: inout TutorState, _ message: Message) {
             case .quiz: quizKey(&state, key)
             case .cards: reviewKey(&state, key)
             case .experiment: experimentKey(&state, key)
+            case .faq: faqKey(&state, key)
             }
         }
         // Mark the units that moved, when this key moved any.
@@ -122,6 +123,7 @@ private func courseKey(_ state: inout TutorState, _ key: Key) {
     case .character("r"): startReview(&state, lesson: nil)
     case .character("x"): openExperiment(&state, .race())
     case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: true))
+    case .character("f"): openFAQ(&state)
     case .character("q"): state.quit = true
     case .escape: state.status = "q quits (Esc only goes back, and this is the first screen)"
     default: break
@@ -211,14 +213,17 @@ private func leaveLesson(_ state: inout TutorState) {
         state.depth = visit.depth
         state.textScroll = min(visit.scroll, state.maximumTextScroll)
         state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.history.isEmpty ? "" : " · Esc goes back further")
+    } else if state.faq != nil {
+        state.screen = .faq   // the lesson was opened from an answer's link
+        state.status = FAQScreen.answerStatus
     } else {
         state.screen = .course
-        state.status = "Enter opens a lesson · ? help · q quits"
+        state.status = TutorState.courseStatus
     }
 }
 
 /// The links of the lesson text in reading order, each with the line it starts on.
-private func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
+func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
     var seen = Set<Int>(), result: [(link: TextLayout.Link, line: Int)] = []
     for (number, line) in lines.enumerated() {
         for link in line.links where seen.insert(link.ordinal).inserted { result.append((link, number)) }

@@ -22,6 +22,7 @@ public func view(_ state: TutorState) -> CellGrid {
     case .quiz: QuizScreen.draw(state, in: main, on: &grid)
     case .cards: ReviewScreen.draw(state, in: main, on: &grid)
     case .experiment: RaceScreen.draw(state, in: main, on: &grid)
+    case .faq: FAQScreen.draw(state, in: main, on: &grid)
     }
     grid.fill(statusRow, style: Style(reverse: true))
     grid.put(" " + state.status, x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
@@ -40,7 +41,8 @@ public func helpLines(for state: TutorState) -> [String] {
     case .course:
         return ["↑ ↓  or j k   choose a lesson", "Home End      first / last lesson", "Enter or →    open it", "t             quiz on the chosen lesson",
                 "m             mixed quiz across the course", "r             review the flashcards due",
-                "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer", "?             this help",
+                "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer",
+                "f             questions and answers (FAQ)", "?             this help",
                 "q             quit", "Ctrl-C        quit from anywhere"]
     case .quiz:
         return ["↑ ↓  or j k   options; scroll feedback", "1 … 9         choose (single) or tick (multiple)",
@@ -58,6 +60,8 @@ public func helpLines(for state: TutorState) -> [String] {
     case .cards:
         return ["Space/Enter   show the answer", "1 2 3 4       Again, Hard, Good, Easy", "q or Esc      stop (grades are kept)",
                 "Ctrl-C        quit"]
+    case .faq:
+        return FAQScreen.helpLines(state)
     case .lesson:
         return ["← → or h l    step a word", "Home End      first / last word", "↑ ↓  or j k   scroll (Tab: units)",
                 "PgUp PgDn     scroll a page", "g             select the next link", "Enter         follow the link",

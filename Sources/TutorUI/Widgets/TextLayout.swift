@@ -67,13 +67,15 @@ public enum TextLayout {
             return result
         }
 
-        func add(_ inlines: [Inline], _ style: Style = .plain, indent: Int = 0, bullet: String = "") {
+        func add(_ inlines: [Inline], _ style: Style = .plain, indent: Int = 0, bullet: String = "", bulletStyle: Style = .plain) {
             let available = max(1, width - indent - displayWidth(of: bullet))
             let wrapped = wrap(words(inlines, style), width: available)
             for (i, runs) in wrapped.enumerated() {
-                let prefix = String(repeating: " ", count: indent)
-                    + (i == 0 ? bullet : String(repeating: " ", count: displayWidth(of: bullet)))
-                out.append(Line(runs: (prefix.isEmpty ? [] : [Run(text: prefix, style: .plain)]) + runs))
+                let margin = String(repeating: " ", count: indent)
+                let lead = i > 0 ? [Run(text: margin + String(repeating: " ", count: displayWidth(of: bullet)), style: .plain)]
+                    : bulletStyle == .plain ? [Run(text: margin + bullet, style: .plain)]
+                    : [Run(text: margin, style: .plain), Run(text: bullet, style: bulletStyle)]
+                out.append(Line(runs: lead.filter { !$0.text.isEmpty } + runs))
             }
         }
         func add(_ text: String, _ style: Style, indent: Int) { add([.text(text)], style, indent: indent) }
@@ -101,10 +103,32 @@ public enum TextLayout {
                 case .dilemma(let question, let discussion):
                     add("Dilemma", Style(foreground: .magenta, bold: true), indent: indent); layout(question, indent: indent + 2)
                     add("Discussion", Style(dim: true), indent: indent + 2); layout(discussion, indent: indent + 2)
+                case .dialogue(let title, let turns):
+                    add(title.isEmpty ? "Dialogue" : "Dialogue: " + title, Style(bold: true), indent: indent)
+                    dialogue(turns, indent: indent + 2)
                 }
                 out.append(Line(runs: []))
             }
         }
+        /// Each speaker's name in a column of its own, followed by a colon, with the turn wrapped beside it;
+        /// when the names would leave the text too little room, each name stands on a line above its turn.
+        func dialogue(_ turns: [DialogueTurn], indent: Int) {
+            let names = turns.map { spell($0.speaker) + ":" }
+            let column = (names.map { displayWidth(of: $0) }.max() ?? 0) + 1
+            let beside = column * 3 <= width - indent
+            for (turn, name) in zip(turns, names) {
+                // The teacher in one colour, every student in another; bold keeps them apart without colour.
+                let style = Style(foreground: turn.speaker.lowercased() == "teacher" ? .green : .yellow, bold: true)
+                if beside {
+                    add(turn.text, indent: indent, bullet: name + String(repeating: " ", count: column - displayWidth(of: name)),
+                        bulletStyle: style)
+                } else {
+                    add([.text(name)], style, indent: indent)
+                    add(turn.text, indent: indent + 2)
+                }
+            }
+        }
+
         layout(blocks, indent: 0)
         return out
     }
