@@ -19,6 +19,10 @@ public struct CoursePack: Equatable, Sendable {
     public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
     public func questions(for lessonID: String) -> [QuizQuestion] { questions.filter { $0.lessonID == lessonID } }
     public func flashcards(for lessonID: String) -> [Flashcard] { flashcards.filter { $0.lessonID == lessonID } }
+    /// A lesson's questions that a reader at `depth` is asked: that depth's and the ones below.
+    public func questions(for lessonID: String, upTo depth: LessonDepth) -> [QuizQuestion] {
+        questions(for: lessonID).filter { $0.depth <= depth }
+    }
 }
 
 /// Why a pack could not be used.

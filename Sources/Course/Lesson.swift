@@ -1,6 +1,6 @@
 /// How far a lesson goes: each lesson is written three times over, from a few
 /// sentences to derivations and history.
-public enum LessonDepth: String, CaseIterable, Comparable, Sendable {
+public enum LessonDepth: String, CaseIterable, Comparable, Sendable, Codable {
     case basic, standard, deep
 
     public static func < (a: LessonDepth, b: LessonDepth) -> Bool {

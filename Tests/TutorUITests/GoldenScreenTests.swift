@@ -31,8 +31,9 @@ import Testing
         Screen(name: "help-two-columns-80x24", width: 80, height: 24, keys: [.enter, .character("?")]),
         Screen(name: "ascii-100x30", width: 100, height: 30, ascii: true, keys: [.down, .enter, .right]),
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),
-        Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t")]),
-        Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t"), .character("1")]),
+        // Lesson 5 read at deep (d d), so its quiz asks every depth's questions.
+        Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .enter, .character("d"), .character("d"), .character("t")]),
+        Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .enter, .character("d"), .character("d"), .character("t"), .character("1")]),
     ]
 
     @Test(arguments: screens)
