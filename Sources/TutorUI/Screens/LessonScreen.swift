@@ -115,8 +115,9 @@ enum LessonScreen {
         // the space, and the lesson's preset says which of hidden state and gates comes first.
         let predictionHeight = rest.height >= 40 ? 8 : max(4, min(8, rest.height / 5))
         let (prediction, lower) = rest.splitTop(predictionHeight)
-        PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, in: prediction, on: &grid,
-                             ascii: state.ascii)
+        let unknown = state.model.flatMap { model in model.unknownID.map { (id: $0, vocabulary: model.vocabulary) } }
+        PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, unknown: unknown, in: prediction,
+                             on: &grid, ascii: state.ascii)
         let gatesFirst = state.lesson.map { lesson in
             let order = lesson.lab.panels.map(\.rawValue)
             return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
