@@ -22,6 +22,10 @@ public struct CoursePack: Equatable, Sendable {
     public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
     public func questions(for lessonID: String) -> [QuizQuestion] { questions.filter { $0.lessonID == lessonID } }
     public func flashcards(for lessonID: String) -> [Flashcard] { flashcards.filter { $0.lessonID == lessonID } }
+    /// A lesson's questions that a reader at `depth` is asked: that depth's and the ones below.
+    public func questions(for lessonID: String, upTo depth: LessonDepth) -> [QuizQuestion] {
+        questions(for: lessonID).filter { $0.depth <= depth }
+    }
 }
 
 /// Why a pack could not be used.
@@ -55,13 +59,19 @@ public struct CourseCheckReport: Sendable {
     public var cardCount: Int
     /// Entries of `faq.yaml`, whether or not they have problems.
     public var faqCount = 0
+    /// `::: figure` blocks in the lessons.
+    public var figureCount = 0
+    /// Questions, cards and glossary lines without a depth (each counts as standard, with a warning).
+    public var itemsWithoutDepth = 0
 
     public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
     public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
 
-    /// `9 lessons, 84 questions, 63 cards, 0 problems` (and `, 2 warnings` when there are some).
+    /// `9 lessons, 84 questions, 63 cards, 5 figures, 0 items without a depth, 0 problems`
+    /// (and `, 2 warnings` when there are some).
     public var summary: String {
         var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
+                     counted(figureCount, "figure"), "\(counted(itemsWithoutDepth, "item")) without a depth",
                      counted(errors.count, "problem")]
         if faqCount > 0 { parts.insert(faqCount == 1 ? "1 FAQ entry" : "\(faqCount) FAQ entries", at: 3) }
         if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
@@ -182,6 +192,7 @@ private struct PackChecker {
     let directory: String
     let vocabulary: LabVocabulary?
     var problems: [CourseProblem] = []
+    var itemsWithoutDepth = 0
 
     init(directory: String, vocabulary: LabVocabulary?) {
         self.directory = directory
@@ -207,6 +218,7 @@ private struct PackChecker {
                 let lines = screenedLines(files[name]!, &fileProblems)
                 lessons.append((fileProblems.file, LessonFile.read(lines, fileName: name, vocabulary: vocabulary, problems: &fileProblems)))
                 problems += fileProblems.found
+                itemsWithoutDepth += fileProblems.itemsWithoutDepth
             case .quiz: quizzes.append((name, files[name]!))
             case .cards: cardFiles.append((name, files[name]!))
             case .faq: faqFile = (name, files[name]!)
@@ -248,6 +260,7 @@ private struct PackChecker {
                     entries += nodes.compactMap { read($0, lessonID, &fileProblems, &fileIDs, &fileLinks) }
                 }
                 problems += fileProblems.found
+                itemsWithoutDepth += fileProblems.itemsWithoutDepth
                 links += fileLinks.map { (fileProblems.file, $0) }
                 entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
             }
@@ -282,7 +295,8 @@ private struct PackChecker {
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
         return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, faq: faq),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount)
+                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount,
+                                 figureCount: lessons.map(\.parsed.figureCount).reduce(0, +), itemsWithoutDepth: itemsWithoutDepth)
     }
 
     /// The entries of `faq.yaml`: one key, `faq:`, listing them.

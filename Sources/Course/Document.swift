@@ -38,6 +38,13 @@ public indirect enum Block: Equatable, Hashable, Sendable {
     case dilemma(question: [Block], discussion: [Block])
     /// `::: dialogue Title`: a short exchange, one `Speaker: text` turn per line (the title may be empty).
     case dialogue(title: String, turns: [DialogueTurn])
+    /// `::: figure Title`: a drawing kept exactly as written (never reflowed),
+    /// and the same drawing in ASCII for `--ascii`; both the same size.
+    case figure(title: String, picture: [String], ascii: [String])
+    /// `::: objectives`: what the learner will be able to do (2 to 4 items).
+    case objectives([[Inline]])
+    /// `::: recap`: the three points a depth ends with.
+    case recap([[Inline]])
 }
 
 /// One line of a `::: dialogue`: who speaks, and what they say.

@@ -5,10 +5,17 @@ import Foundation
 public struct QuizScore: Equatable, Sendable, Codable {
     public var correct: Int
     public var total: Int
-    public init(correct: Int, total: Int) {
+    /// The depth a lesson's round was drawn at; nil for the mixed review (each lesson at its own
+    /// depth) and for rounds saved before depths were recorded.
+    public var depth: LessonDepth?
+    public init(correct: Int, total: Int, depth: LessonDepth? = nil) {
         self.correct = correct
         self.total = total
+        self.depth = depth
     }
+
+    /// "7/10", or "7/10 at basic" when the depth is known.
+    public var label: String { "\(correct)/\(total)" + (depth.map { " at \($0.rawValue)" } ?? "") }
 
     /// A higher share right; at the same share, more questions.
     public func isBetter(than other: QuizScore) -> Bool {
@@ -24,6 +31,8 @@ public struct LessonProgress: Equatable, Sendable {
     public var read = false
     /// The depth last used ("basic", "standard" or "deep"), if the lesson was ever opened.
     public var depth: String? = nil
+    /// The depth the learner practises this lesson at: the one they read it at; basic if never opened.
+    public var practiceDepth: LessonDepth { depth.flatMap(LessonDepth.init(rawValue:)) ?? .basic }
     /// The first line of the lesson text shown when the learner last left it.
     public var position = 0
     /// Where the lab was left: the word under the cursor, the cell shown, and the sentence when the
@@ -47,6 +56,9 @@ public struct ProgressSnapshot: Equatable, Sendable {
     /// The lesson the learner was in when the tutor last closed, to resume there.
     public var lastLesson: String? = nil
     public init() {}
+
+    /// The depth each lesson is practised at (basic for a lesson never opened).
+    public func practiceDepth(of lessonID: String) -> LessonDepth { lessons[lessonID]?.practiceDepth ?? .basic }
 }
 
 /// Something the learner did that the store keeps. The TUI's update function

@@ -211,26 +211,30 @@ public struct QuizRound: Equatable, Sendable {
     /// A lesson's quiz, or the mixed review across lessons (lesson nil).
     public let lesson: String?
     public let questions: [QuizQuestion]
+    /// The depth a lesson's round is drawn at (nil: the mixed review, each lesson at its own).
+    public let depth: LessonDepth?
     /// Whether each answered question was right, by question id.
     public private(set) var results: [String: Bool] = [:]
 
-    public init(lesson: String?, questions: [QuizQuestion]) {
+    public init(lesson: String?, questions: [QuizQuestion], depth: LessonDepth? = nil) {
         self.lesson = lesson
         self.questions = questions
+        self.depth = depth
     }
 
-    /// Every question of a lesson, in file order.
-    public static func lesson(_ id: String, in course: CoursePack) -> QuizRound {
-        QuizRound(lesson: id, questions: course.questions(for: id))
+    /// The questions of a lesson a reader at `depth` is asked (that depth and below), in file order.
+    public static func lesson(_ id: String, in course: CoursePack, depth: LessonDepth) -> QuizRound {
+        QuizRound(lesson: id, questions: course.questions(for: id, upTo: depth), depth: depth)
     }
 
     /// A mixed review: `count` questions drawn from the whole course without repeats, each with
     /// weight 4 if its latest answer was wrong, 2 if never asked, else 1 (weighted sampling of
     /// Efraimidis and Spirakis: the `count` largest u^(1/w)). The same seed gives the same round.
+    /// Each lesson's questions are drawn up to `depth(lessonID)`, the depth it is read at.
     public static func mixedReview(course: CoursePack, history: [String: QuestionHistory], count: Int = 10,
-                                   seed: UInt64) -> QuizRound {
+                                   depth: (String) -> LessonDepth, seed: UInt64) -> QuizRound {
         var random = SplitMix64(seed: seed)
-        let keyed = course.questions.map { question -> (key: Double, question: QuizQuestion) in
+        let keyed = course.questions.filter { $0.depth <= depth($0.lessonID) }.map { question -> (key: Double, question: QuizQuestion) in
             let weight: Double = switch history[question.id] {
             case nil: 2
             case let h? where !h.lastCorrect: 4
@@ -248,7 +252,7 @@ public struct QuizRound: Equatable, Sendable {
     }
 
     public var score: QuizScore {
-        QuizScore(correct: questions.filter { results[$0.id] == true }.count, total: questions.count)
+        QuizScore(correct: questions.filter { results[$0.id] == true }.count, total: questions.count, depth: depth)
     }
 
     /// Questions answered wrongly, in the order asked.
@@ -257,5 +261,5 @@ public struct QuizRound: Equatable, Sendable {
     public var isFinished: Bool { questions.allSatisfy { results[$0.id] != nil } }
 
     /// A new round of just the missed questions, same lesson (or mixed).
-    public func retryingMissed() -> QuizRound { QuizRound(lesson: lesson, questions: missed) }
+    public func retryingMissed() -> QuizRound { QuizRound(lesson: lesson, questions: missed, depth: depth) }
 }

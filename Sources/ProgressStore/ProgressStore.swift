@@ -120,6 +120,10 @@ public final class ProgressStore: @unchecked Sendable {
                 ALTER TABLE lesson_progress ADD COLUMN lab_cell TEXT;
                 ALTER TABLE lesson_progress ADD COLUMN lab_sentence TEXT;
                 """)
+        // v2 (issue 13): a quiz round records the depth it was drawn at. Adding a column keeps every
+        // row; older rounds have none (NULL). Older backups pass through here when restored.
+        migrator.registerMigration("v2-quiz-depth") { db in
+            try db.execute(sql: "ALTER TABLE quiz_round ADD COLUMN depth TEXT")
         }
         return migrator
     }
@@ -164,8 +168,8 @@ public final class ProgressStore: @unchecked Sendable {
                 VALUES (?, 'quiz', ?, ?, ?, ?, ?)
                 """, arguments: [at.timeIntervalSince1970, question, lesson, answer, correct, durationMs])
         case .quizFinished(let lesson, let score, let at):
-            try db.execute(sql: "INSERT INTO quiz_round (at, lesson, correct, total) VALUES (?, ?, ?, ?)",
-                           arguments: [at.timeIntervalSince1970, lesson, score.correct, score.total])
+            try db.execute(sql: "INSERT INTO quiz_round (at, lesson, correct, total, depth) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [at.timeIntervalSince1970, lesson, score.correct, score.total, score.depth?.rawValue])
         case .cardReview(let card, let lesson, let rating, let durationMs, let at):
             let before = try cardState(card, db)
             let interval = scheduler.answer(before, rating, at: at).interval
@@ -226,16 +230,23 @@ public final class ProgressStore: @unchecked Sendable {
     /// A review session at `now`: the cards due (reviews and learning steps, earliest first), then
     /// today's new cards in course order, as many as the new-cards-per-day allowance has left.
     /// With `lesson`, only that lesson's cards (its new ones first in line for the allowance).
+    /// New cards are only those of each lesson's practice depth and below (`depth` overrides it for
+    /// every lesson); a card already started stays in review whatever the depth.
     public func dueCards(course: CoursePack, now: Date, lesson: String? = nil) throws -> [Flashcard] {
+        try dueCards(course: course, now: now, lesson: lesson, depth: nil)
+    }
+
+    public func dueCards(course: CoursePack, now: Date, lesson: String?, depth: LessonDepth?) throws -> [Flashcard] {
         try database.read { db in
             let logs = try cardLogs(db)
+            let depths = try practiceDepths(db)
             var due: [(Date, Flashcard)] = []
             var new: [Flashcard] = []
             for flashcard in orderedCards(course) where lesson == nil || flashcard.lessonID == lesson {
                 if let log = logs[flashcard.id] {
                     let state = card(flashcard.id, log: log)
                     if state.due <= now { due.append((state.due, flashcard)) }
-                } else {
+                } else if flashcard.depth <= depth ?? depths.practiceDepth(of: flashcard.lessonID) {
                     new.append(flashcard)
                 }
             }
@@ -250,6 +261,17 @@ public final class ProgressStore: @unchecked Sendable {
             let logs = try cardLogs(db)
             return course.flashcards.compactMap { f in logs[f.id].map { card(f.id, log: $0).due } }.filter { $0 > now }.min()
         }
+    }
+
+    /// The depth each lesson was last read at (lessons never opened are absent: basic).
+    private func practiceDepths(_ db: Database) throws -> ProgressSnapshot {
+        var snapshot = ProgressSnapshot()
+        for row in try Row.fetchAll(db, sql: "SELECT lesson, depth FROM lesson_progress") {
+            var progress = LessonProgress()
+            progress.depth = row["depth"]
+            snapshot.lessons[row["lesson"]] = progress
+        }
+        return snapshot
     }
 
     /// Cards in course order: lessons by `order`, then file order within a lesson.
@@ -296,9 +318,10 @@ public final class ProgressStore: @unchecked Sendable {
             snapshot.lastLesson = try String.fetchOne(db, sql: """
                 SELECT lesson FROM lesson_progress WHERE last_opened IS NOT NULL ORDER BY last_opened DESC LIMIT 1
                 """)
-            for row in try Row.fetchAll(db, sql: "SELECT lesson, correct, total FROM quiz_round WHERE lesson IS NOT NULL ORDER BY at, id") {
+            for row in try Row.fetchAll(db, sql: "SELECT lesson, correct, total, depth FROM quiz_round WHERE lesson IS NOT NULL ORDER BY at, id") {
                 let id: String = row["lesson"]
-                let score = QuizScore(correct: row["correct"], total: row["total"])
+                let depth: String? = row["depth"]
+                let score = QuizScore(correct: row["correct"], total: row["total"], depth: depth.flatMap(LessonDepth.init(rawValue:)))
                 var progress = snapshot.lessons[id] ?? LessonProgress()
                 progress.lastScore = score
                 if progress.bestScore.map(score.isBetter(than:)) ?? true { progress.bestScore = score }
@@ -309,7 +332,7 @@ public final class ProgressStore: @unchecked Sendable {
             for flashcard in orderedCards(course) {
                 if let log = logs[flashcard.id] {
                     if card(flashcard.id, log: log).due <= now { snapshot.lessons[flashcard.lessonID, default: LessonProgress()].cardsDue += 1 }
-                } else if newLeft > 0 {
+                } else if newLeft > 0, flashcard.depth <= snapshot.practiceDepth(of: flashcard.lessonID) {
                     newLeft -= 1
                     snapshot.lessons[flashcard.lessonID, default: LessonProgress()].cardsNew += 1
                 }

@@ -150,3 +150,20 @@ extension SentenceTrace {
             forward: forward, gradients: gradients)
     }
 }
+
+extension SentenceTrace {
+    /// What the prediction panel ranks at `step`: the `count` most likely outputs other than
+    /// `apart` (a language model's unknown-word token), most likely first, and the probability of
+    /// `apart` itself. Computed from the step's logits; the trace's own `top` (what `trace` exports) is unchanged.
+    public func ranked(at step: Int, count: Int, apart: Int?) -> (ranked: [(id: Int, probability: Float)], apartProbability: Float?) {
+        let width = forward.outputs.count / max(1, tokens.count)
+        return forward.outputs.withUnsafeBufferPointer { all in
+            let row = UnsafeBufferPointer(rebasing: all[(step * width)..<((step + 1) * width)])
+            let normalizer = logSumExp(row)
+            func probability(_ id: Int) -> Float { exponential(row[id] - normalizer) }
+            let ids = topIndices(row, k: count + (apart == nil ? 0 : 1)).filter { $0 != apart }.prefix(count)
+            let apartProbability = apart.flatMap { $0 >= 0 && $0 < width ? probability($0) : nil }
+            return (ids.map { ($0, probability($0)) }, apartProbability)
+        }
+    }
+}

@@ -20,6 +20,15 @@ struct DataDirectoryOption: ParsableArguments {
     }
 }
 
+extension LessonDepth: ExpressibleByArgument {}
+
+/// `--depth`: which questions are asked and which new cards are introduced.
+struct DepthOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Practise at this depth and the ones below: basic, standard or deep (default: the depth each lesson was last read at; basic if never opened).",
+                               valueName: "depth"))
+    var depth: LessonDepth?
+}
+
 /// `--lessons DIR`: the lesson pack, the shipped one by default.
 struct LessonsOption: ParsableArguments {
     @Option(help: "A lesson pack folder (default: the shipped lessons).") var lessons: String?

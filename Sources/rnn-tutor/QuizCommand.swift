@@ -21,6 +21,7 @@ struct QuizCommand: ParsableCommand {
     @Argument(help: "A lesson id or number (without it: a mixed review).") var lesson: String?
     @Flag(help: "Line by line on standard input and output (for screen readers and scripts).") var plain = false
     @Option(help: "Questions in a mixed review.") var count = 10
+    @OptionGroup var practice: DepthOption
     @OptionGroup var data: DataDirectoryOption
     @OptionGroup var pack: LessonsOption
 
@@ -43,14 +44,20 @@ struct QuizCommand: ParsableCommand {
             return found
         }
         let store = data.openStore()
+        let saved = try store.snapshot(course: course, now: Date())
+        let depthOf = { (lesson: String) in practice.depth ?? saved.practiceDepth(of: lesson) }
         var round: QuizRound
         let title: String
         if let chosen {
-            round = .lesson(chosen.id, in: course)
-            title = "Quiz: \(Plain.text(chosen.title))"
+            let depth = depthOf(chosen.id)
+            round = .lesson(chosen.id, in: course, depth: depth)
+            title = "Quiz: \(Plain.text(chosen.title)), at \(depth.rawValue) depth"
+            guard !round.questions.isEmpty else {
+                throw CommandFailure("lesson \(chosen.id) has no questions at \(depth.rawValue) depth yet; try a deeper one with --depth standard or --depth deep")
+            }
         } else {
             // A new draw each time; weighted towards the questions missed last time.
-            round = .mixedReview(course: course, history: try store.questionHistory(), count: count,
+            round = .mixedReview(course: course, history: try store.questionHistory(), count: count, depth: depthOf,
                                  seed: UInt64(Date().timeIntervalSince1970 * 1000))
             title = "Mixed review"
             guard !round.questions.isEmpty else { throw CommandFailure("the lessons have no quiz questions") }

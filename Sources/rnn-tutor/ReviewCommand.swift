@@ -13,10 +13,12 @@ struct ReviewCommand: ParsableCommand {
             Each card shows its front; press Enter to see the back, then grade how well you remembered it: \
             1 again, 2 hard, 3 good, 4 easy (or the words). Each grade shows when the card would come back. \
             q stops; every grade given so far is saved, as it is when input ends. New cards per day: 10 \
-            (the store's setting).
+            (the store's setting). New cards come from each lesson's depth and the ones below (--depth \
+            overrides it); a card already started stays in review whatever the depth.
             """)
 
     @Flag(help: "Line by line on standard input and output (for screen readers and scripts).") var plain = false
+    @OptionGroup var practice: DepthOption
     @OptionGroup var data: DataDirectoryOption
     @OptionGroup var pack: LessonsOption
 
@@ -28,7 +30,7 @@ struct ReviewCommand: ParsableCommand {
         }
         let course = try pack.load()
         let store = data.openStore()
-        let cards = try store.dueCards(course: course, now: Date())
+        let cards = try store.dueCards(course: course, now: Date(), lesson: nil, depth: practice.depth)
         guard !cards.isEmpty else {
             if let next = try store.nextDue(course: course, after: Date()) {
                 Plain.say("No cards are due. The next one is due \(Self.when(next)).")
@@ -55,7 +57,7 @@ struct ReviewCommand: ParsableCommand {
             }
             if ended { break }
             // Cards answered Again or Hard in a long session may have come due again meanwhile.
-            queue = try store.dueCards(course: course, now: Date())
+            queue = try store.dueCards(course: course, now: Date(), lesson: nil, depth: practice.depth)
             if queue.isEmpty { break }
             Plain.say("")
             Plain.say("\(queue.count) card\(queue.count == 1 ? " is" : "s are") due again.")
@@ -63,7 +65,7 @@ struct ReviewCommand: ParsableCommand {
         let done = counts.values.reduce(0, +)
         Plain.say("")
         Plain.say("Reviewed \(done) card\(done == 1 ? "" : "s"): \(counts[.again] ?? 0) again, \(counts[.hard] ?? 0) hard, \(counts[.good] ?? 0) good, \(counts[.easy] ?? 0) easy.")
-        let remaining = try store.dueCards(course: course, now: Date()).count
+        let remaining = try store.dueCards(course: course, now: Date(), lesson: nil, depth: practice.depth).count
         if remaining > 0 {
             Plain.say("\(remaining) card\(remaining == 1 ? " is" : "s are") still due today.")
         } else if let next = try store.nextDue(course: course, after: Date()) {

@@ -17,7 +17,7 @@ struct StatsCommand: ParsableCommand {
         let course = try pack.load()
         let store = data.openStore()
         let stats = try store.stats(course: course, now: Date())
-        func score(_ s: QuizScore?) -> String { s.map { "\($0.correct)/\($0.total)" } ?? "-" }
+        func score(_ s: QuizScore?) -> String { s?.label ?? "-" }
         let rows = course.lessons.sorted { $0.order < $1.order }.map { lesson -> [String] in
             let p = stats.snapshot.lessons[lesson.id] ?? LessonProgress()
             let reading = p.read ? "read" : p.depth != nil ? "opened" : "-"

@@ -19,3 +19,26 @@ let shippedLessonsExist = ((try? FileManager.default.contentsOfDirectory(atPath:
         #expect(report.lessonCount > 0)
     }
 }
+
+/// What issue 13 asks of the shipped course. The course text is written on the issue-13content
+/// branch; until it lands here these checks fail, so the test is disabled. Enable it (remove
+/// `.disabled`) in the merge that brings the content in.
+@Suite struct ShippedCourseDepthTests {
+    @Test(.disabled("passes once the issue-13content branch lands (depths, objectives, recaps, figures)"))
+    func everyItemHasADepthAndEveryLessonItsObjectivesAndRecaps() throws {
+        let report = try CoursePack.check(directory: shippedLessonsFolder)
+        #expect(report.errors.map(\.description) == [])
+        #expect(report.itemsWithoutDepth == 0, "\(report.warnings.map(\.description).filter(isMissingDepthWarning))")
+        #expect(report.questionCount >= 100 && report.cardCount >= 90 && report.figureCount >= 5, "\(report.summary)")
+        for lesson in report.pack.lessons {
+            let everyDepth = lesson.parts.flatMap { part -> [Block] in if case .everyDepth(let blocks) = part { blocks } else { [] } }
+            #expect(everyDepth.contains { if case .objectives = $0 { true } else { false } }, "\(lesson.fileName) has no objectives")
+            for case .depth(let depth, _, let blocks) in lesson.parts {
+                #expect(blocks.last.map { if case .recap = $0 { true } else { false } } == true, "\(lesson.fileName): \(depth) does not end with a recap")
+            }
+            // A basic-only learner still gets a real quiz and real cards.
+            #expect(report.pack.questions(for: lesson.id, upTo: .basic).count >= 5, "\(lesson.fileName): basic questions")
+            #expect(report.pack.flashcards(for: lesson.id).filter { $0.depth == .basic }.count >= 5, "\(lesson.fileName): basic cards")
+        }
+    }
+}

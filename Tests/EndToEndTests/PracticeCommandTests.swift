@@ -12,9 +12,15 @@ import Testing
 
     final class DataFolder {
         let url: URL
-        init() throws {
+        /// With `readAtDeep`, a learner who read every lesson at deep: every question and new card
+        /// is in play (the depth test below reads at other depths).
+        init(readAtDeep: Bool = true) throws {
             url = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-e2e-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            guard readAtDeep else { return }
+            let store = store()
+            try store.record(PracticeCommandTests.course.lessons.map { .position(lesson: $0.id, depth: "deep", line: 0, at: Date()) })
+            try store.close()
         }
         deinit { try? FileManager.default.removeItem(at: url) }
         var data: String { url.appendingPathComponent("data").path }
@@ -56,7 +62,7 @@ import Testing
         let missed = questions.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         lines.append("y")
         for question in missed { lines.append(Self.answerLine(question, right: true)) }
-        let outcome = try await run(["quiz", "2", "--plain", "--lessons", Self.lessons], folder,
+        let outcome = try await run(["quiz", "2", "--plain", "--depth", "deep", "--lessons", Self.lessons], folder,
                                     input: lines.joined(separator: "\n") + "\n")
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let out = outcome.standardOutput
@@ -79,14 +85,14 @@ import Testing
         #expect(log.filter(\.correct).count == questions.count - missed.count + missed.count)
         let progress = try store.snapshot(course: Self.course, now: Date()).lessons["recurrent-cell"]
         // The retry is practice: the score kept is the first pass.
-        #expect(progress?.lastScore == QuizScore(correct: questions.count - missed.count, total: questions.count))
+        #expect(progress?.lastScore == QuizScore(correct: questions.count - missed.count, total: questions.count, depth: .deep))
     }
 
     @Test func theEndOfInputEndsTheQuizAndKeepsTheAnswers() async throws {
         let folder = try DataFolder()
         let questions = Self.course.questions(for: "sequences")
         let input = [Self.answerLine(questions[0], right: true), Self.answerLine(questions[1], right: false)].joined(separator: "\n")
-        let outcome = try await run(["quiz", "sequences", "--plain", "--lessons", Self.lessons], folder, input: input)
+        let outcome = try await run(["quiz", "sequences", "--plain", "--depth", "deep", "--lessons", Self.lessons], folder, input: input)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("Input ended. 1 right so far; your answers are saved."))
         let store = folder.store()
@@ -96,14 +102,14 @@ import Testing
 
     @Test func theMixedReviewDrawsFromSeveralLessons() async throws {
         let folder = try DataFolder()
-        let stopped = try await run(["quiz", "--plain", "--count", "12", "--lessons", Self.lessons], folder, input: "q\n")
+        let stopped = try await run(["quiz", "--plain", "--depth", "deep", "--count", "12", "--lessons", Self.lessons], folder, input: "q\n")
         #expect(stopped.status == 0)
         #expect(stopped.standardOutput.hasPrefix("Mixed review: 12 questions."))
         #expect(stopped.standardOutput.contains("Stopped. 0 right so far"))
         // Lines that some kind of question accepts, over and over: each question is answered within one cycle.
         let cycle = ["1", "t", "1 2", "1 2 3", "1 2 3 4", "1 2 3 4 5", "1 2 3 4 5 6"]
         let input = Array(repeating: cycle, count: 14).flatMap { $0 }.joined(separator: "\n") + "\n"
-        let outcome = try await run(["quiz", "--plain", "--count", "12", "--lessons", Self.lessons], folder, input: input)
+        let outcome = try await run(["quiz", "--plain", "--depth", "deep", "--count", "12", "--lessons", Self.lessons], folder, input: input)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("Score: "))
         let store = folder.store()
@@ -140,7 +146,7 @@ import Testing
     @Test func aReviewShowsTheButtonsAndSavesEveryGrade() async throws {
         let folder = try DataFolder()
         let reviewStarted = Date()
-        let outcome = try await run(["review", "--plain", "--lessons", Self.lessons], folder,
+        let outcome = try await run(["review", "--plain", "--depth", "deep", "--lessons", Self.lessons], folder,
                                     input: "\n3\n\n7\n1\n\n4\n")
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let out = outcome.standardOutput
@@ -230,16 +236,16 @@ import Testing
     }
 
     @Test func backupsAreListedAndRestored() async throws {
-        let folder = try DataFolder()
+        let folder = try DataFolder(readAtDeep: false)   // opening the store would make the day's backup
         let none = try await run(["restore", "--list"], folder)
         #expect(none.status == 0 && none.standardOutput.hasPrefix("No backups in "))
         // A finished session makes the day's backup.
-        _ = try await run(["review", "--plain", "--lessons", Self.lessons], folder, input: "\n3\n")
+        _ = try await run(["review", "--plain", "--depth", "deep", "--lessons", Self.lessons], folder, input: "\n3\n")
         let list = try await run(["restore"], folder)
         let line = try #require(list.standardOutput.split(separator: "\n").first.map(String.init))
         let date = String(line.prefix(10))
         #expect(line.contains("progress-\(date).sqlite"))
-        _ = try await run(["review", "--plain", "--lessons", Self.lessons], folder, input: "\n4\n")
+        _ = try await run(["review", "--plain", "--depth", "deep", "--lessons", Self.lessons], folder, input: "\n4\n")
         #expect(try folder.store().reviewLog().count == 2)
         let restored = try await run(["restore", date], folder)
         #expect(restored.status == 0, "\(restored.standardError)")
@@ -264,10 +270,38 @@ import Testing
         let blocker = folder.url.appendingPathComponent("file").path
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         let question = Self.course.questions(for: "sequences")[0]
-        let outcome = try await BinaryRunner.run(["quiz", "1", "--plain", "--lessons", Self.lessons, "--data-dir", blocker + "/data"],
+        let outcome = try await BinaryRunner.run(["quiz", "1", "--plain", "--depth", "deep", "--lessons", Self.lessons, "--data-dir", blocker + "/data"],
                                                  input: Self.answerLine(question, right: true) + "\n", seconds: 120)
         #expect(outcome.status == 0)
         #expect(outcome.standardError.hasPrefix("rnn-tutor: cannot save progress in \(blocker)/data"))
         #expect(outcome.standardOutput.contains("Right."))
+    }
+
+    @Test func aLessonQuizUsesTheSavedDepthOrDepthAndStatsShowIt() async throws {
+        let folder = try DataFolder()
+        let standard = Self.course.questions(for: "recurrent-cell", upTo: .standard)
+        #expect(!standard.isEmpty)
+        // Read at standard (as the tutor saves it); no --depth: the quiz follows the saved depth.
+        try folder.store().record(.position(lesson: "recurrent-cell", depth: "standard", line: 0, at: Date()))
+        let answers = standard.map { Self.answerLine($0, right: true) }.joined(separator: "\n") + "\n"
+        let outcome = try await run(["quiz", "2", "--plain", "--lessons", Self.lessons], folder, input: answers)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("at standard depth: \(standard.count) question"))
+        #expect(outcome.standardOutput.contains("Score: \(standard.count) of \(standard.count)."))
+        let stats = try await run(["stats", "--lessons", Self.lessons], folder)
+        #expect(stats.standardOutput.contains("\(standard.count)/\(standard.count) at standard"), "\(stats.standardOutput)")
+
+        // --depth basic: only basic questions, or a clear message when the lesson has none.
+        let basic = Self.course.questions(for: "recurrent-cell", upTo: .basic)
+        // (No input when the command is expected to refuse: writing to a child that has exited would raise SIGPIPE here.)
+        let atBasic = try await run(["quiz", "2", "--plain", "--depth", "basic", "--lessons", Self.lessons], folder,
+                                    input: basic.isEmpty ? nil : "q\n")
+        if basic.isEmpty {
+            #expect(atBasic.status != 0 && atBasic.standardError.contains("no questions at basic depth"))
+        } else {
+            #expect(atBasic.standardOutput.contains("at basic depth: \(basic.count) question"))
+        }
+        let wrong = try await run(["quiz", "2", "--plain", "--depth", "expert", "--lessons", Self.lessons], folder)
+        #expect(wrong.status != 0 && wrong.standardError.contains("expert"))
     }
 }

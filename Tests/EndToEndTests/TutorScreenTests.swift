@@ -107,8 +107,15 @@ struct TutorScreenTests {
         let root = BinaryRunner.packageRoot.path
         try await TmuxSession.with(width: 120, height: 36, command: command, directory: root) { session in
             try await session.waitFor("Choose a lesson")
+            // Read lesson 1 at deep (d d), back to the course: its quiz and new cards are drawn at deep.
+            await session.send("Enter")
+            try await session.waitFor("basic (d)")
+            await session.send("d", "d")
+            try await session.waitFor("deep (d)")
+            await session.send("q")
+            try await session.waitFor("Choose a lesson")
             await session.send("t")
-            try await session.waitFor("question 1 of")
+            try await session.waitFor("deep depth · question 1 of")
             await session.send("1", "Enter")   // tick the first option, answer
             try await session.waitFor("Enter: next question")
             await session.send("q")

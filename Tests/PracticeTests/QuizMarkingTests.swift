@@ -160,18 +160,18 @@ import Testing
         let course = CoursePack(lessons: [], questions: questions, flashcards: [])
         var history: [String: QuestionHistory] = [:]
         for i in 0..<40 { history["q\(i)"] = QuestionHistory(asked: 1, missed: i < 5 ? 1 : 0, lastCorrect: i >= 5) }
-        let a = QuizRound.mixedReview(course: course, history: history, count: 10, seed: 7)
-        #expect(a == QuizRound.mixedReview(course: course, history: history, count: 10, seed: 7))
+        let a = QuizRound.mixedReview(course: course, history: history, count: 10, depth: { _ in .deep }, seed: 7)
+        #expect(a == QuizRound.mixedReview(course: course, history: history, count: 10, depth: { _ in .deep }, seed: 7))
         #expect(a.lesson == nil && a.questions.count == 10 && Set(a.questions.map(\.id)).count == 10)
         // Over many seeds a missed question (weight 4) is drawn far more often than a right one (weight 1).
         var missedDraws = 0, rightDraws = 0
         for seed in UInt64(0)..<300 {
-            let ids = Set(QuizRound.mixedReview(course: course, history: history, count: 10, seed: seed).questions.map(\.id))
+            let ids = Set(QuizRound.mixedReview(course: course, history: history, count: 10, depth: { _ in .deep }, seed: seed).questions.map(\.id))
             missedDraws += ids.contains("q0") ? 1 : 0
             rightDraws += ids.contains("q20") ? 1 : 0
         }
         #expect(missedDraws > 2 * rightDraws, "q0 drawn \(missedDraws) times, q20 \(rightDraws)")
-        #expect(QuizRound.mixedReview(course: course, history: [:], count: 100, seed: 1).questions.count == 40)
+        #expect(QuizRound.mixedReview(course: course, history: [:], count: 100, depth: { _ in .deep }, seed: 1).questions.count == 40)
     }
 
     @Test func cardIDsAreFNV1a64() {

@@ -26,8 +26,8 @@ func smallCourse() -> CoursePack {
         Lesson(id: id, title: "Lesson \(id)", order: order, summary: "", lab: LabPreset(cell: .rnn, sentence: "the cat", panels: []),
                parts: [], glossary: [], references: [], fileName: "0\(order)-\(id).md")
     }
-    let cards = (0..<8).map { Flashcard(id: "a-card-\($0)", front: "front \($0)", back: "back", lessonID: "alpha") }
-        + (0..<6).map { Flashcard(id: "b-card-\($0)", front: "front \($0)", back: "back", lessonID: "beta") }
+    let cards = (0..<8).map { Flashcard(id: "a-card-\($0)", front: "front \($0)", back: "back", lessonID: "alpha", depth: .basic) }
+        + (0..<6).map { Flashcard(id: "b-card-\($0)", front: "front \($0)", back: "back", lessonID: "beta", depth: .basic) }
     let questions = [
         QuizQuestion(id: "a-q", lessonID: "alpha", prompt: "?", kind: .trueFalse(answer: true, whyWrong: nil), explanation: "."),
         QuizQuestion(id: "b-q", lessonID: "beta", prompt: "?", kind: .trueFalse(answer: true, whyWrong: nil), explanation: "."),

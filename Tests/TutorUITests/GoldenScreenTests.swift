@@ -33,13 +33,14 @@ import Testing
         Screen(name: "help-two-columns-80x24", width: 80, height: 24, keys: [.enter, .character("?")]),
         Screen(name: "ascii-100x30", width: 100, height: 30, ascii: true, keys: [.down, .enter, .right]),
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),
-        Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t")]),
+        // Lesson 5 read at deep (d d), so its quiz asks every depth's questions.
+        Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .enter, .character("d"), .character("d"), .character("t")]),
         Screen(name: "dialogue-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .down, .enter,
                                                                    .pageDown, .pageDown]),
         Screen(name: "dialogue-ascii-80x24", width: 80, height: 24, ascii: true, keys: [.down, .enter, .pageDown, .pageDown]),
         Screen(name: "faq-list-100x30", width: 100, height: 30, keys: [.character("f")] + "lstm".map { .character($0) }),
         Screen(name: "faq-answer-80x24", width: 80, height: 24, keys: [.character("f"), .down, .down, .down, .enter, .character("g")]),
-        Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .character("t"), .character("1")]),
+        Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.down, .down, .down, .down, .enter, .character("d"), .character("d"), .character("t"), .character("1")]),
     ]
 
     @Test(arguments: screens)

@@ -63,6 +63,28 @@ import Trace
         #expect(lines.count == 7)
     }
 
+    @Test func unknownWordsAreShownApartFromTheRankedWords() throws {
+        let model = Self.model
+        let unk = try #require(model.unknownID)
+        let t = try SentenceTrace.compute(model: model, input: .text("she was not sure that he would come ."))
+        // A step where the trace itself ranks <unk> among its top five (lesson 1's lab sentence has several).
+        let step = try #require(t.steps.indices.first { t.steps[$0].top.contains { $0.id == unk } })
+        let unkProbability = try #require(t.steps[step].top.first { $0.id == unk }?.probability)
+        var grid = CellGrid(width: 50, height: 9)
+        PredictionPanel.draw(t, step: step, unknown: (unk, model.vocabulary), in: grid.bounds, on: &grid, ascii: true)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let words = lines[2..<7].map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(words.count == 5 && !words.contains("<unk>") && words.allSatisfy { !$0.isEmpty }, "\(lines)")
+        #expect(lines[7].trimmingCharacters(in: .whitespaces).isEmpty)
+        #expect(lines[8].hasPrefix("other <unk>") && lines[8].hasSuffix(String(format: "%5.1f%%", unkProbability * 100)), "\(lines)")
+        // The five known words are the most likely ones after <unk>, in order.
+        let known = t.ranked(at: step, count: 5, apart: unk).ranked
+        #expect(known.map { model.vocabulary[$0.id] } == words)
+        #expect(zip(known, known.dropFirst()).allSatisfy { $0.probability >= $1.probability })
+        // The trace (what `trace` exports) is unchanged: <unk> stays in its top five.
+        #expect(t.steps[step].top.count == 5)
+    }
+
     @Test func theHiddenStatePanelScrollsUnitsAndSaysSo() throws {
         let t = try Self.trace()
         var grid = CellGrid(width: 30, height: 12)

@@ -15,6 +15,10 @@ import Testing
         let store = try ProgressStore.inMemory(timeZone: TimeZone(identifier: "UTC")!)
         s.book = store
         s.now = start
+        // Every lesson read at deep, so a quiz asks all of a lesson's questions and every new card is
+        // introduced (PracticeDepthTests and DepthTests cover the lower depths).
+        try store.record(s.course.lessons.map { .position(lesson: $0.id, depth: "deep", line: 0, at: start) })
+        s.progress = try store.snapshot(course: s.course, now: start)
         return (s, store)
     }
 
@@ -71,7 +75,7 @@ import Testing
         advance(&s, .key(.enter))
         #expect(s.screen == .course)
         let saved = try store.snapshot(course: s.course, now: start).lessons[s.lesson!.id]
-        #expect(saved?.lastScore == QuizScore(correct: total, total: total))
+        #expect(saved?.lastScore == QuizScore(correct: total, total: total, depth: .deep))
         #expect(try store.reviewLog().filter { $0.kind == "quiz" }.count == total)
         #expect(view(s).text.contains("quiz \(total)/\(total)"))
     }

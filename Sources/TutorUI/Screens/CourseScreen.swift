@@ -45,14 +45,14 @@ enum CourseScreen {
         }
     }
 
-    /// "✓ read · quiz 7/10 (best 9/10) · 3 cards to review": empty for an untouched lesson.
+    /// "✓ read · quiz 7/10 at basic (best 9/10 at basic) · 3 cards to review": empty for an untouched lesson.
     static func summary(of progress: LessonProgress?, ascii: Bool) -> String {
         guard let progress else { return "" }
         var parts: [String] = []
         if progress.read { parts.append(ascii ? "read" : "✓ read") } else if progress.depth != nil { parts.append("started") }
         if let last = progress.lastScore {
-            var quiz = "quiz \(last.correct)/\(last.total)"
-            if let best = progress.bestScore, best != last { quiz += " (best \(best.correct)/\(best.total))" }
+            var quiz = "quiz \(last.label)"
+            if let best = progress.bestScore, best != last { quiz += " (best \(best.label))" }
             parts.append(quiz)
         }
         // A lesson's own review (r in the lesson) holds its due cards and, once it is started, its new ones.

@@ -67,18 +67,23 @@ func startQuiz(_ state: inout TutorState, lesson: Lesson?) {
         state.commands.append(.readQuizHistory)
         return
     }
-    openQuiz(&state, QuizRound.lesson(lesson.id, in: state.course), title: "Quiz: \(lesson.title)")
+    // At the depth the lesson is read at (the position is recorded before a quiz opens from it).
+    let depth = state.progress.practiceDepth(of: lesson.id)
+    openQuiz(&state, QuizRound.lesson(lesson.id, in: state.course, depth: depth), title: "Quiz: \(lesson.title) · \(depth.rawValue) depth")
 }
 
 /// The mixed review, weighted to the questions missed or never asked.
 func openMixedQuiz(_ state: inout TutorState, history: [String: QuestionHistory]) {
-    let round = QuizRound.mixedReview(course: state.course, history: history, count: 10,
+    let round = QuizRound.mixedReview(course: state.course, history: history, count: 10, depth: state.progress.practiceDepth(of:),
                                       seed: UInt64(max(0, state.now.timeIntervalSince1970)))
     openQuiz(&state, round, title: "Mixed review")
 }
 
 private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: String) {
-    guard !round.questions.isEmpty else { state.status = "no questions here yet"; return }
+    guard !round.questions.isEmpty else {
+        state.status = round.depth.map { "no questions at \($0.rawValue) depth here yet; d in the lesson changes the depth" } ?? "no questions here yet"
+        return
+    }
     state.returnScreen = state.screen
     state.quiz = QuizSession(round: round, title: title, now: state.now)
     state.screen = .quiz
@@ -224,7 +229,7 @@ enum QuizScreen {
             let score = quiz.round.score
             page.add("You got \(score.correct) of \(score.total) right.", Style(bold: true))
             if let lesson = quiz.round.lesson, let best = state.progress.lessons[lesson]?.bestScore, !quiz.isRetry {
-                page.add("Best score for this lesson: \(best.correct)/\(best.total).", Style(dim: true))
+                page.add("Best score for this lesson: \(best.label).", Style(dim: true))
             }
             page.gap()
             if quiz.round.missed.isEmpty {

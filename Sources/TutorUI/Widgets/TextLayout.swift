@@ -106,6 +106,20 @@ public enum TextLayout {
                 case .dialogue(let title, let turns):
                     add(title.isEmpty ? "Dialogue" : "Dialogue: " + title, Style(bold: true), indent: indent)
                     dialogue(turns, indent: indent + 2)
+                case .figure(let title, let picture, let asciiPicture):
+                    add("Figure: " + title, Style(foreground: .cyan, bold: true), indent: indent)
+                    // Drawn as written, never wrapped: a line too long for the column is cut, not reflowed.
+                    // Not indented further: a figure may be as wide as the text column (44) beside the panels.
+                    for row in ascii ? asciiPicture : picture {
+                        let shown = String(row.prefix(max(0, width - indent)))
+                        out.append(Line(runs: [Run(text: String(repeating: " ", count: indent) + shown, style: .plain)]))
+                    }
+                case .objectives(let items):
+                    add("In this lesson you will learn to", Style(foreground: .green, bold: true), indent: indent)
+                    for item in items { add(item, indent: indent, bullet: ascii ? "- " : "• ") }
+                case .recap(let points):
+                    add("Recap", Style(foreground: .green, bold: true), indent: indent)
+                    for point in points { add(point, indent: indent, bullet: ascii ? "* " : "✓ ") }
                 }
                 out.append(Line(runs: []))
             }
