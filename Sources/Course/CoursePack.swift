@@ -50,13 +50,19 @@ public struct CourseCheckReport: Sendable {
     public var lessonCount: Int
     public var questionCount: Int
     public var cardCount: Int
+    /// `::: figure` blocks in the lessons.
+    public var figureCount = 0
+    /// Questions, cards and glossary lines without a depth (each counts as standard, with a warning).
+    public var itemsWithoutDepth = 0
 
     public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
     public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
 
-    /// `9 lessons, 84 questions, 63 cards, 0 problems` (and `, 2 warnings` when there are some).
+    /// `9 lessons, 84 questions, 63 cards, 5 figures, 0 items without a depth, 0 problems`
+    /// (and `, 2 warnings` when there are some).
     public var summary: String {
         var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
+                     counted(figureCount, "figure"), "\(counted(itemsWithoutDepth, "item")) without a depth",
                      counted(errors.count, "problem")]
         if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
         return parts.joined(separator: ", ")
@@ -171,6 +177,7 @@ private struct PackChecker {
     let directory: String
     let vocabulary: LabVocabulary?
     var problems: [CourseProblem] = []
+    var itemsWithoutDepth = 0
 
     init(directory: String, vocabulary: LabVocabulary?) {
         self.directory = directory
@@ -195,6 +202,7 @@ private struct PackChecker {
                 let lines = screenedLines(files[name]!, &fileProblems)
                 lessons.append((fileProblems.file, LessonFile.read(lines, fileName: name, vocabulary: vocabulary, problems: &fileProblems)))
                 problems += fileProblems.found
+                itemsWithoutDepth += fileProblems.itemsWithoutDepth
             case .quiz: quizzes.append((name, files[name]!))
             case .cards: cardFiles.append((name, files[name]!))
             case nil:
@@ -235,6 +243,7 @@ private struct PackChecker {
                     entries += nodes.compactMap { read($0, lessonID, &fileProblems, &fileIDs, &fileLinks) }
                 }
                 problems += fileProblems.found
+                itemsWithoutDepth += fileProblems.itemsWithoutDepth
                 links += fileLinks.map { (fileProblems.file, $0) }
                 entryIDs += fileIDs.map { ($0.id, fileProblems.file, $0.line) }
             }
@@ -257,7 +266,8 @@ private struct PackChecker {
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
         return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount)
+                                 questionCount: questionCount, cardCount: cardCount,
+                                 figureCount: lessons.map(\.parsed.figureCount).reduce(0, +), itemsWithoutDepth: itemsWithoutDepth)
     }
 
     /// The top of a quiz or cards file: `lesson:` and the list of entries.

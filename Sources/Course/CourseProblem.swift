@@ -46,6 +46,15 @@ struct FileProblems {
     mutating func warning(_ line: Int, _ message: String) {
         found.append(CourseProblem(file: file, line: line, message: message, severity: .warning))
     }
+
+    /// Questions, cards and glossary lines without a depth: counted for the summary.
+    private(set) var itemsWithoutDepth = 0
+
+    /// An item without a depth counts as standard, with a warning, so packs written before depths still open.
+    mutating func missingDepth(_ line: Int, _ message: String) {
+        itemsWithoutDepth += 1
+        warning(line, message)
+    }
 }
 
 /// A `[text](lesson:id)` seen somewhere, checked once every lesson id is known.

@@ -36,6 +36,13 @@ public indirect enum Block: Equatable, Hashable, Sendable {
     case example(title: String, body: [Block])
     /// `::: dilemma`: an open question, then its discussion (after the `---` line).
     case dilemma(question: [Block], discussion: [Block])
+    /// `::: figure Title`: a drawing kept exactly as written (never reflowed),
+    /// and the same drawing in ASCII for `--ascii`; both the same size.
+    case figure(title: String, picture: [String], ascii: [String])
+    /// `::: objectives`: what the learner will be able to do (2 to 4 items).
+    case objectives([[Inline]])
+    /// `::: recap`: the three points a depth ends with.
+    case recap([[Inline]])
 }
 
 extension Inline {

@@ -21,10 +21,13 @@ public enum LessonPart: Equatable, Sendable {
 public struct GlossaryEntry: Equatable, Sendable {
     public var term: String
     public var definition: String
+    /// The lowest depth whose text uses the term (`[basic] term: definition`).
+    public var depth: LessonDepth
 
-    public init(term: String, definition: String) {
+    public init(term: String, definition: String, depth: LessonDepth = .standard) {
         self.term = term
         self.definition = definition
+        self.depth = depth
     }
 }
 
@@ -63,7 +66,7 @@ public struct Lesson: Equatable, Sendable {
     /// What a learner reading at `depth` sees, in order: the text outside the
     /// depth blocks, and where the depth's own block stands, its text (after
     /// the text of the depth it builds on, which may build on another).
-    /// The glossary and references are not included: see `glossary` and `references`.
+    /// The glossary and references are not included: see `glossary(at:)` and `references`.
     public func blocks(at depth: LessonDepth) -> [Block] {
         parts.flatMap { part -> [Block] in
             switch part {
@@ -74,12 +77,18 @@ public struct Lesson: Equatable, Sendable {
         }
     }
 
+    /// The glossary a reader at `depth` sees: the terms of that depth and the depths below.
+    public func glossary(at depth: LessonDepth) -> [GlossaryEntry] {
+        glossary.filter { $0.depth <= depth }
+    }
+
     /// A depth's block, preceded by what it builds on.
     private func ownText(at depth: LessonDepth) -> [Block] {
         for case .depth(let own, let base, let blocks) in parts where own == depth {
             // Only a lower depth can be built on, which also rules out loops.
             guard let base, base < depth else { return blocks }
-            return ownText(at: base) + blocks
+            // The lower depth's recap sums up a text the reader goes on past: only the last recap is shown.
+            return ownText(at: base).filter { if case .recap = $0 { false } else { true } } + blocks
         }
         return []
     }

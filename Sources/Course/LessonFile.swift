@@ -16,6 +16,8 @@ struct ParsedLesson {
     var order: Int?
     var orderLine = 1
     var links: [LessonLinkUse] = []
+    /// `::: figure` blocks, for the pack's summary.
+    var figureCount = 0
 }
 
 enum LessonFile {
@@ -45,6 +47,7 @@ enum LessonFile {
         parsed.lesson.glossary = reader.glossary
         parsed.lesson.references = reader.references
         parsed.links += reader.links
+        parsed.figureCount = reader.figureCount
         return parsed
     }
 
@@ -96,6 +99,7 @@ enum LessonFile {
 private enum BlockName: Equatable {
     case depth(LessonDepth)
     case analogy, memoryAid, example, glossary, dilemma, references
+    case figure, objectives, recap
     /// A misspelt name: reported, and its text kept so the rest still reads.
     case unknown(String)
 
@@ -107,6 +111,9 @@ private enum BlockName: Equatable {
         case "glossary": self = .glossary
         case "dilemma": self = .dilemma
         case "references": self = .references
+        case "figure": self = .figure
+        case "objectives": self = .objectives
+        case "recap": self = .recap
         default: self = LessonDepth(rawValue: word).map(BlockName.depth) ?? .unknown(word)
         }
     }
@@ -120,16 +127,19 @@ private enum BlockName: Equatable {
         case .glossary: "::: glossary"
         case .dilemma: "::: dilemma"
         case .references: "::: references"
+        case .figure: "::: figure"
+        case .objectives: "::: objectives"
+        case .recap: "::: recap"
         case .unknown(let word): "::: \(word)"
         }
     }
 
-    /// The blocks that may sit inside a depth block.
-    var isTeachingBlock: Bool { [.analogy, .memoryAid, .example, .dilemma].contains(self) }
+    /// The blocks that may sit inside a depth block (a recap too, but only as its last part).
+    var isTeachingBlock: Bool { [.analogy, .memoryAid, .example, .dilemma, .figure].contains(self) }
 
     var isDepth: Bool { if case .depth = self { true } else { false } }
 
-    static let all = "basic, standard, deep, analogy, memory-aid, example, glossary, dilemma, references"
+    static let all = "basic, standard, deep, objectives, analogy, memory-aid, example, figure, dilemma, recap, glossary, references"
 }
 
 private struct ColonBlock {
@@ -157,6 +167,7 @@ private struct BodyReader {
     var glossary: [GlossaryEntry] = []
     var references: [String] = []
     var links: [LessonLinkUse] = []
+    var figureCount: Int { linesOf["figure", default: []].count }
     private var linesOf: [String: [Int]] = [:]   // block kind → lines where it opens
 
     init(problems: FileProblems) { self.problems = problems }
@@ -172,10 +183,14 @@ private struct BodyReader {
             shared = []
         }
         for item in root {
+            if case .block(let block) = item, block.name == .objectives, !depthLines.isEmpty {
+                problems.error(block.line, "the objectives come before the first depth block (they say what the whole lesson teaches)")
+            }
             guard case .block(let block) = item, case .depth(let depth) = block.name else {
                 shared.append(item)
                 continue
             }
+            checkRecapPlace(in: block)
             flushShared(&self)
             if let first = depthLines[depth] {
                 problems.error(block.line, "a second `::: \(depth.rawValue)` block (the first is on line \(first)); each depth has one")
@@ -189,6 +204,28 @@ private struct BodyReader {
         flushShared(&self)
         checkRequiredParts()
         return parts
+    }
+
+    /// A depth block's recap is its last part, and it has one at most.
+    private mutating func checkRecapPlace(in depthBlock: ColonBlock) {
+        var recapLine: Int?
+        for item in depthBlock.items {
+            switch item {
+            case .block(let block) where block.name == .recap:
+                if let recapLine {
+                    problems.error(block.line, "a second `::: recap` in this depth block (the first is on line \(recapLine)); each depth ends with one")
+                } else {
+                    recapLine = block.line
+                }
+            case .line(let text, let number) where recapLine != nil && !text.trimmingCharacters(in: .whitespaces).isEmpty:
+                problems.error(number, "text after the recap (line \(recapLine!)); the recap is the last part of its depth block")
+                return
+            case .block(let block) where recapLine != nil:
+                problems.error(block.line, "`\(block.name.spelling)` after the recap (line \(recapLine!)); the recap is the last part of its depth block")
+                return
+            default: break
+            }
+        }
     }
 
     private mutating func checkRequiredParts() {
@@ -237,6 +274,9 @@ private struct BodyReader {
             if codeFenceLine != nil {
                 if trimmed.count >= 3 && trimmed.allSatisfy({ $0 == "`" }) { codeFenceLine = nil }
                 append(.line(text, number))
+            } else if open.last?.name == .figure, !trimmed.hasPrefix(":::") {
+                // A figure is kept as drawn: no code fences or Markdown inside it.
+                append(trimmed == "---" ? .separator(number) : .line(text, number))
             } else if trimmed.hasPrefix("```") {
                 codeFenceLine = number
                 append(.line(text, number))
@@ -287,7 +327,12 @@ private struct BodyReader {
         case .example:
             if argument.isEmpty { problems.error(line, "`::: example` needs a title, like `::: example One step by hand`") }
             checkProse(argument, line: line, &problems, &links)
-        case .analogy, .memoryAid, .glossary, .references, .dilemma:
+        case .figure:
+            if argument.isEmpty { problems.error(line, "`::: figure` needs a title, like `::: figure The chain unrolled in time`") }
+            checkProse(argument, line: line, &problems, &links)
+        case .recap where parent == nil:
+            problems.error(line, "a recap ends a depth block: put `::: recap` inside `::: basic`, `::: standard` or `::: deep`, as its last part")
+        case .analogy, .memoryAid, .glossary, .references, .dilemma, .objectives, .recap:
             if !argument.isEmpty {
                 let hint = name == .dilemma ? "write the question on the lines below it" : "write its text on the lines below it"
                 problems.error(line, "`\(name.spelling)` takes no title; \(hint)")
@@ -299,10 +344,12 @@ private struct BodyReader {
         if let parent {
             if name.isDepth && parent.name.isDepth {
                 problems.error(line, "`\(name.spelling)` opens inside `\(parent.name.spelling)` (line \(parent.line)); depth blocks do not nest: close that one with a line `:::` first")
-            } else if name == .glossary || name == .references {
+            } else if name == .glossary || name == .references || name == .objectives {
                 problems.error(line, "the \(words[0]) block belongs outside the depth and other blocks (it shows at every depth); close `\(parent.name.spelling)` (line \(parent.line)) first")
-            } else if !(parent.name.isDepth && name.isTeachingBlock) {
-                problems.error(line, "`\(name.spelling)` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); blocks do not nest, except analogy, memory-aid, example and dilemma inside a depth")
+            } else if name == .recap && !parent.name.isDepth {
+                problems.error(line, "`::: recap` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); it is the last part of a depth block")
+            } else if !(parent.name.isDepth && (name.isTeachingBlock || name == .recap)) {
+                problems.error(line, "`\(name.spelling)` cannot sit inside `\(parent.name.spelling)` (line \(parent.line)); blocks do not nest, except analogy, memory-aid, example, figure, dilemma and recap inside a depth")
             }
         }
         if case .unknown = name {} else {
@@ -344,6 +391,12 @@ private struct BodyReader {
             }
         case .dilemma:
             return [dilemma(block)]
+        case .figure:
+            return [figure(block)]
+        case .objectives:
+            return [objectives(block)]
+        case .recap:
+            return [recap(block)]
         case .glossary:
             readGlossary(block)
             return []
@@ -381,6 +434,83 @@ private struct BodyReader {
         return .dilemma(question: questionBlocks, discussion: discussionBlocks)
     }
 
+    /// `::: figure Title`: the picture, `---`, the same picture in ASCII.
+    private mutating func figure(_ block: ColonBlock) -> Block {
+        var halves: [[SourceLine]] = [[]]
+        for item in block.items {
+            switch item {
+            case .line(let text, let number): halves[halves.count - 1].append((text, number))
+            case .separator(let number):
+                if halves.count == 2 {
+                    problems.error(number, "a second `---` in this figure; one line `---` separates the picture from its ASCII version")
+                } else {
+                    halves.append([])
+                }
+            case .block: break   // reported where it opens
+            }
+        }
+        let hasASCII = halves.count == 2
+        if !hasASCII {
+            problems.error(block.line, "the figure has no ASCII version: after the picture, add a line `---`, then the same picture in ASCII characters")
+        }
+        let picture = Figure.trimmed(halves[0]), ascii = hasASCII ? Figure.trimmed(halves[1]) : []
+        for (half, name) in [(picture, "picture")] + (hasASCII ? [(ascii, "ASCII version")] : []) {
+            if half.isEmpty {
+                problems.error(block.line, "the figure's \(name) is empty")
+                continue
+            }
+            if half.count > Figure.maxRows {
+                problems.error(half[0].line, "the figure's \(name) has \(half.count) rows; at most \(Figure.maxRows) fit beside the panels")
+            }
+            for (text, number) in half {
+                if let bad = text.first(where: { !Figure.isSingleColumn($0) }) {
+                    problems.error(number, "\(quoted(String(bad))) does not take exactly one terminal column; a figure uses one-column characters so its ASCII version lines up")
+                    } else if text.count > Figure.maxColumns {
+                    problems.error(number, "this line of the figure's \(name) is \(text.count) columns wide; at most \(Figure.maxColumns) fit the text column beside the panels")
+                    }
+            }
+        }
+        for (text, number) in ascii {
+            if let bad = text.unicodeScalars.first(where: { !$0.isASCII }) {
+                problems.error(number, "the ASCII version holds \(quoted(String(bad))) (U+\(String(format: "%04X", bad.value))); it is for terminals without Unicode, so only ASCII characters")
+            }
+        }
+        let pictureSize = Figure.size(picture), asciiSize = Figure.size(ascii)
+        if !picture.isEmpty, !ascii.isEmpty, pictureSize != asciiSize {
+            problems.error(ascii[0].line, "the ASCII version is \(asciiSize.columns)×\(asciiSize.rows) (columns × rows) but the picture is \(pictureSize.columns)×\(pictureSize.rows); draw it the same size")
+        }
+        // Kept even when it has problems (they stop the pack loading), so its depth is not reported empty too.
+        return .figure(title: block.argument, picture: picture.map(\.text), ascii: ascii.map(\.text))
+    }
+
+    /// `::: objectives`: a list of two to four things the learner will be able to do.
+    private mutating func objectives(_ block: ColonBlock) -> Block {
+        let body = blocks(from: block.items)
+        guard body.count == 1, case .list(_, let items) = body[0] else {
+            problems.error(block.line, "the objectives block holds one list of 2 to 4 items (lines starting `- `) and nothing else")
+            return .objectives([])
+        }
+        if !(2...4).contains(items.count) {
+            problems.error(block.line, "a lesson has 2 to 4 objectives; this block lists \(items.count)")
+        }
+        return .objectives(items)
+    }
+
+    /// `::: recap`: three lines that sum up a depth.
+    private mutating func recap(_ block: ColonBlock) -> Block {
+        var lines: [[Inline]] = []
+        for case .line(let text, let number) in block.items {
+            var line = text.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("- ") { line = String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+            lines.append(inline([(line, number)]))
+        }
+        if lines.count != 3 {
+            problems.error(block.line, "a recap has exactly three lines (one point each); this one has \(lines.count)")
+        }
+        return .recap(lines)
+    }
+
     private mutating func readGlossary(_ block: ColonBlock) {
         var entriesHere = 0
         for case .line(let text, let number) in block.items {
@@ -389,6 +519,19 @@ private struct BodyReader {
             if line.hasPrefix("- ") {
                 problems.error(number, "a glossary line is `term: definition`, without a list marker")
                 line = String(line.dropFirst(2))
+            }
+            var depth = LessonDepth.standard
+            if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
+                let tag = String(line[line.index(after: line.startIndex)..<close])
+                if let tagged = LessonDepth(rawValue: tag) {
+                    depth = tagged
+                } else {
+                    problems.error(number, "unknown depth tag `[\(tag)]`; a glossary line starts `[basic]`, `[standard]` or `[deep]`")
+                }
+                line = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            } else {
+                let term = line.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
+                problems.missingDepth(number, "glossary term \(quoted(term)) has no depth tag (`[basic] term: definition`); it counts as standard")
             }
             guard let colon = line.firstIndex(of: ":") else {
                 problems.error(number, "a glossary line is `term: definition`; this one has no colon")
@@ -404,7 +547,7 @@ private struct BodyReader {
                 problems.error(number, "the glossary defines \(quoted(term)) twice")
             }
             checkProse(definition, line: number, &problems, &links)
-            glossary.append(GlossaryEntry(term: term, definition: definition))
+            glossary.append(GlossaryEntry(term: term, definition: definition, depth: depth))
             entriesHere += 1
         }
         if entriesHere == 0 { problems.error(block.line, "the glossary block is empty; write one `term: definition` per line") }
@@ -540,5 +683,49 @@ private struct BodyReader {
         guard let first = lines.first else { return [] }
         let text = lines.map(\.text).joined(separator: "\n")
         return InlineParser.parse(text, firstLine: first.line, problems: &problems, links: &links)
+    }
+}
+
+
+/// The rules of a `::: figure` block.
+private enum Figure {
+    /// The text column beside the panels at 100 columns.
+    static let maxColumns = 44
+    static let maxRows = 18
+
+    /// The lines without the blank ones before and after, and without trailing spaces.
+    static func trimmed(_ lines: [SourceLine]) -> [SourceLine] {
+        let stripped = lines.map { line -> SourceLine in
+            var text = line.text
+            while text.last == " " { text.removeLast() }
+            return (text, line.line)
+        }
+        guard let first = stripped.firstIndex(where: { !$0.text.isEmpty }),
+              let last = stripped.lastIndex(where: { !$0.text.isEmpty }) else { return [] }
+        return Array(stripped[first...last])
+    }
+
+    static func size(_ lines: [SourceLine]) -> (columns: Int, rows: Int) {
+        (lines.map(\.text.count).max() ?? 0, lines.count)
+    }
+
+    /// Whether a character takes one terminal column, so that counting
+    /// characters counts columns (wide, emoji and combining characters do not).
+    static func isSingleColumn(_ character: Character) -> Bool {
+        guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else { return false }
+        if scalar.value < 0x300 { return scalar.value >= 0x20 }
+        let properties = scalar.properties
+        if properties.isEmojiPresentation { return false }
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark, .format: return false
+        default: break
+        }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return false
+        default:
+            return true
+        }
     }
 }

@@ -38,13 +38,16 @@ public struct QuizQuestion: Equatable, Sendable {
     public var kind: Kind
     /// Why the right answer is right; shown after every answer.
     public var explanation: String
+    /// The lowest depth whose text teaches what the question asks.
+    public var depth: LessonDepth
 
-    public init(id: String, lessonID: String, prompt: String, kind: Kind, explanation: String) {
+    public init(id: String, lessonID: String, prompt: String, kind: Kind, explanation: String, depth: LessonDepth = .standard) {
         self.id = id
         self.lessonID = lessonID
         self.prompt = prompt
         self.kind = kind
         self.explanation = explanation
+        self.depth = depth
     }
 }
 
@@ -68,7 +71,7 @@ enum QuestionKindName: String, CaseIterable {
 }
 
 extension QuizQuestion {
-    static let keys = ["id", "kind", "prompt", "options", "answer", "tolerance", "items", "why_wrong", "explanation"]
+    static let keys = ["id", "kind", "depth", "prompt", "options", "answer", "tolerance", "items", "why_wrong", "explanation"]
 
     /// Reads one entry of `questions:`; nil when it cannot be used (the problems say why).
     /// Ids are collected even for broken questions, so duplicates are still found.
@@ -84,6 +87,7 @@ extension QuizQuestion {
         let kindName = fields.text("kind", problems: &problems).flatMap {
             choice(QuestionKindName.self, $0, line: fields.line("kind"), noun: "question kind", problems: &problems)
         }
+        let depth = readDepth(fields, problems: &problems)
         let prompt = proseText("prompt", fields, &problems, &links)
         let explanation = fields.has("explanation")
             ? proseText("explanation", fields, &problems, &links)
@@ -115,7 +119,7 @@ extension QuizQuestion {
             kind = readItems(fields, problems: &problems, links: &links)
         }
         guard let id, let prompt, let explanation, let kind else { return nil }
-        return QuizQuestion(id: id, lessonID: lessonID, prompt: prompt, kind: kind, explanation: explanation)
+        return QuizQuestion(id: id, lessonID: lessonID, prompt: prompt, kind: kind, explanation: explanation, depth: depth)
     }
 
     private static func readOptions(_ fields: YAMLMapping, single: Bool, problems: inout FileProblems,
@@ -173,6 +177,16 @@ extension QuizQuestion {
         }
         return items.count == nodes.count && items.count >= 2 ? .order(items: items) : nil
     }
+}
+
+/// `depth:` of a question or card; standard, with a warning, when it is missing or unknown.
+func readDepth(_ fields: YAMLMapping, problems: inout FileProblems) -> LessonDepth {
+    guard fields.has("depth") else {
+        problems.missingDepth(fields.line, "\(fields.what) has no `depth:` (basic, standard or deep); it counts as standard")
+        return .standard
+    }
+    return fields.text("depth", problems: &problems)
+        .flatMap { choice(LessonDepth.self, $0, line: fields.line("depth"), noun: "depth", problems: &problems) } ?? .standard
 }
 
 /// A text value that is shown to the learner: read, then checked like lesson prose.

@@ -71,8 +71,8 @@ enum Fixture {
         A closing note for every depth.
 
         ::: glossary
-        sequence: items in order
-        token: one word or mark
+        [basic] sequence: items in order
+        [deep] token: one word or mark
         :::
 
         ::: references
@@ -222,8 +222,14 @@ struct EditedPack {
         CoursePack.check(files: files, directory: "pack", vocabulary: vocabulary)
     }
 
-    /// Every problem as `lessons check` prints it.
-    var problems: [String] { report().problems.map(\.description) }
+    /// Every problem as `lessons check` prints it, except the warnings about
+    /// items without a depth: the fixture's questions, cards and lesson 2's
+    /// glossary have none, on purpose (DepthTests check those warnings).
+    var problems: [String] { report().problems.map(\.description).filter { !isMissingDepthWarning($0) } }
+}
+
+func isMissingDepthWarning(_ line: String) -> Bool {
+    line.contains("warning: ") && line.hasSuffix("; it counts as standard")
 }
 
 func quoted(_ text: String) -> String { "\"\(text)\"" }

@@ -179,10 +179,23 @@ import Testing
     }
 
     @Test func theGlossaryAndSourcesFollowTheText() throws {
-        let s = try lessonState("sequences")
+        var s = try lessonState("sequences")
+        s.depth = .deep
         let text = s.lessonLines.map(\.text)
         let glossary = try #require(text.firstIndex(of: "Glossary"))
         #expect(text.firstIndex(of: "Sources")! > glossary)
         #expect(text.contains { $0.contains("hidden state:") })
+    }
+
+    @Test func theGlossaryHoldsTheTermsOfTheReadersDepthAndBelow() throws {
+        var s = try lessonState("sequences")
+        let lesson = try #require(s.lesson)
+        for depth in LessonDepth.allCases {
+            s.depth = depth
+            let text = s.lessonLines.map(\.text)
+            let shown = lesson.glossary.filter { entry in text.contains { $0.contains(entry.term + ":") } }
+            #expect(shown == lesson.glossary(at: depth), "at \(depth)")
+            #expect(text.contains("Glossary") == !lesson.glossary(at: depth).isEmpty)
+        }
     }
 }

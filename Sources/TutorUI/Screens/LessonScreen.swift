@@ -31,11 +31,12 @@ struct LessonLayout {
 extension TutorState {
     var lessonLayout: LessonLayout { LessonLayout(width: width, height: height) }
 
-    /// The current lesson's text at the current depth, then its glossary and its sources (at every
-    /// depth: the words and the papers are worth finding from any of them), wrapped for the text column.
+    /// The current lesson's text at the current depth, then its glossary at that depth (and the
+    /// depths below) and its sources (at every depth: the papers are worth finding from any of them),
+    /// wrapped for the text column.
     var lessonLines: [TextLayout.Line] {
         guard let lesson else { return [] }
-        return TextLayout.lines(lesson.blocks(at: depth) + lesson.backMatter, width: lessonLayout.textBody.width, ascii: ascii)
+        return TextLayout.lines(lesson.blocks(at: depth) + lesson.backMatter(at: depth), width: lessonLayout.textBody.width, ascii: ascii)
     }
 
     /// How far the text can scroll: its last line at the bottom of the column.
@@ -43,9 +44,10 @@ extension TutorState {
 }
 
 extension Lesson {
-    /// The glossary and the references as blocks to read after the text.
-    var backMatter: [Block] {
+    /// The glossary of a depth and the references as blocks to read after the text.
+    func backMatter(at depth: LessonDepth) -> [Block] {
         var blocks: [Block] = []
+        let glossary = glossary(at: depth)
         if !glossary.isEmpty {
             blocks.append(.heading(level: 2, text: [.text("Glossary")]))
             blocks.append(.list(ordered: false, items: glossary.map { [.strong([.text($0.term)]), .text(": ")] + Inline.parse($0.definition) }))

@@ -101,6 +101,19 @@ public enum TextLayout {
                 case .dilemma(let question, let discussion):
                     add("Dilemma", Style(foreground: .magenta, bold: true), indent: indent); layout(question, indent: indent + 2)
                     add("Discussion", Style(dim: true), indent: indent + 2); layout(discussion, indent: indent + 2)
+                case .figure(let title, let picture, let asciiPicture):
+                    add("Figure: " + title, Style(foreground: .cyan, bold: true), indent: indent)
+                    // Drawn as written, never wrapped: a line too long for the column is cut, not reflowed.
+                    for row in ascii ? asciiPicture : picture {
+                        let shown = String(row.prefix(max(0, width - indent - 2)))
+                        out.append(Line(runs: [Run(text: String(repeating: " ", count: indent + 2) + shown, style: .plain)]))
+                    }
+                case .objectives(let items):
+                    add("In this lesson you will learn to", Style(foreground: .green, bold: true), indent: indent)
+                    for item in items { add(item, indent: indent, bullet: ascii ? "- " : "• ") }
+                case .recap(let points):
+                    add("Recap", Style(foreground: .green, bold: true), indent: indent)
+                    for point in points { add(point, indent: indent, bullet: ascii ? "* " : "✓ ") }
                 }
                 out.append(Line(runs: []))
             }
