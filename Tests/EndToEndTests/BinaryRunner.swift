@@ -20,6 +20,10 @@ enum ChildProcess {
         var timedOut: Bool { status == 124 || status == 137 }
     }
 
+    /// A child that exits before reading all its input closes the pipe; writing the rest
+    /// must then fail that write, not kill the whole test process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// `input`, when given, is the child's whole standard input (then end of input); without it the
     /// child reads no input.
     static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
@@ -33,6 +37,7 @@ enum ChildProcess {
     private static func run(_ executable: String, _ arguments: [String], _ workingDirectory: String?,
                             _ environment: [String: String], _ seconds: Int,
                             input: some InputProtocol) async throws -> Outcome {
+        _ = ignoreBrokenPipes
         let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let result = try await Subprocess.run(
             .path(FilePath("/usr/bin/timeout")),
