@@ -20,6 +20,10 @@ enum ChildProcess {
         var timedOut: Bool { status == 124 || status == 137 }
     }
 
+    /// A child that exits before reading all its input closes the pipe; writing the rest
+    /// must then fail that write, not kill the whole test process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// `input`, when given, is the child's whole standard input (then end of input); without it the
     /// child reads no input.
     static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
@@ -38,14 +42,10 @@ enum ChildProcess {
         return try await run(executable, arguments, workingDirectory, environment, seconds, input: .none)
     }
 
-    /// A child that exits before reading all of its input would otherwise kill the whole test
-    /// run with SIGPIPE when the rest is written; ignored, the write fails and the test sees the exit.
-    private static let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
-
     private static func run(_ executable: String, _ arguments: [String], _ workingDirectory: String?,
                             _ environment: [String: String], _ seconds: Int,
                             input: some InputProtocol) async throws -> Outcome {
-        _ = brokenPipesIgnored
+        _ = ignoreBrokenPipes
         let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let result = try await Subprocess.run(
             .path(FilePath("/usr/bin/timeout")),
