@@ -9,16 +9,21 @@ public struct CoursePack: Equatable, Sendable {
     /// In file-name order, then file order.
     public var questions: [QuizQuestion]
     public var flashcards: [Flashcard]
+    /// Guided lab tasks (`NN-slug.tasks.yaml`), in file-name order, then file order.
+    public var tasks: [LabTask]
 
-    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard]) {
+    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard], tasks: [LabTask] = []) {
         self.lessons = lessons
         self.questions = questions
         self.flashcards = flashcards
+        self.tasks = tasks
     }
 
     public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
     public func questions(for lessonID: String) -> [QuizQuestion] { questions.filter { $0.lessonID == lessonID } }
     public func flashcards(for lessonID: String) -> [Flashcard] { flashcards.filter { $0.lessonID == lessonID } }
+    public func tasks(for lessonID: String) -> [LabTask] { tasks.filter { $0.lessonID == lessonID } }
+    public func task(id: String) -> LabTask? { tasks.first { $0.id == id } }
 }
 
 /// Why a pack could not be used.
@@ -50,14 +55,16 @@ public struct CourseCheckReport: Sendable {
     public var lessonCount: Int
     public var questionCount: Int
     public var cardCount: Int
+    public var taskCount = 0
 
     public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
     public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
 
     /// `9 lessons, 84 questions, 63 cards, 0 problems` (and `, 2 warnings` when there are some).
     public var summary: String {
-        var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
-                     counted(errors.count, "problem")]
+        var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card")]
+        if taskCount > 0 { parts.append(counted(taskCount, "task")) }
+        parts.append(counted(errors.count, "problem"))
         if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
         return parts.joined(separator: ", ")
     }
@@ -127,10 +134,12 @@ extension CoursePack {
 
 /// The three kinds of file a pack holds.
 enum PackFileKind {
-    case lesson, quiz, cards
+    case lesson, quiz, cards, tasks
 
     init?(_ name: String) {
-        if name.hasSuffix(".quiz.yaml") {
+        if name.hasSuffix(".tasks.yaml") {
+            self = .tasks
+        } else if name.hasSuffix(".quiz.yaml") {
             self = .quiz
         } else if name.hasSuffix(".cards.yaml") {
             self = .cards
@@ -146,7 +155,7 @@ enum PackFileKind {
 
     /// The stem a lesson shares with its quiz and cards: `02-recurrent-cell`.
     static func stem(_ name: String) -> String {
-        for suffix in [".quiz.yaml", ".cards.yaml", ".md"] where name.hasSuffix(suffix) {
+        for suffix in [".quiz.yaml", ".cards.yaml", ".tasks.yaml", ".md"] where name.hasSuffix(suffix) {
             return String(name.dropLast(suffix.count))
         }
         return name
@@ -188,6 +197,7 @@ private struct PackChecker {
         var lessons: [(file: String, parsed: ParsedLesson)] = []
         var quizzes: [(name: String, text: String)] = []
         var cardFiles: [(name: String, text: String)] = []
+        var taskFiles: [(name: String, text: String)] = []
         for name in files.keys.sorted() {
             switch PackFileKind(name) {
             case .lesson:
@@ -197,11 +207,12 @@ private struct PackChecker {
                 problems += fileProblems.found
             case .quiz: quizzes.append((name, files[name]!))
             case .cards: cardFiles.append((name, files[name]!))
+            case .tasks: taskFiles.append((name, files[name]!))
             case nil:
                 if !PackFileKind.notLessons.contains(name) {
                     problems.append(CourseProblem(
                         file: displayPath(directory, name), line: nil,
-                        message: "not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml); ignored",
+                        message: "not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml, tasks NN-slug.tasks.yaml); ignored",
                         severity: .warning))
                 }
             }
@@ -240,8 +251,22 @@ private struct PackChecker {
             }
             return (entries, count)
         }
+        // Tasks first, so that a question's `see:` can be checked against them.
+        let presets = Dictionary(lessons.map { ($0.parsed.lesson.id, $0.parsed.lesson.lab.sentence) }, uniquingKeysWith: { a, _ in a })
+        let entriesBeforeTasks = entryIDs.count
+        let (tasks, taskCount) = readEntries(taskFiles, listKey: "tasks", noun: "task") {
+            LabTask.read($0, lessonID: $1, preset: presets[$1].flatMap { $0.isEmpty ? nil : $0 }, problems: &$2, ids: &$3, links: &$4)
+        }
+        let taskIDs = entryIDs[entriesBeforeTasks...].map { ($0.id, $0.file, $0.line) }
+        entryIDs.removeSubrange(entriesBeforeTasks...)
+        checkUnique(taskIDs, what: { "task id \(quoted($0)) is already used at \($1)" })
+        let knownTasks = Set(taskIDs.map(\.0))
         let (questions, questionCount) = readEntries(quizzes, listKey: "questions", noun: "question") {
-            QuizQuestion.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
+            let question = QuizQuestion.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
+            if let see = question?.seeTask, !knownTasks.contains(see.id) {
+                $2.error(see.line, "`see: \(see.id)` names no task of the pack (tasks are in NN-slug.tasks.yaml)")
+            }
+            return question
         }
         let (cards, cardCount) = readEntries(cardFiles, listKey: "cards", noun: "card") {
             Flashcard.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
@@ -255,9 +280,9 @@ private struct PackChecker {
         }
 
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
-        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards),
+        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, tasks: tasks),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount)
+                                 questionCount: questionCount, cardCount: cardCount, taskCount: taskCount)
     }
 
     /// The top of a quiz or cards file: `lesson:` and the list of entries.

@@ -6,7 +6,7 @@ struct RNNTutor: ParsableCommand {
         commandName: "rnn-tutor",
         abstract: "Learn how recurrent neural networks work by watching a real one think.",
         subcommands: [TutorCommand.self, TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self,
-                      BenchCommand.self, LessonsCommand.self, QuizCommand.self, ReviewCommand.self, StatsCommand.self, SettingsCommand.self,
+                      BenchCommand.self, LessonsCommand.self, QuizCommand.self, TaskCommand.self, ReviewCommand.self, StatsCommand.self, SettingsCommand.self,
                       ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self],
         defaultSubcommand: TutorCommand.self)
 }
