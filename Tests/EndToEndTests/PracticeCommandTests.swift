@@ -139,6 +139,7 @@ import Testing
 
     @Test func aReviewShowsTheButtonsAndSavesEveryGrade() async throws {
         let folder = try DataFolder()
+        let started = Date()
         let outcome = try await run(["review", "--plain", "--lessons", Self.lessons], folder,
                                     input: "\n3\n\n7\n1\n\n4\n")
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -158,7 +159,10 @@ import Testing
         let stats = try await run(["stats", "--lessons", Self.lessons], folder)
         #expect(stats.status == 0)
         #expect(stats.standardOutput.contains("reviews today: 3 cards, 0 quiz answers"))
-        #expect(stats.standardOutput.contains("cards due now: 0, new today: 7, cards started: 3 of \(Self.course.flashcards.count)"))
+        // The card graded Again comes back after 1 minute; on a loaded machine that minute may have passed.
+        let dueNow = Date().timeIntervalSince(started) < 60 ? ["0"] : ["0", "1"]
+        #expect(dueNow.contains { stats.standardOutput.contains("cards due now: \($0), new today: 7, cards started: 3 of \(Self.course.flashcards.count)") },
+                "\(stats.standardOutput)")
         let row = stats.standardOutput.split(separator: "\n").first { $0.hasPrefix("1  sequences") }
         #expect(row != nil, "\(stats.standardOutput)")
 
