@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
         // Lessons, quizzes and flashcards: parsed and validated once.
         .target(name: "Course", dependencies: ["ModelFile", .product(name: "Yams", package: "Yams")]),
+        // Guided lab tasks run against real models: measures, keyed answers, verdicts (no terminal).
+        .target(name: "Lab", dependencies: ["Course", "Trace", "ModelFile", "RNNCore"]),
         // Spaced repetition and quiz marking: the FSRS-6 scheduler, pure functions of a review log.
         .target(name: "Practice", dependencies: ["Course"]),
         // The learner's saved progress: one SQLite file (GRDB), its backups and recovery.
@@ -45,12 +47,13 @@ let package = Package(
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
-                "RNNCore", "ModelFile", "Trace", "Course", "TutorUI", "Terminal", "Practice", "ProgressStore",
+                "RNNCore", "ModelFile", "Trace", "Course", "TutorUI", "Terminal", "Practice", "ProgressStore", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
         .testTarget(name: "TerminalGridTests", dependencies: ["TerminalGrid"]),
         .testTarget(name: "CourseTests", dependencies: ["Course"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Course", "ModelFile", "RNNCore", "Trace"]),
         .testTarget(name: "PracticeTests", dependencies: ["Practice", "Course"]),
         .testTarget(
             name: "ProgressStoreTests",

@@ -11,12 +11,16 @@ public struct CoursePack: Equatable, Sendable {
     public var flashcards: [Flashcard]
     /// The course's FAQ (`faq.yaml`), in file order; empty when the pack has none.
     public var faq: [FAQEntry]
+    /// Guided lab tasks (`NN-slug.tasks.yaml`), in file-name order, then file order.
+    public var tasks: [LabTask]
 
-    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard], faq: [FAQEntry] = []) {
+    public init(lessons: [Lesson], questions: [QuizQuestion], flashcards: [Flashcard], faq: [FAQEntry] = [],
+                tasks: [LabTask] = []) {
         self.lessons = lessons
         self.questions = questions
         self.flashcards = flashcards
         self.faq = faq
+        self.tasks = tasks
     }
 
     public func lesson(id: String) -> Lesson? { lessons.first { $0.id == id } }
@@ -26,6 +30,8 @@ public struct CoursePack: Equatable, Sendable {
     public func questions(for lessonID: String, upTo depth: LessonDepth) -> [QuizQuestion] {
         questions(for: lessonID).filter { $0.depth <= depth }
     }
+    public func tasks(for lessonID: String) -> [LabTask] { tasks.filter { $0.lessonID == lessonID } }
+    public func task(id: String) -> LabTask? { tasks.first { $0.id == id } }
 }
 
 /// Why a pack could not be used.
@@ -63,6 +69,7 @@ public struct CourseCheckReport: Sendable {
     public var figureCount = 0
     /// Questions, cards and glossary lines without a depth (each counts as standard, with a warning).
     public var itemsWithoutDepth = 0
+    public var taskCount = 0
 
     public var errors: [CourseProblem] { problems.filter { $0.severity == .error } }
     public var warnings: [CourseProblem] { problems.filter { $0.severity == .warning } }
@@ -73,6 +80,7 @@ public struct CourseCheckReport: Sendable {
         var parts = [counted(lessonCount, "lesson"), counted(questionCount, "question"), counted(cardCount, "card"),
                      counted(figureCount, "figure"), "\(counted(itemsWithoutDepth, "item")) without a depth",
                      counted(errors.count, "problem")]
+        if taskCount > 0 { parts.insert(counted(taskCount, "task"), at: 3) }
         if faqCount > 0 { parts.insert(faqCount == 1 ? "1 FAQ entry" : "\(faqCount) FAQ entries", at: 3) }
         if !warnings.isEmpty { parts.append(counted(warnings.count, "warning")) }
         return parts.joined(separator: ", ")
@@ -143,7 +151,7 @@ extension CoursePack {
 
 /// The kinds of file a pack holds: three per lesson, and the course's FAQ.
 enum PackFileKind {
-    case lesson, quiz, cards, faq
+    case lesson, quiz, cards, faq, tasks
 
     /// The course's questions and answers, one file for the pack.
     static let faqName = "faq.yaml"
@@ -151,6 +159,8 @@ enum PackFileKind {
     init?(_ name: String) {
         if name == Self.faqName {
             self = .faq
+        } else if name.hasSuffix(".tasks.yaml") {
+            self = .tasks
         } else if name.hasSuffix(".quiz.yaml") {
             self = .quiz
         } else if name.hasSuffix(".cards.yaml") {
@@ -167,7 +177,7 @@ enum PackFileKind {
 
     /// The stem a lesson shares with its quiz and cards: `02-recurrent-cell`.
     static func stem(_ name: String) -> String {
-        for suffix in [".quiz.yaml", ".cards.yaml", ".md"] where name.hasSuffix(suffix) {
+        for suffix in [".quiz.yaml", ".cards.yaml", ".tasks.yaml", ".md"] where name.hasSuffix(suffix) {
             return String(name.dropLast(suffix.count))
         }
         return name
@@ -211,6 +221,7 @@ private struct PackChecker {
         var quizzes: [(name: String, text: String)] = []
         var cardFiles: [(name: String, text: String)] = []
         var faqFile: (name: String, text: String)?
+        var taskFiles: [(name: String, text: String)] = []
         for name in files.keys.sorted() {
             switch PackFileKind(name) {
             case .lesson:
@@ -222,11 +233,12 @@ private struct PackChecker {
             case .quiz: quizzes.append((name, files[name]!))
             case .cards: cardFiles.append((name, files[name]!))
             case .faq: faqFile = (name, files[name]!)
+            case .tasks: taskFiles.append((name, files[name]!))
             case nil:
                 if !PackFileKind.notLessons.contains(name) {
                     problems.append(CourseProblem(
                         file: displayPath(directory, name), line: nil,
-                        message: "not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml); ignored",
+                        message: "not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml, tasks NN-slug.tasks.yaml); ignored",
                         severity: .warning))
                 }
             }
@@ -266,8 +278,22 @@ private struct PackChecker {
             }
             return (entries, count)
         }
+        // Tasks first, so that a question's `see:` can be checked against them.
+        let presets = Dictionary(lessons.map { ($0.parsed.lesson.id, $0.parsed.lesson.lab.sentence) }, uniquingKeysWith: { a, _ in a })
+        let entriesBeforeTasks = entryIDs.count
+        let (tasks, taskCount) = readEntries(taskFiles, listKey: "tasks", noun: "task") {
+            LabTask.read($0, lessonID: $1, preset: presets[$1].flatMap { $0.isEmpty ? nil : $0 }, problems: &$2, ids: &$3, links: &$4)
+        }
+        let taskIDs = entryIDs[entriesBeforeTasks...].map { ($0.id, $0.file, $0.line) }
+        entryIDs.removeSubrange(entriesBeforeTasks...)
+        checkUnique(taskIDs, what: { "task id \(quoted($0)) is already used at \($1)" })
+        let knownTasks = Set(taskIDs.map(\.0))
         let (questions, questionCount) = readEntries(quizzes, listKey: "questions", noun: "question") {
-            QuizQuestion.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
+            let question = QuizQuestion.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
+            if let see = question?.seeTask, !knownTasks.contains(see.id) {
+                $2.error(see.line, "`see: \(see.id)` names no task of the pack (tasks are in NN-slug.tasks.yaml)")
+            }
+            return question
         }
         let (cards, cardCount) = readEntries(cardFiles, listKey: "cards", noun: "card") {
             Flashcard.read($0, lessonID: $1, problems: &$2, ids: &$3, links: &$4)
@@ -293,9 +319,9 @@ private struct PackChecker {
         }
 
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
-        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, faq: faq),
+        return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, faq: faq, tasks: tasks),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount,
+                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount, taskCount: taskCount,
                                  figureCount: lessons.map(\.parsed.figureCount).reduce(0, +), itemsWithoutDepth: itemsWithoutDepth)
     }
 

@@ -40,6 +40,8 @@ public struct QuizQuestion: Equatable, Sendable {
     public var explanation: String
     /// The lowest depth whose text teaches what the question asks.
     public var depth: LessonDepth
+    /// A lab task that shows the answer in the live network (`see: TASK-ID`), offered after a wrong answer.
+    public var seeTask: TaskReference? = nil
 
     public init(id: String, lessonID: String, prompt: String, kind: Kind, explanation: String, depth: LessonDepth = .standard) {
         self.id = id
@@ -71,7 +73,7 @@ enum QuestionKindName: String, CaseIterable {
 }
 
 extension QuizQuestion {
-    static let keys = ["id", "kind", "depth", "prompt", "options", "answer", "tolerance", "items", "why_wrong", "explanation"]
+    static let keys = ["id", "kind", "depth", "prompt", "options", "answer", "tolerance", "items", "why_wrong", "explanation", "see"]
 
     /// Reads one entry of `questions:`; nil when it cannot be used (the problems say why).
     /// Ids are collected even for broken questions, so duplicates are still found.
@@ -119,7 +121,9 @@ extension QuizQuestion {
             kind = readItems(fields, problems: &problems, links: &links)
         }
         guard let id, let prompt, let explanation, let kind else { return nil }
-        return QuizQuestion(id: id, lessonID: lessonID, prompt: prompt, kind: kind, explanation: explanation, depth: depth)
+        var question = QuizQuestion(id: id, lessonID: lessonID, prompt: prompt, kind: kind, explanation: explanation, depth: depth)
+        question.seeTask = fields.text("see", required: false, problems: &problems).map { TaskReference(id: $0, line: fields.line("see")) }
+        return question
     }
 
     private static func readOptions(_ fields: YAMLMapping, single: Bool, problems: inout FileProblems,

@@ -46,6 +46,9 @@ public struct LessonProgress: Equatable, Sendable {
     public var cardsDue = 0
     /// Cards of this lesson never reviewed.
     public var cardsNew = 0
+    /// Lab tasks of this lesson answered at least once, and those whose last answer was right.
+    public var tasksTried = 0
+    public var tasksRight = 0
     public init() {}
 }
 
@@ -76,6 +79,9 @@ public enum ProgressEvent: Equatable, Sendable {
     case quizFinished(lesson: String?, score: QuizScore, at: Date)
     /// One flashcard grade, written as it is given.
     case cardReview(card: String, lesson: String, rating: Rating, durationMs: Int, at: Date)
+    /// One lab task answer. `answer` holds the learner's answer, the keyed one, the measured
+    /// values and the hashes of the model files they were measured on.
+    case taskAnswer(task: String, lesson: String, answer: String, correct: Bool, durationMs: Int, at: Date)
 }
 
 /// Where progress is kept, as the tutor sees it: it reads what it shows from

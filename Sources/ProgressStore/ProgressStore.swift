@@ -120,11 +120,13 @@ public final class ProgressStore: @unchecked Sendable {
                 ALTER TABLE lesson_progress ADD COLUMN lab_cell TEXT;
                 ALTER TABLE lesson_progress ADD COLUMN lab_sentence TEXT;
                 """)
+        }
         // v2 (issue 13): a quiz round records the depth it was drawn at. Adding a column keeps every
         // row; older rounds have none (NULL). Older backups pass through here when restored.
         migrator.registerMigration("v2-quiz-depth") { db in
             try db.execute(sql: "ALTER TABLE quiz_round ADD COLUMN depth TEXT")
         }
+        registerTaskKind(&migrator)
         return migrator
     }
 
@@ -167,6 +169,11 @@ public final class ProgressStore: @unchecked Sendable {
                 INSERT INTO review_log (at, kind, item, lesson, answer, correct, duration_ms)
                 VALUES (?, 'quiz', ?, ?, ?, ?, ?)
                 """, arguments: [at.timeIntervalSince1970, question, lesson, answer, correct, durationMs])
+        case .taskAnswer(let task, let lesson, let answer, let correct, let durationMs, let at):
+            try db.execute(sql: """
+                INSERT INTO review_log (at, kind, item, lesson, answer, correct, duration_ms)
+                VALUES (?, 'task', ?, ?, ?, ?, ?)
+                """, arguments: [at.timeIntervalSince1970, task, lesson, answer, correct, durationMs])
         case .quizFinished(let lesson, let score, let at):
             try db.execute(sql: "INSERT INTO quiz_round (at, lesson, correct, total, depth) VALUES (?, ?, ?, ?, ?)",
                            arguments: [at.timeIntervalSince1970, lesson, score.correct, score.total, score.depth?.rawValue])
@@ -327,6 +334,7 @@ public final class ProgressStore: @unchecked Sendable {
                 if progress.bestScore.map(score.isBetter(than:)) ?? true { progress.bestScore = score }
                 snapshot.lessons[id] = progress
             }
+            try countTasks(into: &snapshot, db)
             let logs = try cardLogs(db)
             var newLeft = try newCardsLeft(logs, now: now, db)
             for flashcard in orderedCards(course) {
@@ -367,6 +375,9 @@ public final class ProgressStore: @unchecked Sendable {
         public var quizAnswersToday = 0
         public var totalCardReviews = 0
         public var totalQuizAnswers = 0
+        /// Lab task answers, in the study day of `now` and in all.
+        public var taskAnswersToday = 0
+        public var totalTaskAnswers = 0
         /// Cards reviewed at least once.
         public var cardsStarted = 0
         public var quizRounds = 0
@@ -385,6 +396,9 @@ public final class ProgressStore: @unchecked Sendable {
                     stats.totalCardReviews = row["total"]
                     stats.cardReviewsToday = row["today"] ?? 0
                     stats.cardsStarted = row["items"]
+                } else if kind == "task" {
+                    stats.totalTaskAnswers = row["total"]
+                    stats.taskAnswersToday = row["today"] ?? 0
                 } else {
                     stats.totalQuizAnswers = row["total"]
                     stats.quizAnswersToday = row["today"] ?? 0

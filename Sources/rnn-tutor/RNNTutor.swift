@@ -7,8 +7,9 @@ struct RNNTutor: ParsableCommand {
         abstract: "Learn how recurrent neural networks work by watching a real one think.",
         discussion: "`rnn-tutor --version` prints the version (and the commit it was built from, when known).",
         subcommands: [TutorCommand.self, TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self,
-                      BenchCommand.self, LessonsCommand.self, FAQCommand.self, QuizCommand.self, ReviewCommand.self, StatsCommand.self,
-                      SettingsCommand.self, ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self, AgreementCommand.self],
+                      BenchCommand.self, LessonsCommand.self, FAQCommand.self, QuizCommand.self, TaskCommand.self, ReviewCommand.self,
+                      StatsCommand.self, SettingsCommand.self, ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self,
+                      AgreementCommand.self],
         defaultSubcommand: TutorCommand.self)
 }
 

@@ -21,10 +21,12 @@ struct StatsCommand: ParsableCommand {
         let rows = course.lessons.sorted { $0.order < $1.order }.map { lesson -> [String] in
             let p = stats.snapshot.lessons[lesson.id] ?? LessonProgress()
             let reading = p.read ? "read" : p.depth != nil ? "opened" : "-"
+            let tasks = course.tasks(for: lesson.id).count
             return ["\(lesson.order)", lesson.id, reading, p.depth ?? "-", score(p.bestScore), score(p.lastScore),
-                    "\(p.cardsDue)", "\(p.cardsNew)"]
+                    "\(p.cardsDue)", "\(p.cardsNew)", tasks == 0 ? "-" : "\(p.tasksRight)/\(tasks)"]
         }
-        let header = ["#", "lesson", "text", "depth", "best", "last", "due", "new"]
+        // tasks: right at their last answer, of the lesson's tasks.
+        let header = ["#", "lesson", "text", "depth", "best", "last", "due", "new", "tasks"]
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! }
         for row in [header] + rows {
             Plain.say(row.enumerated().map { column, cell in
@@ -37,8 +39,8 @@ struct StatsCommand: ParsableCommand {
         let new = stats.snapshot.lessons.values.reduce(0) { $0 + $1.cardsNew }
         Plain.say("")
         Plain.say("cards due now: \(due), new today: \(new), cards started: \(stats.cardsStarted) of \(course.flashcards.count)")
-        Plain.say("reviews today: \(stats.cardReviewsToday) cards, \(stats.quizAnswersToday) quiz answers")
-        Plain.say("reviews in all: \(stats.totalCardReviews) cards, \(stats.totalQuizAnswers) quiz answers, \(stats.quizRounds) quiz rounds")
+        Plain.say("reviews today: \(stats.cardReviewsToday) cards, \(stats.quizAnswersToday) quiz answers, \(stats.taskAnswersToday) task answers")
+        Plain.say("reviews in all: \(stats.totalCardReviews) cards, \(stats.totalQuizAnswers) quiz answers, \(stats.quizRounds) quiz rounds, \(stats.totalTaskAnswers) task answers")
         if let last = stats.snapshot.lastLesson { Plain.say("last lesson: \(last)") }
         Plain.say("progress file: \(store.directory.map { $0.appendingPathComponent(ProgressStore.fileName).path } ?? "none (not saving)")")
     }

@@ -209,7 +209,7 @@ import Testing
         pack.edit("01-sequences.quiz.yaml", "kind: order", "kind: ranking")
         pack.edit("01-sequences.quiz.yaml", "    why_wrong:", "    hint: Look.\n    why_wrong:")
         #expect(pack.problems == [
-            "pack/01-sequences.quiz.yaml:27: unknown key `hint` in a question; the keys are id, kind, depth, prompt, options, answer, tolerance, items, why_wrong, explanation",
+            "pack/01-sequences.quiz.yaml:27: unknown key `hint` in a question; the keys are id, kind, depth, prompt, options, answer, tolerance, items, why_wrong, explanation, see",
             "pack/01-sequences.quiz.yaml:35: `items` does not belong in a number question",
             "pack/01-sequences.quiz.yaml:38: unknown question kind \"ranking\"; the question kinds are single, multiple, true-false, number, order",
         ])
@@ -363,7 +363,7 @@ import Testing
         let report = try CoursePack.check(directory: folder.path)
         #expect(report.problems.map(\.description) == [
             "\(folder.path): no lessons here: a lesson pack is a folder of NN-slug.md files (see FORMAT.md)",
-            "\(folder.path)/notes.txt: warning: not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml); ignored",
+            "\(folder.path)/notes.txt: warning: not part of a lesson pack (lessons are NN-slug.md, quizzes NN-slug.quiz.yaml, flashcards NN-slug.cards.yaml, tasks NN-slug.tasks.yaml); ignored",
         ])
         #expect(report.summary == "0 lessons, 0 questions, 0 cards, 0 figures, 0 items without a depth, 1 problem, 1 warning")
     }

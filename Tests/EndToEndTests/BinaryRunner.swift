@@ -42,6 +42,7 @@ enum ChildProcess {
         return try await run(executable, arguments, workingDirectory, environment, seconds, input: .none)
     }
 
+
     private static func run(_ executable: String, _ arguments: [String], _ workingDirectory: String?,
                             _ environment: [String: String], _ seconds: Int,
                             input: some InputProtocol) async throws -> Outcome {

@@ -17,7 +17,7 @@ import Testing
              try ProgressStore.migrator.appliedMigrations(db),
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"))
         }
-        #expect(id == ProgressStore.applicationID && mode == "wal" && migrations == ["v1", "v2-lab-place", "v2-quiz-depth"])
+        #expect(id == ProgressStore.applicationID && mode == "wal" && migrations == ["v1", "v2-lab-place", "v2-quiz-depth", "v2-review-log-task-kind"])
         #expect(tables == ["lesson_progress", "quiz_round", "review_log", "setting", "store_meta"])
         #expect(try store.newCardsPerDay() == 10)
         try store.setNewCardsPerDay(3)
