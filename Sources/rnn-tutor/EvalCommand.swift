@@ -20,7 +20,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("baseline-from"), help: "Text whose word counts give the unigram baseline (e.g. the training text).")
     var baselineFrom: String?
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         let loaded: Model
         do { loaded = try Model.load(path: model) } catch { throw CommandFailure(error.message) }
         guard loaded.task == .lm else { throw CommandFailure("\(model): perplexity needs a language model (task lm), not a classifier") }
