@@ -174,8 +174,25 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
 
 /// out[j] += Σ_r weights[r] · m[r][j] for a row-major [rows × width] matrix read in place:
 /// a vector times a matrix, with no packing (worth it when only one vector goes through).
+/// A large matrix (a big head read for one row back) is shared out in blocks of 256 columns on
+/// the worker pool; each column is still summed over r in order.
 public func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, weights: UnsafePointer<Float>,
                             into out: UnsafeMutablePointer<Float>) {
+    let blockWidth = 256
+    guard rows * width >= 1 << 20 && width > blockWidth else {
+        addWeightedRows(of: m, rows: rows, width: width, stride: width, weights: weights, into: out)
+        return
+    }
+    WorkerPool.shared.run(shards: (width + blockWidth - 1) / blockWidth) { block in
+        let first = block * blockWidth
+        addWeightedRows(of: m + first, rows: rows, width: min(blockWidth, width - first), stride: width,
+                        weights: weights, into: out + first)
+    }
+}
+
+/// The same on `width` columns of rows `stride` apart, on the calling thread.
+func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, stride: Int, weights: UnsafePointer<Float>,
+                     into out: UnsafeMutablePointer<Float>) {
     var j = 0
     while j < width {
         // 32 columns at a time in four registers, the last block masked to `width`.
@@ -183,13 +200,13 @@ public func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, w
         var s0 = F8(), s1 = F8(), s2 = F8(), s3 = F8()
         if lanes == 32 {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * width + j
+                let x = F8(repeating: weights[r]), row = m + r * stride + j
                 s0.addProduct(x, load8(row)); s1.addProduct(x, load8(row + 8))
                 s2.addProduct(x, load8(row + 16)); s3.addProduct(x, load8(row + 24))
             }
         } else {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * width + j
+                let x = F8(repeating: weights[r]), row = m + r * stride + j
                 s0.addProduct(x, load(row, lanes)); s1.addProduct(x, load(row + 8, max(0, lanes - 8)))
                 s2.addProduct(x, load(row + 16, max(0, lanes - 16))); s3.addProduct(x, load(row + 24, max(0, lanes - 24)))
             }

@@ -68,6 +68,23 @@ import Testing
         #expect(abs(Double(results[0][i * columns + j]) - expected) < 1e-3 * max(1, abs(expected)))
     }
 
+    /// One row back through a big head, shared out in column blocks: the same bits as one sweep.
+    @Test func aWeightedSumOfRowsIsTheSameInBlocks() {
+        let (rows, width) = (4100, 300)
+        var random = SeededRandom(seed: 12)
+        let m = (0..<(rows * width)).map { _ in random.uniform(-1, 1) }
+        let weights = (0..<rows).map { _ in random.uniform(-1, 1) }
+        var blocked = [Float](repeating: 0.5, count: width), serial = blocked
+        m.withUnsafeBufferPointer { mp in
+            weights.withUnsafeBufferPointer { wp in
+                addWeightedRows(of: mp.baseAddress!, rows: rows, width: width, weights: wp.baseAddress!, into: &blocked)
+                addWeightedRows(of: mp.baseAddress!, rows: rows, width: width, stride: width, weights: wp.baseAddress!,
+                                into: &serial)
+            }
+        }
+        #expect(blocked.map(\.bitPattern) == serial.map(\.bitPattern))
+    }
+
     /// Training gives the same model, bit for bit, for a seed whatever the thread count.
     @Test(arguments: [CellKind.lstm, .gru])
     func trainingIsTheSameOnAnyNumberOfThreads(cell: CellKind) {
