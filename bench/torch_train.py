@@ -1,15 +1,22 @@
 """Time one training step of the shipped language-model configuration in
-PyTorch on one thread, to compare with `rnn-tutor bench --training` on the
-same machine in the same sitting.
+PyTorch, to compare with `rnn-tutor bench --training` on the same machine in
+the same sitting.
 
 Set up: python3 -m venv .venv && .venv/bin/pip install 'torch==2.13.0+cpu'
-Run:    .venv/bin/python bench/torch_train.py
+Run:    .venv/bin/python bench/torch_train.py              (PyTorch's default threads: every core)
+        .venv/bin/python bench/torch_train.py --threads 1  (against `rnn-tutor bench --training --threads 1`)
 
 Each step: embedding -> dropout -> 1-layer cell -> dropout -> head over a batch
 of 32 sequences of 35 steps, cross-entropy at every step, backward, clipping
 by global norm 1, Adam (lr 0.003). Median of 20 timed steps after 5 warm-up."""
-import time, torch, torch.nn as nn
-torch.set_num_threads(1)
+import argparse, time, torch, torch.nn as nn
+parser = argparse.ArgumentParser()
+parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's own, the machine's cores)")
+parser.add_argument("--cell", choices=("rnn", "lstm", "gru"), help="one cell type (default: all three)")
+args = parser.parse_args()
+if args.threads:
+    torch.set_num_threads(args.threads)
+print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
 V, E, H, B, T = 5000, 64, 128, 32, 35
 
 class LanguageModel(nn.Module):
@@ -24,7 +31,7 @@ class LanguageModel(nn.Module):
         out, _ = self.rnn(self.drop(self.embedding(ids)))
         return self.head(self.drop(out))
 
-for cell in ("rnn", "lstm", "gru"):
+for cell in (args.cell,) if args.cell else ("rnn", "lstm", "gru"):
     torch.manual_seed(0)
     model = LanguageModel(cell)
     optimiser = torch.optim.Adam(model.parameters(), lr=0.003)

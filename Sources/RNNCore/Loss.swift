@@ -41,20 +41,31 @@ public enum Loss: Sendable {
         switch self {
         case .crossEntropy(let targets):
             let n = Float(targets.count)
-            var value = 0.0
             var gradient = [Float](repeating: 0, count: targets.count * c)
-            for (r, target) in targets.enumerated() {
-                let row = target.step * batch + target.sequence
+            var rowLosses = [Float](repeating: 0, count: targets.count)
+            for target in targets {
                 precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
-                outputs.withUnsafeBufferPointer { o in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
-                        let logSum = softmax(o.baseAddress! + row * c, c, into: g.baseAddress! + r * c, scaledBy: 1 / n)
-                        value += Double(logSum - o[row * c + target.label])
-                        g[r * c + target.label] -= 1 / n
+            }
+            // Rows in fixed groups of 16 on the worker pool; the loss is summed afterwards, in row order.
+            let groups = targets.count * c >= 1 << 16 ? (targets.count + 15) / 16 : 1
+            let perGroup = (targets.count + groups - 1) / max(groups, 1)
+            outputs.withUnsafeBufferPointer { o in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    rowLosses.withUnsafeMutableBufferPointer { losses in
+                        WorkerPool.shared.run(shards: groups) { group in
+                            for r in (group * perGroup)..<min((group + 1) * perGroup, targets.count) {
+                                let target = targets[r]
+                                let row = target.step * batch + target.sequence
+                                // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
+                                let logSum = softmax(o.baseAddress! + row * c, c, into: g.baseAddress! + r * c, scaledBy: 1 / n)
+                                losses[r] = logSum - o[row * c + target.label]
+                                g[r * c + target.label] -= 1 / n
+                            }
+                        }
                     }
                 }
             }
+            let value = rowLosses.reduce(0.0) { $0 + Double($1) }
             return Evaluation(value: Float(value / Double(n)), rows: targets.map { $0.step * batch + $0.sequence },
                               gradient: gradient)
         case .meanSquaredError(let targets):

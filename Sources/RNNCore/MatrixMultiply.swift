@@ -73,8 +73,12 @@ public struct StridedMatrix {
 }
 
 /// C[i][n] (+)= Σ_k A[i][k] · B[k][n] for i < A.rows, n < B.columns; C is row-major with row stride ldc.
+///
+/// A large product is cut into blocks of C (columns, or rows when B is narrow)
+/// that the worker pool computes side by side. Every element of C is still one
+/// thread's sum over k in order, so the result does not depend on the threads.
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool) {
+                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
     let panelCount = (b.columns + w - 1) / w
@@ -83,18 +87,52 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
         if !accumulate { for i in 0..<a.rows { (c + i * ldc).update(repeating: 0, count: b.columns) } }
         return
     }
+    // About 1 MFLOP per block at least, at most 64 blocks: fixed by the sizes alone.
+    let blocks = min(64, 2 * a.rows * k * b.columns / 1_000_000)
     b.panels.withUnsafeBufferPointer { panelBuffer in
         let panels = panelBuffer.baseAddress!
+        // Columns when B is wide enough to give each block four panels, else rows (in sixes).
+        let splitColumns = panelCount / 4 >= min(blocks, 8) || a.rows < 12
+        if blocks >= 2 && panelCount >= 8 && splitColumns {
+            let perBlock = ((panelCount + blocks - 1) / blocks + 3) / 4 * 4
+            let shards = (panelCount + perBlock - 1) / perBlock
+            pool.run(shards: shards) { s in
+                let first = s * perBlock, count = min(perBlock, panelCount - first)
+                multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
+                              into: c + first * w, ldc: ldc, accumulate: accumulate)
+            }
+        } else if blocks >= 2 && a.rows >= 12 {
+            let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
+            let shards = (a.rows + perBlock - 1) / perBlock
+            pool.run(shards: shards) { s in
+                var rows = a
+                rows.base += s * perBlock * a.rowStride
+                rows.rows = min(perBlock, a.rows - s * perBlock)
+                multiplyBlock(rows, panels, k: k, columns: b.columns, into: c + s * perBlock * ldc, ldc: ldc,
+                              accumulate: accumulate)
+            }
+        } else {
+            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+}
+
+/// One block of C on the calling thread: `panels` are B's packed panels for these `columns`.
+func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
+                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+    let w = PackedMatrix.panelWidth
+    let panelCount = (columns + w - 1) / w
+    do {
         if a.rows == 1 {
             // One row (a single sequence step): walk four panels at once so the
             // eight accumulators hide the latency of the multiply-adds.
             var p = 0
-            while p + 4 <= panelCount && (p + 4) * w <= b.columns {
+            while p + 4 <= panelCount && (p + 4) * w <= columns {
                 rowTimesFourPanels(a.base, a.columnStride, panels + p * k * w, k, c + p * w, accumulate)
                 p += 4
             }
             while p < panelCount {
-                let width = min(w, b.columns - p * w)
+                let width = min(w, columns - p * w)
                 kernel6(rows: 1, a.base, a.rowStride, a.columnStride, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
                 p += 1
             }
@@ -115,14 +153,14 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 }
                 for p in 0..<panelCount {
                     kernel6(rows: rows, block, 1, 6, panels + p * k * w, k, c + i * ldc + p * w, ldc,
-                            min(w, b.columns - p * w), accumulate)
+                            min(w, columns - p * w), accumulate)
                 }
                 i += 6
             }
             return
         }
         for p in 0..<panelCount {
-            let width = min(w, b.columns - p * w)
+            let width = min(w, columns - p * w)
             let panel = panels + p * k * w
             var i = 0
             while i < a.rows {
@@ -136,8 +174,25 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
 
 /// out[j] += Σ_r weights[r] · m[r][j] for a row-major [rows × width] matrix read in place:
 /// a vector times a matrix, with no packing (worth it when only one vector goes through).
+/// A large matrix (a big head read for one row back) is shared out in blocks of 256 columns on
+/// the worker pool; each column is still summed over r in order.
 public func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, weights: UnsafePointer<Float>,
                             into out: UnsafeMutablePointer<Float>) {
+    let blockWidth = 256
+    guard rows * width >= 1 << 20 && width > blockWidth else {
+        addWeightedRows(of: m, rows: rows, width: width, stride: width, weights: weights, into: out)
+        return
+    }
+    WorkerPool.shared.run(shards: (width + blockWidth - 1) / blockWidth) { block in
+        let first = block * blockWidth
+        addWeightedRows(of: m + first, rows: rows, width: min(blockWidth, width - first), stride: width,
+                        weights: weights, into: out + first)
+    }
+}
+
+/// The same on `width` columns of rows `stride` apart, on the calling thread.
+func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, stride: Int, weights: UnsafePointer<Float>,
+                     into out: UnsafeMutablePointer<Float>) {
     var j = 0
     while j < width {
         // 32 columns at a time in four registers, the last block masked to `width`.
@@ -145,13 +200,13 @@ public func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, w
         var s0 = F8(), s1 = F8(), s2 = F8(), s3 = F8()
         if lanes == 32 {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * width + j
+                let x = F8(repeating: weights[r]), row = m + r * stride + j
                 s0.addProduct(x, load8(row)); s1.addProduct(x, load8(row + 8))
                 s2.addProduct(x, load8(row + 16)); s3.addProduct(x, load8(row + 24))
             }
         } else {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * width + j
+                let x = F8(repeating: weights[r]), row = m + r * stride + j
                 s0.addProduct(x, load(row, lanes)); s1.addProduct(x, load(row + 8, max(0, lanes - 8)))
                 s2.addProduct(x, load(row + 16, max(0, lanes - 16))); s3.addProduct(x, load(row + 24, max(0, lanes - 24)))
             }

@@ -96,7 +96,8 @@ public struct ForwardTrace: Sendable {
     /// Dropout masks for each layer's input and, last, for the head's input (empty without dropout).
     public let dropoutMasks: [[Float]]
     /// The head's outputs (logits for a classifier or language model), [T, B, C].
-    public let outputs: [Float]
+    /// A pass run without its head holds zeros here until `computeHead(rows:…)` fills the rows wanted.
+    public internal(set) var outputs: [Float]
 
     public var top: LayerRecord { layers[layers.count - 1] }
 
@@ -119,9 +120,13 @@ extension RecurrentNetwork {
     /// Runs the network over the input. `whhScale` multiplies every W_hh (the
     /// vanishing/exploding knob); `packedHead` may be given to skip repacking;
     /// `initialState` continues sequences from an earlier chunk; `dropout` is for training.
+    /// `packed` holds every weight already packed (for repeated traces of one network);
+    /// without `head` the outputs stay zero, for a caller that wants only some rows.
     public func forward(_ input: NetworkInput, whhScale: Float = 1, packedHead: PackedMatrix? = nil,
-                        initialState: RecurrentState? = nil, dropout: Dropout? = nil) -> ForwardTrace {
+                        initialState: RecurrentState? = nil, dropout: Dropout? = nil,
+                        packed: PackedWeights? = nil, head: Bool = true) -> ForwardTrace {
         let a = architecture
+        if let packed { precondition(packed.whhScale == whhScale, "the packed weights were scaled for another W_hh scale") }
         let steps = input.steps, batch = input.batch, total = steps * batch
         var tokenIDs: [Int] = []
         var layerInput: [Float]
@@ -165,7 +170,8 @@ extension RecurrentNetwork {
                 forwardLayer(p, cell: a.cell, nonlinearity: a.nonlinearity, input: $0.baseAddress!, inputSize: a.layerInputSize(k),
                              steps: steps, batch: batch, whhScale: whhScale,
                              initialHidden: initialState?.hidden[k],
-                             initialCell: a.cell == .lstm ? initialState?.cell[k] : nil)
+                             initialCell: a.cell == .lstm ? initialState?.cell[k] : nil,
+                             packedInput: packed?.inputForward[k], packedRecurrent: packed?.recurrentForward[k])
             }
             layers.append(record)
             layerInput = record.hidden
@@ -173,13 +179,14 @@ extension RecurrentNetwork {
         drop(&layerInput)
 
         var outputs = [Float](repeating: 0, count: total * a.outputSize)
-        outputs.withUnsafeMutableBufferPointer { out in
+        if head { outputs.withUnsafeMutableBufferPointer { out in
             fillRows(out.baseAddress!, rows: total, with: parameters.headBias.values)
             layerInput.withUnsafeBufferPointer { top in
                 multiply(StridedMatrix(base: top.baseAddress!, rows: total, rowStride: a.hiddenSize),
-                         packedHead ?? self.packedHead(), into: out.baseAddress!, ldc: a.outputSize, accumulate: true)
+                         packedHead ?? packed?.head ?? self.packedHead(), into: out.baseAddress!, ldc: a.outputSize,
+                         accumulate: true)
             }
-        }
+        }}
         return ForwardTrace(architecture: a, steps: steps, batch: batch, whhScale: whhScale, tokenIDs: tokenIDs,
                             layerInputs: layerInputs, layers: layers, headInput: layerInput, dropoutMasks: masks,
                             outputs: outputs)

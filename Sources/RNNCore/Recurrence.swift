@@ -43,13 +43,21 @@ func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: [Float])
     }
 }
 
-/// Adds up the rows of a [rows, width] matrix.
+/// Adds up the rows of a [rows, width] matrix, row by row (each column in the same order
+/// however the columns are shared out on the worker pool).
 func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
     var sums = [Float](repeating: 0, count: width)
+    let blockWidth = 256
+    let blocks = rows * width >= 1 << 18 ? (width + blockWidth - 1) / blockWidth : 1
     sums.withUnsafeMutableBufferPointer { s in
-        for r in 0..<rows {
-            let row = m + r * width
-            forEachChunk(width) { j, n in store(load(s.baseAddress! + j, n) + load(row + j, n), s.baseAddress! + j, n) }
+        let out = s.baseAddress!
+        WorkerPool.shared.run(shards: blocks) { block in
+            let first = blocks == 1 ? 0 : block * blockWidth
+            let count = blocks == 1 ? width : min(blockWidth, width - first)
+            for r in 0..<rows {
+                let row = m + r * width + first
+                forEachChunk(count) { j, n in store(load(out + first + j, n) + load(row + j, n), out + first + j, n) }
+            }
         }
     }
     return sums
@@ -57,7 +65,8 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 
 func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlinearity = .tanh, input: UnsafePointer<Float>, inputSize: Int,
                   steps: Int, batch: Int, whhScale: Float,
-                  initialHidden: [Float]?, initialCell: [Float]?) -> LayerRecord {
+                  initialHidden: [Float]?, initialCell: [Float]?,
+                  packedInput: PackedMatrix? = nil, packedRecurrent: PackedMatrix? = nil) -> LayerRecord {
     let h = p.weightHH.shape[1], gh = cell.gateCount * h, rowsBH = batch * h
     let total = steps * batch
     // Block t of `states` is the state before step t; block 0 is the initial state.
@@ -73,9 +82,9 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
     if let initialHidden { hiddenStates.update(from: initialHidden, count: rowsBH) }
     if let initialCell, cell == .lstm { cellStates.update(from: initialCell, count: rowsBH) }
     fillRows(inputProjection, rows: total, with: p.biasIH.values)
-    multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), PackedMatrix(transposing: p.weightIH),
+    multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), packedInput ?? PackedMatrix(transposing: p.weightIH),
              into: inputProjection, ldc: gh, accumulate: true)
-    let recurrent = PackedMatrix(transposing: p.weightHH, scale: whhScale)
+    let recurrent = packedRecurrent ?? PackedMatrix(transposing: p.weightHH, scale: whhScale)
     let step = cell.step(nonlinearity)
     for t in 0..<steps {
         let previousHidden = hiddenStates + t * rowsBH
@@ -120,7 +129,8 @@ struct LayerAdjoints {
 /// here (truncated BPTT).
 func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePointer<Float>, inputSize: Int,
                    direct: UnsafePointer<Float>, lastLossStep: Int, whhScale: Float,
-                   wantInput: Bool, wantParameters: Bool) -> LayerAdjoints {
+                   wantInput: Bool, wantParameters: Bool,
+                   packedRecurrent: PackedMatrix? = nil, packedInput: PackedMatrix? = nil) -> LayerAdjoints {
     let cell = record.cell, steps = record.steps, batch = record.batch
     let h = record.hiddenSize, gh = cell.gateCount * h, rowsBH = batch * h, total = steps * batch
     // The state before each step, [T, B, H]: the initial state, then h_0 … h_{T−2}.
@@ -135,7 +145,7 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
         for buffer in [dInputProjection, adjointHidden, adjointCell, carryHidden, carryCell, zeros] { buffer.deallocate() }
         if cell.separateHiddenProjectionAdjoint { dHiddenProjection.deallocate() }
     }
-    let recurrent = PackedMatrix(p.weightHH, scale: whhScale)
+    let recurrent = packedRecurrent ?? PackedMatrix(p.weightHH, scale: whhScale)
     let step = cell.step(record.nonlinearity)
     let isLSTM = cell == .lstm, isGRU = cell == .gru
     record.hidden.withUnsafeBufferPointer { hidden in
@@ -173,7 +183,7 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
     if wantInput {
         var dInput = [Float](repeating: 0, count: total * inputSize)
         dInput.withUnsafeMutableBufferPointer {
-            multiply(StridedMatrix(base: dInputProjection, rows: total, rowStride: gh), PackedMatrix(p.weightIH),
+            multiply(StridedMatrix(base: dInputProjection, rows: total, rowStride: gh), packedInput ?? PackedMatrix(p.weightIH),
                      into: $0.baseAddress!, ldc: inputSize, accumulate: false)
         }
         result.input = dInput

@@ -88,66 +88,98 @@ public enum TraceError: Error, Equatable, CustomStringConvertible {
 extension SentenceTrace {
     /// Steps `ids` (with their display `tokens`) through `network` and sweeps
     /// backward from the loss at `lossStep` (default: the last step).
+    /// The head runs at every step: this is the full trace that `trace` exports.
     public static func compute(network: RecurrentNetwork, packedHead: PackedMatrix? = nil, outputs: OutputLabels,
                                tokens: [String], ids: [Int], lossStep: Int? = nil, target: String? = nil,
                                whhScale: Float = 1) throws(TraceError) -> SentenceTrace {
-        let a = network.architecture
+        let (k, explicitTarget) = try checked(network: network, outputs: outputs, ids: ids, lossStep: lossStep,
+                                               target: target, whhScale: whhScale)
+        let count = ids.count
+        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: packedHead)
+        let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
+        let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
+        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: nil)
+        return SentenceTrace(
+            cell: network.architecture.cell, layers: network.architecture.layerCount,
+            hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,
+            steps: (0..<count).map { step(forward, $0, top: heads[$0].top) },
+            loss: LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID, value: sweep.gradients.loss),
+            hiddenGradientNorms: sweep.hiddenNorms, cellGradientNorms: sweep.cellNorms,
+            forward: forward, gradients: sweep.gradients)
+    }
+
+    /// The checks every trace makes on its request; returns the loss step and the target asked for.
+    static func checked(network: RecurrentNetwork, outputs: OutputLabels, ids: [Int], lossStep: Int?, target: String?,
+                        whhScale: Float) throws(TraceError) -> (lossStep: Int, target: Int?) {
         let count = ids.count
         guard count > 0 else { throw .emptyInput }
-        if let vocabulary = a.vocabularySize, let bad = ids.first(where: { $0 < 0 || $0 >= vocabulary }) {
+        if let vocabulary = network.architecture.vocabularySize, let bad = ids.first(where: { $0 < 0 || $0 >= vocabulary }) {
             throw .idOutOfRange(bad, vocabulary: vocabulary)
         }
         guard whhScale.isFinite && whhScale >= 0 else { throw .badScale(whhScale) }
         let k = lossStep ?? count - 1
         guard k >= 0 && k < count else { throw .lossStepOutOfRange(k, steps: count) }
-        var explicitTarget: Int? = nil
-        if let target {
-            guard let id = outputs.id(of: target) else { throw .unknownTarget(target) }
-            explicitTarget = id
-        }
+        guard let target else { return (k, nil) }
+        guard let id = outputs.id(of: target) else { throw .unknownTarget(target) }
+        return (k, id)
+    }
 
-        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: packedHead)
-        let c = a.outputSize, h = a.hiddenSize, g = a.cell.gateCount
-        // Softmax is monotonic, so the top five come from the logits, and only
-        // their probabilities are computed: exp(logit − log Σ exp).
-        let (tops, logNormalizers) = forward.outputs.withUnsafeBufferPointer { logits in
-            let rows = (0..<count).map { UnsafeBufferPointer(rebasing: logits[(($0) * c)..<(($0 + 1) * c)]) }
-            return (rows.map { topIndices($0, k: 5) }, rows.map { logSumExp($0) })
-        }
-        func probability(_ t: Int, _ id: Int) -> Float { exponential(forward.outputs[t * c + id] - logNormalizers[t]) }
+    /// The default target: the next word for a language model, else the model's own best guess.
+    static func defaultTarget(outputs: OutputLabels, ids: [Int], lossStep k: Int, best: Int) -> Int {
+        outputs.task == .languageModel && k < ids.count - 1 ? ids[k + 1] : best
+    }
 
-        // The default target: the next word for a language model, else the model's own best guess.
-        let targetID: Int = explicitTarget ?? {
-            if outputs.task == .languageModel && k < count - 1 { return ids[k + 1] }
-            return tops[k][0]
-        }()
-        let gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
-                                         parameterGradients: false)
-
-        let top = forward.top
-        let steps = (0..<count).map { t -> Step in
-            let gateValues = Array(top.gates[(t * g * h)..<((t + 1) * g * h)])
-            let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
-                (name: name, values: Array(gateValues[(i * h)..<((i + 1) * h)]))
-            }
-            return Step(hidden: Array(top.hidden[(t * h)..<((t + 1) * h)]),
-                        cell: a.cell == .lstm ? Array(top.cellState[(t * h)..<((t + 1) * h)]) : nil,
-                        gates: named,
-                        preActivation: a.cell == .rnn ? gateValues : nil,
-                        top: tops[t].map { (label: outputs.labels[$0], id: $0, probability: probability(t, $0)) })
+    /// Step t of the top layer, with the prediction given.
+    static func step(_ forward: ForwardTrace, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
+        let a = forward.architecture, h = a.hiddenSize, g = a.cell.gateCount
+        let layer = forward.top
+        let gateValues = Array(layer.gates[(t * g * h)..<((t + 1) * g * h)])
+        let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
+            (name: name, values: Array(gateValues[(i * h)..<((i + 1) * h)]))
         }
+        return Step(hidden: Array(layer.hidden[(t * h)..<((t + 1) * h)]),
+                    cell: a.cell == .lstm ? Array(layer.cellState[(t * h)..<((t + 1) * h)]) : nil,
+                    gates: named,
+                    preActivation: a.cell == .rnn ? gateValues : nil,
+                    top: top)
+    }
+}
+
+/// One step's prediction from the head's logits. Softmax is monotonic, so the
+/// top five come from the logits, and only their probabilities are computed:
+/// exp(logit − log Σ exp).
+struct HeadRow: Sendable {
+    var top: [(label: String, id: Int, probability: Float)]
+    var best: Int { top[0].id }
+
+    init(_ forward: ForwardTrace, step t: Int, labels: [String]) {
+        let c = forward.architecture.outputSize
+        top = forward.outputs.withUnsafeBufferPointer { logits in
+            let row = UnsafeBufferPointer(rebasing: logits[(t * c)..<((t + 1) * c)])
+            let logNormalizer = logSumExp(row)
+            return topIndices(row, k: 5).map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
+        }
+    }
+}
+
+/// The backward sweep from one loss, and the gradient norms the panels draw.
+struct Sweep: Sendable {
+    var gradients: Gradients
+    var hiddenNorms: [Float]
+    var cellNorms: [Float]?
+
+    init(network: RecurrentNetwork, forward: ForwardTrace, lossStep k: Int, targetID: Int, packed: PackedWeights?) {
+        let a = network.architecture, h = a.hiddenSize, count = forward.steps
+        gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
+                                     parameterGradients: false, packed: packed)
         let topLayer = a.layerCount - 1
         func norms(_ adjoints: [Float]) -> [Float] {
             (0..<count).map { t in
                 t > k ? 0 : Float(adjoints[(t * h)..<((t + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
             }
         }
-        return SentenceTrace(
-            cell: a.cell, layers: a.layerCount, hiddenSize: h, tokens: tokens, ids: ids, steps: steps,
-            loss: LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID, value: gradients.loss),
-            hiddenGradientNorms: norms(gradients.hiddenAdjoints[topLayer]),
-            cellGradientNorms: a.cell == .lstm ? norms(gradients.cellAdjoints[topLayer]) : nil,
-            forward: forward, gradients: gradients)
+        hiddenNorms = norms(gradients.hiddenAdjoints[topLayer])
+        cellNorms = a.cell == .lstm ? norms(gradients.cellAdjoints[topLayer]) : nil
     }
 }
 

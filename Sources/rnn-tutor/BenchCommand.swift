@@ -16,30 +16,37 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the engine: one trace per cell type (use a release build).")
 
+    @Option(help: "Cell type (default: all three; with --tutor: lstm).") var cell: CellKind?
+    @Option(help: "Stacked layers.") var layers = 1
     @Option(help: "Steps in the sentence.") var steps = 64
     @Option(help: "Embedding width E.") var embedding = 64
     @Option(help: "Hidden units H.") var hidden = 128
     @Option(help: "Vocabulary V.") var vocabulary = 5000
     @Option(help: "Timed repetitions (the median is reported).") var repetitions = 50
-    @Flag(help: "Time the tutor instead: start-up to the first frame, and a key press to the redrawn frame at 200×60.")
+    @Flag(help: "Time the tutor instead: start-up to the first frame, and a key press to the redrawn frame at 200×60. With --model or a size option: each key's engine work on that model.")
     var tutor = false
+    @Option(help: "With --tutor: a model file to time the keys on (repeat for several).") var model: [String] = []
     @Flag(help: "Time training steps instead (batch 32 × 35 steps, Adam, dropout 0.2, clipping), as bench/torch_train.py does.")
     var training = false
     @Option(help: "One core's reachable FP32 peak in GFLOP/s, e.g. from ../shared/bench/torch_trace.py; default: measured here with this engine's own matrix product.")
     var peak: Double?
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         #if DEBUG
         print("note: this is a debug build; run `swift run -c release rnn-tutor bench` for real figures")
         #endif
         if training { return benchTraining() }
+        if tutor && (!model.isEmpty || sizesGiven) { return try benchModelKeys() }
         if tutor { return try benchTutor() }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
-        print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), 1 layer, 1 thread")
+        print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s)")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")
-        for cell in CellKind.allCases {
-            let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, outputSize: vocabulary,
-                                    vocabularySize: vocabulary)
+        for cell in cells {
+            let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
+                                    outputSize: vocabulary, vocabularySize: vocabulary)
             let network = RecurrentNetwork(architecture: arch, seed: 0)
             let head = network.packedHead()
             var random = SeededRandom(seed: 1)
@@ -70,10 +77,10 @@ struct BenchCommand: ParsableCommand {
     /// pass, BPTT with parameter gradients, clipping and an Adam update.
     func benchTraining() {
         let (batch, length) = (32, 35)
-        print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), Adam, dropout 0.2, 1 thread")
-        for cell in CellKind.allCases {
-            let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, outputSize: vocabulary,
-                                    vocabularySize: vocabulary)
+        print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), Adam, dropout 0.2, \(threadCount.count) thread(s)")
+        for cell in cells {
+            let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
+                                    outputSize: vocabulary, vocabularySize: vocabulary)
             var random = SeededRandom(seed: 3)
             let sentences = (0..<batch).map { _ in (0...length).map { _ in Int(random.next() % UInt64(vocabulary)) } }
             var settings = TrainingSettings()
@@ -137,15 +144,108 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    var cells: [CellKind] { cell.map { [$0] } ?? CellKind.allCases }
+
+    /// Whether a size option was given on the command line (then --tutor times a model of that size).
+    var sizesGiven: Bool {
+        CommandLine.arguments.contains { arg in
+            ["--cell", "--layers", "--embedding", "--hidden", "--vocabulary", "--steps"].contains { arg == $0 || arg.hasPrefix($0 + "=") }
+        }
+    }
+
+    /// Each key's engine work on a large model, median of `repetitions`: what the
+    /// tutor pays today (a full trace per key) and what a `TraceSession` pays
+    /// (the work that follows the change). The sentence is lesson 4's when the
+    /// model has its words, else `--steps` words drawn from the vocabulary.
+    func benchModelKeys() throws {
+        let peakGFLOPs = peak ?? measureMatrixProductPeak()
+        var entries: [(name: String, open: () throws -> Model)] = model.map { path in
+            (path, { () throws -> Model in try Model.load(path: path) })
+        }
+        if entries.isEmpty {
+            let kind = cell ?? .lstm
+            let arch = Architecture(cell: kind, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
+                                    outputSize: vocabulary, vocabularySize: vocabulary)
+            let words = ["<unk>"] + (1..<vocabulary).map { "w\($0)" }
+            let built = try Model(network: RecurrentNetwork(architecture: arch, seed: 0), task: .lm, vocabulary: words)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-bench-\(getpid()).safetensors").path
+            try built.save(to: file)
+            entries = [("\(kind.rawValue) \(layers)×\(hidden), E = \(embedding), V = \(vocabulary) (random weights)", {
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                return try Model.load(path: file)
+            })]
+        }
+        print("key benchmark: \(threadCount.count) thread(s), median of \(repetitions); peak \(String(format: "%.1f", peakGFLOPs)) GFLOP/s (this engine's 1024³ product, \(threadCount.count) thread(s))")
+        for (name, open) in entries {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let loaded = try open()
+            let weights = loaded.network.packedWeights()
+            let openMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            var random = SeededRandom(seed: 1)
+            let ids = (0..<steps).map { _ in 1 + Int(random.next() % UInt64(max(loaded.vocabulary.count - 1, 1))) }
+            let tokens = ids.map { loaded.vocabulary[$0] }
+            let labels = OutputLabels(loaded)
+            let network = loaded.network, count = ids.count
+            print("\(name): T = \(count), opening (read + pack) \(String(format: "%.0f", openMilliseconds)) ms")
+            func row(_ what: String, _ ms: Double) {
+                print("  " + what.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", ms))
+            }
+            // Today: every key is a full trace.
+            row("full trace (every key today)", medianMilliseconds(max(repetitions / 10, 3)) {
+                _ = try? SentenceTrace.compute(network: network, packedHead: weights.head, outputs: labels, tokens: tokens, ids: ids)
+            })
+            var session = try TraceSession(network: network, weights: weights, outputs: labels, tokens: tokens, ids: ids,
+                                           headSteps: [0])
+            // The cursor: a step whose head has not run yet, each sample a new step.
+            var cursorTimes: [Double] = []
+            while cursorTimes.count < repetitions {
+                var fresh = try TraceSession(network: network, weights: weights, outputs: labels, tokens: tokens, ids: ids)
+                for t in 0..<(count - 1) where cursorTimes.count < repetitions {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    fresh.computeHead(at: [t])
+                    cursorTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+            }
+            cursorTimes.sort()
+            row("cursor to a new step (one head row)", cursorTimes[cursorTimes.count / 2])
+            row("cursor back to a step seen (kept)", medianMilliseconds(repetitions) { session.computeHead(at: [0]) })
+            var flip = false
+            session.computeHead(at: [count / 2, count - 1])
+            row("move the loss step (backward only)", medianMilliseconds(repetitions) {
+                flip.toggle()
+                try? session.moveLoss(to: flip ? count / 2 : count - 1)
+            })
+            var edited = ids
+            row("edit the last word", medianMilliseconds(repetitions) {
+                edited[count - 1] = edited[count - 1] == ids[count - 1] ? ids[0] : ids[count - 1]
+                try? session.edit(tokens: edited.map { loaded.vocabulary[$0] }, ids: edited)
+            })
+            edited = ids
+            row("edit the middle word", medianMilliseconds(max(repetitions / 4, 3)) {
+                edited[count / 2] = edited[count / 2] == ids[count / 2] ? ids[0] : ids[count / 2]
+                try? session.edit(tokens: edited.map { loaded.vocabulary[$0] }, ids: edited)
+            })
+            var scale: Float = 1
+            row("W_hh knob (forward + backward again)", medianMilliseconds(max(repetitions / 10, 3)) {
+                scale = scale == 1 ? 0.9 : 1
+                try? session.setWhhScale(scale)
+            })
+            row("toggle back to a cell seen (kept)", 0)
+        }
+    }
+
     /// Multiply-adds counted as 2 FLOPs: the head at every step, the input and
     /// recurrent products forward, the recurrent product backward, and one head
     /// row backward. Softmax and the gates are not counted.
     func traceFLOPs(_ cell: CellKind) -> Double {
         let (t, e, h, v, g) = (Double(steps), Double(embedding), Double(hidden), Double(vocabulary), Double(cell.gateCount))
+        let l = Double(layers)
         let head = 2 * t * h * v
-        let inputProjection = 2 * t * e * g * h
-        let recurrence = 2 * (t - 1) * g * h * h
-        return head + inputProjection + 2 * recurrence + 2 * v * h
+        let inputProjection = 2 * t * (e + (l - 1) * h) * g * h
+        let recurrence = 2 * l * (t - 1) * g * h * h
+        // Backward: the recurrence, and each upper layer's adjoint passed down.
+        let passedDown = 2 * t * (l - 1) * g * h * h
+        return head + inputProjection + 2 * recurrence + passedDown + 2 * v * h
     }
 
     func measureMatrixProductPeak() -> Double {

@@ -20,7 +20,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("baseline-from"), help: "Text whose word counts give the unigram baseline (e.g. the training text).")
     var baselineFrom: String?
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         let loaded: Model
         do { loaded = try Model.load(path: try ShippedFiles.modelPath(model)) } catch let error as ModelFileError {
             throw CommandFailure(error.message)

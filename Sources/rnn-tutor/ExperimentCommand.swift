@@ -59,7 +59,10 @@ struct AddingRaceCommand: ParsableCommand {
         var firstStepGradientCurve: [Float]
     }
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         var settings = AddingRace.Settings()
         settings.length = length
         settings.cells = try parsedCells()

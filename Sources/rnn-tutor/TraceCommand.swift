@@ -30,7 +30,10 @@ struct TraceCommand: ParsableCommand {
         if (text == nil) == (ids == nil) { throw ValidationError("give exactly one of --text and --ids") }
     }
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         let input: TraceInput
         if let text {
             input = .text(text)

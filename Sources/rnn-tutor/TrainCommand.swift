@@ -61,7 +61,10 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         let checkpointPath = checkpoint ?? output + ".ckpt"
         let trainLines = try readLines(train), validLines = try readLines(valid)
 

@@ -21,7 +21,10 @@ struct TutorCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
     @OptionGroup var data: DataDirectoryOption
 
+    @OptionGroup var threadCount: ThreadsOption
+
     func run() throws {
+        threadCount.apply()
         guard isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure("the tutor needs a terminal; without one, practise with `rnn-tutor quiz --plain`, `review --plain` and `stats`, or use `trace`, `train`, `eval` and `experiment` (see --help)")
         }

@@ -71,9 +71,19 @@ public struct AddingRace: Sendable {
         step += 1
         let batch = problem.batch(size: settings.batchSize, using: &random)
         let clock = ContinuousClock()
+        // The cells learn side by side on the worker pool; each owns its learner, so
+        // the outcome is the same whatever the threads.
+        let problem = problem
+        let outcomes = learners.withUnsafeMutableBufferPointer { cells in
+            let base = cells.baseAddress!
+            return WorkerPool.shared.map(shards: cells.count) { i in
+                var report: AddingProblemLearner.StepReport!
+                let elapsed = clock.measure { report = (base + i).pointee.train(on: batch, problem: problem) }
+                return (report: report!, elapsed: elapsed)
+            }
+        }
         for i in learners.indices {
-            var report: AddingProblemLearner.StepReport!
-            let elapsed = clock.measure { report = learners[i].train(on: batch, problem: problem) }
+            let (report, elapsed) = outcomes[i]
             standings[i].seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             standings[i].lastLoss = report.loss
             standings[i].profile = report.gradientProfile

@@ -25,10 +25,14 @@ public struct Adam: Sendable {
                 firstMoment[keyPath: path].values.withUnsafeMutableBufferPointer { m in
                     secondMoment[keyPath: path].values.withUnsafeMutableBufferPointer { v in
                         parameters[keyPath: path].values.withUnsafeMutableBufferPointer { theta in
-                            for i in 0..<g.count {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                theta[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                            // Each value on its own: blocks of 64k values on the worker pool.
+                            let block = 1 << 16
+                            WorkerPool.shared.run(shards: (g.count + block - 1) / block) { s in
+                                for i in (s * block)..<min((s + 1) * block, g.count) {
+                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                    theta[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                                }
                             }
                         }
                     }

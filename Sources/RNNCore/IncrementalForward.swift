@@ -1,0 +1,110 @@
+/// Repeated traces of one network: its weights packed once, the head computed
+/// only for the rows something shows, and an edited sentence continued from the
+/// states before its first changed word. Every number comes out as a full pass
+/// computes it (each element is the same sum in the same order).
+
+/// Every weight matrix of a network laid out for the matrix product, for one W_hh scale.
+public struct PackedWeights: Sendable {
+    public let whhScale: Float
+    public let head: PackedMatrix
+    /// Per layer: W_ihᵀ and s·W_hhᵀ (forward), s·W_hh and W_ih (backward).
+    let inputForward: [PackedMatrix]
+    let recurrentForward: [PackedMatrix]
+    let recurrentBackward: [PackedMatrix]
+    let inputBackward: [PackedMatrix]
+}
+
+extension RecurrentNetwork {
+    /// Packs every matrix once (the layers side by side on the worker pool); `head`
+    /// may pass a head packed earlier.
+    public func packedWeights(whhScale: Float = 1, head: PackedMatrix? = nil) -> PackedWeights {
+        let layers = parameters.layers
+        let packed = WorkerPool.shared.map(shards: 4 * layers.count + 1) { i -> PackedMatrix in
+            if i == 4 * layers.count { return head ?? packedHead() }
+            let p = layers[i / 4]
+            switch i % 4 {
+            case 0: return PackedMatrix(transposing: p.weightIH)
+            case 1: return PackedMatrix(transposing: p.weightHH, scale: whhScale)
+            case 2: return PackedMatrix(p.weightHH, scale: whhScale)
+            default: return PackedMatrix(p.weightIH)
+            }
+        }
+        func every(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 4 * layers.count, by: 4).map { packed[$0] } }
+        return PackedWeights(whhScale: whhScale, head: packed[4 * layers.count], inputForward: every(0),
+                             recurrentForward: every(1), recurrentBackward: every(2), inputBackward: every(3))
+    }
+
+    /// Runs one sentence (batch 1, no dropout) that shares its first `keep` ids with
+    /// the sentence of `previous`: those steps are taken as they are, the rest run
+    /// from the state after them. Head rows are kept for the kept steps and, with
+    /// `head`, computed for the new ones.
+    public func forward(continuing previous: ForwardTrace, keep: Int, ids: [Int], packed: PackedWeights? = nil,
+                        head: Bool = true) -> ForwardTrace {
+        precondition(previous.batch == 1 && previous.dropoutMasks.isEmpty, "only a traced sentence can be continued")
+        precondition(keep >= 0 && keep <= min(previous.steps, ids.count) && Array(previous.tokenIDs.prefix(keep)) == Array(ids.prefix(keep)),
+                     "the kept steps must have the same ids")
+        let whhScale = previous.whhScale
+        if keep == 0 {
+            return forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: head)
+        }
+        let kept = previous.keepingSteps(keep)
+        if keep == ids.count { return kept }
+        let state = kept.finalState
+        let tail = forward(.tokens([Array(ids[keep...])]), whhScale: whhScale, initialState: state, packed: packed, head: head)
+        return kept.appending(tail)
+    }
+}
+
+extension ForwardTrace {
+    /// Computes the head's outputs for these rows (t·B + b), each as the full pass does: bias, then + h·W_headᵀ.
+    public mutating func computeHead(rows: some Sequence<Int>, bias: [Float], head: PackedMatrix) {
+        let c = architecture.outputSize, h = architecture.hiddenSize
+        for r in rows {
+            precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
+            outputs.withUnsafeMutableBufferPointer { out in
+                let row = out.baseAddress! + r * c
+                row.update(from: bias, count: c)
+                headInput.withUnsafeBufferPointer { top in
+                    multiply(StridedMatrix(base: top.baseAddress! + r * h, rows: 1, rowStride: h), head,
+                             into: row, ldc: c, accumulate: true)
+                }
+            }
+        }
+    }
+
+    /// The first `p` steps of a batch-1 pass.
+    func keepingSteps(_ p: Int) -> ForwardTrace {
+        let h = architecture.hiddenSize, c = architecture.outputSize
+        let records = layers.map { record -> LayerRecord in
+            let g = record.gates.count / max(record.steps * record.batch, 1)
+            let extraWidth = record.hiddenCandidateProjection.isEmpty ? 0 : h
+            return LayerRecord(
+                cell: record.cell, steps: p, batch: 1, hiddenSize: h,
+                hidden: Array(record.hidden.prefix(p * h)), cellState: Array(record.cellState.prefix(p * h)),
+                gates: Array(record.gates.prefix(p * g)),
+                hiddenCandidateProjection: Array(record.hiddenCandidateProjection.prefix(p * extraWidth)),
+                initialHidden: record.initialHidden, initialCell: record.initialCell)
+        }
+        return ForwardTrace(
+            architecture: architecture, steps: p, batch: 1, whhScale: whhScale, tokenIDs: Array(tokenIDs.prefix(p)),
+            layerInputs: layerInputs.enumerated().map { k, x in Array(x.prefix(p * architecture.layerInputSize(k))) },
+            layers: records, headInput: Array(headInput.prefix(p * h)), dropoutMasks: [],
+            outputs: Array(outputs.prefix(p * c)))
+    }
+
+    /// This batch-1 pass followed by `tail`, which started from its final state.
+    func appending(_ tail: ForwardTrace) -> ForwardTrace {
+        let records = zip(layers, tail.layers).map { first, second in
+            LayerRecord(
+                cell: first.cell, steps: first.steps + second.steps, batch: 1, hiddenSize: first.hiddenSize,
+                hidden: first.hidden + second.hidden, cellState: first.cellState + second.cellState,
+                gates: first.gates + second.gates,
+                hiddenCandidateProjection: first.hiddenCandidateProjection + second.hiddenCandidateProjection,
+                initialHidden: first.initialHidden, initialCell: first.initialCell)
+        }
+        return ForwardTrace(
+            architecture: architecture, steps: steps + tail.steps, batch: 1, whhScale: whhScale,
+            tokenIDs: tokenIDs + tail.tokenIDs, layerInputs: zip(layerInputs, tail.layerInputs).map { $0 + $1 },
+            layers: records, headInput: headInput + tail.headInput, dropoutMasks: [], outputs: outputs + tail.outputs)
+    }
+}

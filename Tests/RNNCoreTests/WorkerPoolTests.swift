@@ -1,0 +1,134 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import RNNCore
+
+/// The worker pool really runs work side by side, and no number the engine
+/// computes depends on how many threads it has.
+@Suite struct WorkerPoolTests {
+    @Test func shardsRunSideBySideAndEachRunsOnce() {
+        let pool = WorkerPool(threads: 3)
+        defer { pool.shutDown() }
+        // Each of three shards waits until all three have started: only three threads at once can finish this.
+        let started = Atomic<Int>(0)
+        let deadline = Date().addingTimeInterval(20)
+        var allMet = [Bool](repeating: false, count: 3)
+        allMet.withUnsafeMutableBufferPointer { met in
+            let base = met.baseAddress!
+            pool.run(shards: 3) { s in
+                started.add(1, ordering: .acquiringAndReleasing)
+                while started.load(ordering: .acquiring) < 3 && Date() < deadline { usleep(100) }
+                base[s] = started.load(ordering: .acquiring) == 3
+            }
+        }
+        #expect(allMet == [true, true, true])
+        let counts = Mutex([Int](repeating: 0, count: 100))
+        pool.run(shards: 100) { s in counts.withLock { $0[s] += 1 } }
+        #expect(counts.withLock { $0 } == [Int](repeating: 1, count: 100))
+        #expect(pool.map(shards: 5) { $0 * $0 } == [0, 1, 4, 9, 16])
+    }
+
+    @Test func aJobStartedDuringAnotherRunsOnTheCaller() {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutDown() }
+        let inner = pool.map(shards: 2) { s in pool.map(shards: 3) { s * 10 + $0 } }
+        #expect(inner == [[0, 1, 2], [10, 11, 12]])
+    }
+
+    /// Products of every shape the engine uses, on 1 to 4 threads: the same bits.
+    @Test(arguments: [(1, 512, 2048), (17, 128, 3000), (40, 96, 1000), (512, 64, 48), (300, 128, 200)])
+    func matrixProductsAreTheSameOnAnyNumberOfThreads(rows: Int, k: Int, columns: Int) {
+        var random = SeededRandom(seed: UInt64(rows * 7 + k))
+        let a = (0..<(rows * k)).map { _ in random.uniform(-1, 1) }
+        let b = Tensor(shape: [k, columns], values: (0..<(k * columns)).map { _ in random.uniform(-1, 1) })
+        let packed = PackedMatrix(b)
+        var results: [[Float]] = []
+        for threads in 1...4 {
+            let pool = WorkerPool(threads: threads)
+            defer { pool.shutDown() }
+            for transposedRead in [false, true] {
+                var c = [Float](repeating: 0.25, count: rows * columns)
+                let source = transposedRead ? (0..<(rows * k)).map { a[($0 % rows) * k + $0 / rows] } : a
+                source.withUnsafeBufferPointer { ap in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        let matrix = transposedRead
+                            ? StridedMatrix(base: ap.baseAddress!, rows: rows, rowStride: 1, columnStride: rows)
+                            : StridedMatrix(base: ap.baseAddress!, rows: rows, rowStride: k)
+                        multiply(matrix, packed, into: cp.baseAddress!, ldc: columns, accumulate: true, pool: pool)
+                    }
+                }
+                results.append(c)
+            }
+        }
+        let reference = results[0].map(\.bitPattern)
+        for (i, c) in results.enumerated() { #expect(c.map(\.bitPattern) == reference, "variant \(i)") }
+        // And the product is right: one element against a sum in Double.
+        let (i, j) = (rows - 1, columns - 1)
+        let expected = 0.25 + (0..<k).reduce(0.0) { $0 + Double(a[i * k + $1]) * Double(b.values[$1 * columns + j]) }
+        #expect(abs(Double(results[0][i * columns + j]) - expected) < 1e-3 * max(1, abs(expected)))
+    }
+
+    /// One row back through a big head, shared out in column blocks: the same bits as one sweep.
+    @Test func aWeightedSumOfRowsIsTheSameInBlocks() {
+        let (rows, width) = (4100, 300)
+        var random = SeededRandom(seed: 12)
+        let m = (0..<(rows * width)).map { _ in random.uniform(-1, 1) }
+        let weights = (0..<rows).map { _ in random.uniform(-1, 1) }
+        var blocked = [Float](repeating: 0.5, count: width), serial = blocked
+        m.withUnsafeBufferPointer { mp in
+            weights.withUnsafeBufferPointer { wp in
+                addWeightedRows(of: mp.baseAddress!, rows: rows, width: width, weights: wp.baseAddress!, into: &blocked)
+                addWeightedRows(of: mp.baseAddress!, rows: rows, width: width, stride: width, weights: wp.baseAddress!,
+                                into: &serial)
+            }
+        }
+        #expect(blocked.map(\.bitPattern) == serial.map(\.bitPattern))
+    }
+
+    /// Training gives the same model, bit for bit, for a seed whatever the thread count.
+    @Test(arguments: [CellKind.lstm, .gru])
+    func trainingIsTheSameOnAnyNumberOfThreads(cell: CellKind) {
+        let v = 700
+        let arch = Architecture(cell: cell, inputSize: 32, hiddenSize: 64, layerCount: 2, outputSize: v, vocabularySize: v)
+        var random = SeededRandom(seed: 4)
+        let sentences = (0..<24).map { _ in (0..<(8 + Int(random.next() % 20))).map { _ in Int(random.next() % UInt64(v)) } }
+        var settings = TrainingSettings()
+        settings.batchSize = 12
+        settings.bpttLength = 10
+        let original = WorkerPool.shared
+        defer { WorkerPool.shared = original }
+        var models: [Parameters] = []
+        for threads in [1, 2, 3] {
+            WorkerPool.shared = WorkerPool(threads: threads)
+            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
+            for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
+            models.append(trainer.state.parameters)
+        }
+        for threads in [2, 3] {
+            let same = zip(models[0].named, models[threads - 1].named).allSatisfy { x, y in
+                x.tensor.values.map(\.bitPattern) == y.tensor.values.map(\.bitPattern)
+            }
+            #expect(same, "\(threads) threads")
+        }
+    }
+
+    /// The race's cells learn side by side; the standings do not depend on the threads.
+    @Test func theRaceIsTheSameOnAnyNumberOfThreads() {
+        var settings = AddingRace.Settings()
+        settings.length = 12
+        settings.steps = 6
+        let original = WorkerPool.shared
+        defer { WorkerPool.shared = original }
+        var runs: [[AddingRace.Standing]] = []
+        for threads in [1, 3] {
+            WorkerPool.shared = WorkerPool(threads: threads)
+            var race = AddingRace(settings)
+            while !race.isFinished { race.advance() }
+            race.evaluate()
+            runs.append(race.standings.map { var s = $0; s.seconds = 0; return s })
+        }
+        #expect(runs[0].map(\.lossCurve) == runs[1].map(\.lossCurve))
+        #expect(runs[0].map(\.profile) == runs[1].map(\.profile))
+        #expect(runs[0].map(\.heldOutError) == runs[1].map(\.heldOutError))
+    }
+}
