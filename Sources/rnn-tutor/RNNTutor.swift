@@ -7,7 +7,8 @@ struct RNNTutor: ParsableCommand {
         abstract: "Learn how recurrent neural networks work by watching a real one think.",
         subcommands: [TutorCommand.self, TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self,
                       BenchCommand.self, LessonsCommand.self, QuizCommand.self, ReviewCommand.self, StatsCommand.self, SettingsCommand.self,
-                      ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self],
+                      ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self,
+                      GenerateCommand.self, UnitsCommand.self],
         defaultSubcommand: TutorCommand.self)
 }
 
