@@ -321,8 +321,9 @@ private struct PackChecker {
         let ordered = lessons.map(\.parsed.lesson).sorted { ($0.order, $0.fileName) < ($1.order, $1.fileName) }
         return CourseCheckReport(pack: CoursePack(lessons: ordered, questions: questions, flashcards: cards, faq: faq, tasks: tasks),
                                  problems: sorted(problems), lessonCount: lessons.count,
-                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount, taskCount: taskCount,
-                                 figureCount: lessons.map(\.parsed.figureCount).reduce(0, +), itemsWithoutDepth: itemsWithoutDepth)
+                                 questionCount: questionCount, cardCount: cardCount, faqCount: faqCount,
+                                 figureCount: lessons.map(\.parsed.figureCount).reduce(0, +), itemsWithoutDepth: itemsWithoutDepth,
+                                 taskCount: taskCount)
     }
 
     /// The entries of `faq.yaml`: one key, `faq:`, listing them.

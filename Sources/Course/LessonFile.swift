@@ -469,6 +469,8 @@ private struct BodyReader {
             problems.error(block.line, "a dialogue needs at least two speakers; this one has only \(turns[0].speaker)")
         }
         return .dialogue(title: block.argument, turns: turns)
+    }
+
     /// `::: figure Title`: the picture, `---`, the same picture in ASCII.
     private mutating func figure(_ block: ColonBlock) -> Block {
         var halves: [[SourceLine]] = [[]]

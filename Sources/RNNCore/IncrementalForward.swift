@@ -79,7 +79,7 @@ extension ForwardTrace {
             let g = record.gates.count / max(record.steps * record.batch, 1)
             let extraWidth = record.hiddenCandidateProjection.isEmpty ? 0 : h
             return LayerRecord(
-                cell: record.cell, steps: p, batch: 1, hiddenSize: h,
+                cell: record.cell, nonlinearity: record.nonlinearity, steps: p, batch: 1, hiddenSize: h,
                 hidden: Array(record.hidden.prefix(p * h)), cellState: Array(record.cellState.prefix(p * h)),
                 gates: Array(record.gates.prefix(p * g)),
                 hiddenCandidateProjection: Array(record.hiddenCandidateProjection.prefix(p * extraWidth)),
@@ -96,7 +96,7 @@ extension ForwardTrace {
     func appending(_ tail: ForwardTrace) -> ForwardTrace {
         let records = zip(layers, tail.layers).map { first, second in
             LayerRecord(
-                cell: first.cell, steps: first.steps + second.steps, batch: 1, hiddenSize: first.hiddenSize,
+                cell: first.cell, nonlinearity: first.nonlinearity, steps: first.steps + second.steps, batch: 1, hiddenSize: first.hiddenSize,
                 hidden: first.hidden + second.hidden, cellState: first.cellState + second.cellState,
                 gates: first.gates + second.gates,
                 hiddenCandidateProjection: first.hiddenCandidateProjection + second.hiddenCandidateProjection,

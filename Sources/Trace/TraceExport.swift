@@ -6,7 +6,8 @@ import RNNCore
 extension SentenceTrace {
     /// One JSON object. Non-finite numbers are written as the strings "inf", "-inf", "nan"
     /// so that the output is always valid JSON.
-    public func json() -> String {
+    /// `jacobian` adds the `trace --jacobian` field (see `JacobianTrace.jsonField`).
+    public func json(jacobian: JacobianTrace? = nil) -> String {
         var out = "{\"cell\": \(jsonString(cell.rawValue)), \"layers\": \(layers), \"hidden_size\": \(hiddenSize),\n"
         out += " \"tokens\": [\(tokens.map(jsonString).joined(separator: ", "))],\n"
         out += " \"ids\": [\(ids.map(String.init).joined(separator: ", "))],\n"
@@ -25,12 +26,14 @@ extension SentenceTrace {
         out += " \"loss\": {\"step\": \(loss.step), \"target\": \(jsonString(loss.target)), \"target_id\": \(loss.targetID), \"value\": \(jsonNumber(loss.value))},\n"
         out += " \"grad_norm\": {\"h\": \(jsonNumbers(hiddenGradientNorms))"
         if let c = cellGradientNorms { out += ", \"c\": \(jsonNumbers(c))" }
-        out += "}}\n"
+        out += "}"
+        if let jacobian { out += ",\n" + jacobian.jsonField() }
+        out += "}\n"
         return out
     }
 
     /// A header row and one row per step, RFC 4180 quoting, lines ending in "\n".
-    public func csv() -> String {
+    public func csv(jacobian: JacobianTrace? = nil) -> String {
         let h = hiddenSize
         var header = ["t", "token", "loss_grad_h"]
         if cell == .lstm { header.append("loss_grad_c") }
@@ -38,6 +41,7 @@ extension SentenceTrace {
         if cell == .lstm { header += (0..<h).map { "c\($0)" } }
         if cell != .rnn { for name in cell.gateNames { header += (0..<h).map { "\(name)\($0)" } } }
         header += ["top_label", "top_p"]
+        if let jacobian { header += jacobian.csvHeader() }
         var lines = [header.map(csvField).joined(separator: ",")]
         for (t, step) in steps.enumerated() {
             var row = [String(t), csvField(tokens[t]), csvNumber(hiddenGradientNorms[t])]
@@ -46,6 +50,7 @@ extension SentenceTrace {
             if let c = step.cell { row += c.map(csvNumber) }
             for gate in step.gates { row += gate.values.map(csvNumber) }
             row += [csvField(step.top[0].label), csvNumber(step.top[0].probability)]
+            if let jacobian { row += jacobian.csvFields(step: t).map(csvNumber) }
             lines.append(row.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -28,6 +28,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "With --tutor: a model file to time the keys on (repeat for several).") var model: [String] = []
     @Flag(help: "Time training steps instead (batch 32 × 35 steps, Adam, dropout 0.2, clipping), as bench/torch_train.py does.")
     var training = false
+    @Flag(help: "Time the instruments instead: the Jacobian panel, the unit search and writing, on the shipped models.")
+    var instruments = false
     @Option(help: "One core's reachable FP32 peak in GFLOP/s, e.g. from ../shared/bench/torch_trace.py; default: measured here with this engine's own matrix product.")
     var peak: Double?
 
@@ -41,6 +43,7 @@ struct BenchCommand: ParsableCommand {
         if training { return benchTraining() }
         if tutor && (!model.isEmpty || sizesGiven) { return try benchModelKeys() }
         if tutor { return try benchTutor() }
+        if instruments { return try benchInstruments(root: TutorCommand.shippedFolder(), repetitions: repetitions) }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
         print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s)")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")

@@ -9,7 +9,7 @@ struct RNNTutor: ParsableCommand {
         subcommands: [TutorCommand.self, TraceCommand.self, TrainCommand.self, EvalCommand.self, ExperimentCommand.self,
                       BenchCommand.self, LessonsCommand.self, FAQCommand.self, QuizCommand.self, TaskCommand.self, ReviewCommand.self,
                       StatsCommand.self, SettingsCommand.self, ExportCommand.self, RestoreCommand.self, StoreDriveCommand.self,
-                      AgreementCommand.self],
+                      AgreementCommand.self, GenerateCommand.self, UnitsCommand.self],
         defaultSubcommand: TutorCommand.self)
 }
 

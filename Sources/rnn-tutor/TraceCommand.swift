@@ -25,6 +25,7 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "The label the loss aims at.") var target: String?
     @Option(help: "Output format.") var format: Format = .json
     @Option(name: .customLong("whh-scale"), help: "Multiply every W_hh by this (finite, ≥ 0).") var whhScale: Float = 1
+    @Flag(help: "Add the one-step Jacobians' largest singular values and the gradient bound (README: The Jacobian).") var jacobian = false
 
     func validate() throws {
         if (text == nil) == (ids == nil) { throw ValidationError("give exactly one of --text and --ids") }
@@ -49,7 +50,8 @@ struct TraceCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error.description)
         }
-        FileHandle.standardOutput.write(Data((format == .json ? trace.json() : trace.csv()).utf8))
+        let bound = jacobian ? trace.jacobian(network: loaded.network) : nil
+        FileHandle.standardOutput.write(Data((format == .json ? trace.json(jacobian: bound) : trace.csv(jacobian: bound)).utf8))
     }
 
     static func parseIDs(_ list: String) throws -> [Int] {

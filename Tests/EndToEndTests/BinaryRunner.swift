@@ -28,6 +28,7 @@ enum ChildProcess {
     /// child reads no input.
     static func run(_ executable: String, _ arguments: [String], workingDirectory: String? = nil,
                     environment: [String: String] = [:], input: String? = nil, seconds: Int = 300) async throws -> Outcome {
+        _ = ignoreBrokenPipes
         if let input {
             // The input goes through a file, not a pipe: a child that exits before reading all of
             // it (a quiz quit with "q") must not leave the writer to a closed pipe (SIGPIPE, or
