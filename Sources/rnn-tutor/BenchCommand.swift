@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
         if training { return benchTraining() }
         if tutor && (!model.isEmpty || sizesGiven) { return try benchModelKeys() }
         if tutor { return try benchTutor() }
-        if instruments { return try benchInstruments(root: TutorCommand.shippedFolder(), repetitions: repetitions) }
+        if instruments { return try benchInstruments(root: try ShippedFiles.root(), repetitions: repetitions) }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
         print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s)")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")

@@ -11,6 +11,8 @@ import Foundation
 enum ShippedFiles {
     /// The shipped models, by the name `--model` accepts.
     static let modelNames = ["rnn", "lstm", "gru"]
+    /// Names `--model` accepts: the three above (the tutor's default set) and the stacked LSTM.
+    static let acceptedNames = modelNames + ["lstm2"]
 
     /// The folder holding `lessons/` and `models/`, or a failure naming every place looked.
     static func root() throws -> URL { try search().get() }
@@ -21,10 +23,17 @@ enum ShippedFiles {
     static func modelPath(_ nameOrPath: String) throws -> String {
         let isName = !nameOrPath.contains("/") && !nameOrPath.hasSuffix(".safetensors")
         guard isName, !FileManager.default.fileExists(atPath: nameOrPath) else { return nameOrPath }
-        guard modelNames.contains(nameOrPath) else {
-            throw CommandFailure("\(nameOrPath): no such model file, and no shipped model has that name (the shipped ones: \(modelNames.joined(separator: ", ")))")
+        guard acceptedNames.contains(nameOrPath) else {
+            throw CommandFailure("\(nameOrPath): no such model file, and no shipped model has that name (the shipped ones: \(acceptedNames.joined(separator: ", ")))")
         }
         return try root().appendingPathComponent("models/\(nameOrPath).safetensors").path
+    }
+
+    /// The held-out corpus text: `data/corpus/` in a checkout, `corpus/` once installed.
+    static func heldOutText() throws -> String {
+        let root = try root()
+        let installed = root.appendingPathComponent("corpus/test.txt").path
+        return FileManager.default.fileExists(atPath: installed) ? installed : root.appendingPathComponent("data/corpus/test.txt").path
     }
 
     static var shippedModelPaths: [String] {

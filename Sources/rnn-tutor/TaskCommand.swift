@@ -110,9 +110,7 @@ struct TaskCommand: ParsableCommand {
 /// The models tasks run on: the given files, or the shipped ones that exist.
 enum LabModelPaths {
     static func shipped() -> [String] {
-        let root = TutorCommand.shippedFolder()
-        return ["rnn", "lstm", "gru"].map { root.appendingPathComponent("models/\($0).safetensors").path }
-            .filter { FileManager.default.fileExists(atPath: $0) }
+        ((try? ShippedFiles.shippedModelPaths) ?? []).filter { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Every model in `paths`; a file that cannot be read stops the command with its message.

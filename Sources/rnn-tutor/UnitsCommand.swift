@@ -47,7 +47,7 @@ struct UnitsCommand: ParsableCommand {
         }
         let chosen = unit.map { u in ranking.first { $0.unit == u }! } ?? ranking[0]
 
-        let searchPath = search ?? TutorCommand.shippedFolder().appendingPathComponent("data/corpus/test.txt").path
+        let searchPath = try search ?? ShippedFiles.heldOutText()
         guard let data = FileManager.default.contents(atPath: searchPath) else {
             throw CommandFailure(UnitSearchError.unreadable(searchPath).description)
         }
