@@ -79,7 +79,7 @@ public enum NextInterval: Equatable, Sendable {
     }
 }
 
-public struct FSRSParameters: Sendable {
+public struct FSRSParameters: Equatable, Sendable {
     /// FSRS-6 defaults, identical in py-fsrs 6.3.2 and fsrs-rs 6.6.1 (DEFAULT_PARAMETERS).
     public static let defaultWeights: [Double] = [
         0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
@@ -95,7 +95,7 @@ public struct FSRSParameters: Sendable {
 }
 
 /// The FSRS-6 formulas. `weights[i]` is the paper's w_i.
-public struct MemoryModel: Sendable {
+public struct MemoryModel: Equatable, Sendable {
     public let w: [Double]
     public init(weights: [Double] = FSRSParameters.defaultWeights) {
         precondition(weights.count == 21, "FSRS-6 has 21 weights")

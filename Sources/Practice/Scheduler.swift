@@ -2,7 +2,7 @@ import Foundation
 
 /// Days as Anki counts them: a day starts at `startHour` (4 am) local time, so a late-night
 /// session still belongs to the evening's day.
-public struct StudyDay: Sendable {
+public struct StudyDay: Equatable, Sendable {
     public let timeZone: TimeZone
     public let startHour: Int
     public init(timeZone: TimeZone, startHour: Int = 4) {
@@ -83,7 +83,7 @@ enum Fuzz {
     }
 }
 
-public struct Scheduler: Sendable {
+public struct Scheduler: Equatable, Sendable {
     public let parameters: FSRSParameters
     public let model: MemoryModel
     public let day: StudyDay

@@ -110,8 +110,8 @@ struct BenchCommand: ParsableCommand {
         let (store, _) = ProgressStore.open(directory: data)
         var state = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true,
                                progress: (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot())
-        state.book = store
-        update(&state, .started)
+        state.scheduler = store.scheduler
+        _ = update(&state, .started)
         _ = view(state)
         let startup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         // Where the start-up goes, each part alone.
@@ -129,7 +129,7 @@ struct BenchCommand: ParsableCommand {
                      lessonsTime, modelTime, stateTime, storeTime, frameTime))
         print("tutor benchmark at 200×60 (update + view, median of \(repetitions))")
         print("start-up to the first frame".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%6.2f ms", startup))
-        update(&state, .key(.enter))
+        _ = update(&state, .key(.enter))
         let keys: [(String, [Message])] = [
             ("step a word (→ ←)", [.key(.right), .key(.left)]),
             ("toggle the cell (c)", [.key(.character("c"))]),
@@ -139,7 +139,7 @@ struct BenchCommand: ParsableCommand {
         for (name, messages) in keys {
             let ms = medianMilliseconds(repetitions) {
                 for message in messages {
-                    update(&state, message)
+                    _ = update(&state, message)
                     _ = view(state)
                 }
             } / Double(messages.count)

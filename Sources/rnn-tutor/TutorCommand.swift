@@ -52,24 +52,21 @@ struct TutorCommand: ParsableCommand {
         defer { screen.stop() }
         var state = TutorState(course: course, models: models, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors, progress: progress)
-        state.book = store
         state.notice = notice
-        state.worker = ExperimentWorker()
+        let runtime = TutorRuntime(state, book: store, worker: ExperimentWorker())
         var dirty = true
         var message = Message.started
         while true {
             // Animations, a training run and a finished review (its cards come back on a beat)
             // redraw on every beat; otherwise only after a change.
-            let animating = state.sweepFrom != nil || state.experiment?.isRunning == true
-                || (state.screen == .cards && state.review?.isFinished == true)
-            state.now = Date()
-            advance(&state, message)
+            let animating = runtime.state.isAnimating
+            runtime.handle(message)
             dirty = dirty || message != .tick || animating
-            if state.quit { break }
-            if dirty { screen.draw(view(state)); dirty = false }
+            if runtime.state.quit { break }
+            if dirty { screen.draw(view(runtime.state)); dirty = false }
             message = Message(screen.nextInput())
         }
-        state.worker?.stop()
+        runtime.stop()
         let backupProblem: String?
         do {
             try store.backupIfDue(now: Date())   // at most once a day, and only after a change
@@ -79,8 +76,8 @@ struct TutorCommand: ParsableCommand {
         }
         screen.stop()
         if let backupProblem { FileHandle.standardError.write(Data("rnn-tutor: \(backupProblem)\n".utf8)) }
-        if !state.outbox.isEmpty {
-            FileHandle.standardError.write(Data("rnn-tutor: \(state.outbox.count) answer(s) could not be saved: \(state.saveProblem ?? "")\n".utf8))
+        if !runtime.unsaved.isEmpty {
+            FileHandle.standardError.write(Data("rnn-tutor: \(runtime.unsaved.count) answer(s) could not be saved: \(runtime.saveProblem ?? "")\n".utf8))
         }
         if let signal = screen.endingSignal { Foundation.exit(128 + signal) }
     }

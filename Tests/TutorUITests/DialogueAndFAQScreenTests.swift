@@ -42,51 +42,51 @@ import Testing
 
     @Test func theFAQFiltersAsTheLearnerTypesAndEscClearsThenLeaves() throws {
         var s = try UpdateAndViewTests.state(width: 100, height: 30)
-        update(&s, .key(.character("f")))
+        _ = update(&s, .key(.character("f")))
         #expect(s.screen == .faq && view(s).text.contains("Questions and answers · \(s.course.faq.count) of \(s.course.faq.count)"))
-        for character in "clip" { update(&s, .key(.character(character))) }
+        for character in "clip" { _ = update(&s, .key(.character(character))) }
         #expect(s.faq?.query.text == "clip")
         let matches = s.faqMatches
         #expect(!matches.isEmpty && matches.count < s.course.faq.count)
         #expect(matches[0].question.lowercased().contains("clip"))   // a question holding the word comes first
         #expect(view(s).text.contains("▶ " + matches[0].question))
         // Letters that are keys elsewhere (q quits, ? helps) are part of the query here.
-        update(&s, .key(.character("q")))
-        update(&s, .key(.character("?")))
+        _ = update(&s, .key(.character("q")))
+        _ = update(&s, .key(.character("?")))
         #expect(s.faq?.query.text == "clipq?" && !s.quit && !s.showHelp)
         #expect(view(s).text.contains("No question holds every word"))
-        update(&s, .key(.backspace))
-        update(&s, .key(.backspace))
+        _ = update(&s, .key(.backspace))
+        _ = update(&s, .key(.backspace))
         #expect(s.faqMatches == matches)
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.screen == .faq && s.faq?.query.text == "")
-        update(&s, .key(.character("?")))   // with an empty query, ? is the help again
+        _ = update(&s, .key(.character("?")))   // with an empty query, ? is the help again
         #expect(s.showHelp && helpLines(for: s).contains { $0.contains("filter the questions") })
-        update(&s, .key(.escape))
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.screen == .course && s.faq == nil)
     }
 
     @Test func anAnswerOpensItsLinksFollowAndEscComesBackToIt() throws {
         var s = try UpdateAndViewTests.state(width: 100, height: 30)
-        update(&s, .key(.character("f")))
-        for character in "race" { update(&s, .key(.character(character))) }
+        _ = update(&s, .key(.character("f")))
+        for character in "race" { _ = update(&s, .key(.character(character))) }
         let entry = try #require(s.faqMatches.first)
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         #expect(s.faq?.reading == entry.id && view(s).text.contains(entry.question))
         #expect(view(s).text.contains("Go deeper"))
-        update(&s, .key(.character("g")))
+        _ = update(&s, .key(.character("g")))
         let link = try #require(s.faq?.selectedLink)
         #expect(s.status.hasPrefix("link to \""))
         #expect(view(s).cells.contains { $0.style.reverse && $0.style.underline })
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         #expect(s.screen == .lesson && s.status.contains("Esc goes back to the question"))
         let target = s.lesson?.id
         #expect(target == entry.answer.flatMap { $0 }.compactMap { if case .lessonLink(let id, _) = $0 { id } else { nil } }.first
                 ?? entry.see.first)
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.screen == .faq && s.faq?.reading == entry.id && s.faq?.selectedLink == link && s.faq?.query.text == "race")
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.screen == .faq && s.faq?.reading == nil)
     }
 
@@ -94,7 +94,7 @@ import Testing
         let full = try UpdateAndViewTests.state()
         var s = TutorState(course: CoursePack(lessons: full.course.lessons, questions: [], flashcards: []), models: [],
                            width: 100, height: 30, ascii: false, color: true)
-        update(&s, .key(.character("f")))
+        _ = update(&s, .key(.character("f")))
         #expect(s.screen == .course && s.status.contains("no FAQ"))
     }
 }
@@ -105,15 +105,15 @@ import Testing
     func theFAQDrawsAtEverySize(width: Int, height: Int) throws {
         var s = try UpdateAndViewTests.state(width: width, height: height)
         s.ascii = true
-        update(&s, .key(.character("f")))
-        for character in "rnn" { update(&s, .key(.character(character))) }
-        update(&s, .key(.end))
+        _ = update(&s, .key(.character("f")))
+        for character in "rnn" { _ = update(&s, .key(.character(character))) }
+        _ = update(&s, .key(.end))
         #expect(view(s).cells.allSatisfy { $0.text.allSatisfy(\.isASCII) })
-        update(&s, .key(.enter))
-        update(&s, .key(.pageDown))
-        update(&s, .key(.character("g")))
+        _ = update(&s, .key(.enter))
+        _ = update(&s, .key(.pageDown))
+        _ = update(&s, .key(.character("g")))
         #expect(s.faq?.reading != nil && view(s).cells.allSatisfy { $0.text.allSatisfy(\.isASCII) })
-        update(&s, .resize(width: 30, height: 10))
+        _ = update(&s, .resize(width: 30, height: 10))
         #expect(view(s).text.contains("Make the window larger"))
     }
 }

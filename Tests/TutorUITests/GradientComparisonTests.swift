@@ -70,7 +70,7 @@ import Trace
     func lesson4(width: Int = 200, height: Int = 60) throws -> TutorState {
         var s = try UpdateAndViewTests.state(width: width, height: height)
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "vanishing-exploding" })
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         return s
     }
 
@@ -79,14 +79,14 @@ import Trace
         let axis = try #require(s.gradientAxis)
         #expect(s.trace?.loss.step == 62 && s.trace?.loss.target == "was")
         for key in ["2", "3", "+", "+", "-", "1", "-", "-", "-", "-"] {
-            update(&s, .key(.character(Character(key))))
+            _ = update(&s, .key(.character(Character(key))))
             #expect(s.gradientAxis == axis, "after \(key)")
             #expect(s.gradientGhost != nil, "after \(key)")
         }
-        update(&s, .key(.right))
+        _ = update(&s, .key(.right))
         #expect(s.gradientGhost == nil)
         // The status names the loss and agrees with the bars.
-        update(&s, .key(.character("2")))
+        _ = update(&s, .key(.character("2")))
         #expect(s.status.contains("loss: predicting \"was\""))
         let text = view(s).text
         #expect(text.contains("fixed for this lesson") && text.contains("dim: before the last key"))
@@ -97,7 +97,7 @@ import Trace
     @Test func lessonFiveShowsTheBeltsGradientHolding() throws {
         var s = try UpdateAndViewTests.state(width: 200, height: 60)
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "lstm" })
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         let trace = try #require(s.trace)
         let h = trace.hiddenGradientNorms, c = try #require(trace.cellGradientNorms)
         let k = trace.loss.step
@@ -111,27 +111,26 @@ import Trace
         // Both are on screen: a ◆ per word on the bars, named in the caption and the value line.
         let text = view(s).text
         #expect(text.filter { $0 == "◆" }.count >= k && text.contains("cyan ◆ c (cell state)") && text.contains("‖∂L/∂c‖ "))
-        update(&s, .key(.character("b")))
-        for _ in 0..<400 { update(&s, .tick) }
+        _ = update(&s, .key(.character("b")))
+        for _ in 0..<400 { _ = update(&s, .tick) }
         #expect(s.status.contains("‖∂L/∂h‖") && s.status.contains("‖∂L/∂c‖"))
     }
 
     @Test func resumingRestoresTheWordTheCellAndAnEditedSentence() throws {
         var s = try lesson4()
-        update(&s, .key(.character("3")))
-        for _ in 0..<5 { update(&s, .key(.right)) }
-        update(&s, .key(.character("e")))
-        update(&s, .key(.end))
-        for c in " now" { update(&s, .key(.character(c))) }
-        update(&s, .key(.enter))
-        for _ in 0..<4 { update(&s, .key(.right)) }
-        update(&s, .key(.character("q")))
-        let events = s.outbox
+        _ = update(&s, .key(.character("3")))
+        for _ in 0..<5 { _ = update(&s, .key(.right)) }
+        _ = update(&s, .key(.character("e")))
+        _ = update(&s, .key(.end))
+        for c in " now" { _ = update(&s, .key(.character(c))) }
+        _ = update(&s, .key(.enter))
+        for _ in 0..<4 { _ = update(&s, .key(.right)) }
+        let events = update(&s, .key(.character("q"))).compactMap { if case .record(let event) = $0 { event } else { nil } }
         #expect(events.contains { if case .lab(lesson: "vanishing-exploding", word: 4, cell: "gru", sentence: .some) = $0 { true } else { false } })
         var again = try UpdateAndViewTests.state(width: 200, height: 60)
         again.progress = s.progress
-        update(&again, .started)
-        #expect(again.lesson?.id == "vanishing-exploding" && again.step == 4 && again.model?.cell == .gru)
+        _ = update(&again, .started)
+        #expect(again.lesson?.id == "vanishing-exploding" && again.cursorWord == 4 && again.model?.cell == .gru)
         #expect(again.sentence.hasSuffix("london . now"))
     }
 }

@@ -13,30 +13,30 @@ import Testing
         var s = try UpdateAndViewTests.state(width: width, height: height)
         s.now = start
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == id })
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         return s
     }
 
     @Test func aLinkIsSelectedFollowedAndEscComesBack() throws {
         var s = try lessonState("sequences")
-        update(&s, .key(.character("d")))   // standard depth: its text links to later lessons
+        _ = update(&s, .key(.character("d")))   // standard depth: its text links to later lessons
         let scrolledTo = s.textScroll
-        update(&s, .key(.character("g")))
+        _ = update(&s, .key(.character("g")))
         let selected = try #require(s.selectedLink)
         #expect(s.status.hasPrefix("link to \""))
         // The selected link is drawn reversed, somewhere in view.
         let grid = view(s)
         #expect(grid.cells.contains { $0.style.reverse && $0.style.underline })
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         #expect(s.lesson?.id != "sequences" && s.history.count == 1)
         #expect(s.status.contains("Esc goes back"))
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.lesson?.id == "sequences" && s.screen == .lesson && s.depth == .standard)
         #expect(s.textScroll >= scrolledTo && s.history.isEmpty)
-        update(&s, .key(.character("g")))
-        update(&s, .key(.character("g")))
+        _ = update(&s, .key(.character("g")))
+        _ = update(&s, .key(.character("g")))
         #expect(s.selectedLink != selected || linkCount(s) == 1)
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.screen == .course)
     }
 
@@ -44,19 +44,19 @@ import Testing
 
     @Test func enterWithoutASelectedLinkSaysHowToSelectOne() throws {
         var s = try lessonState("sequences")
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         #expect(s.screen == .lesson && s.status.contains("g selects"))
     }
 
     @Test func readingToTheEndAndLeavingAreQueuedForTheStore() throws {
         var s = try lessonState("bptt", width: 100, height: 24)
-        #expect(!s.outbox.contains(.read(lesson: "bptt", at: start)))
-        for _ in 0..<100 { update(&s, .key(.pageDown)) }
+        var effects: [Effect] = []
+        for _ in 0..<100 { effects += update(&s, .key(.pageDown)) }
         #expect(s.textScroll == s.maximumTextScroll && s.maximumTextScroll > 0)
-        #expect(s.outbox.filter { $0 == .read(lesson: "bptt", at: start) }.count == 1)
-        update(&s, .key(.escape))
-        #expect(s.outbox.suffix(2) == [.position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start),
-                                       .lab(lesson: "bptt", word: 0, cell: "rnn", sentence: nil)])
+        #expect(effects == [.record(.read(lesson: "bptt", at: start))])
+        effects = update(&s, .key(.escape))
+        #expect(effects == [.record(.position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start)),
+                            .record(.lab(lesson: "bptt", word: 0, cell: "rnn", sentence: nil))])
         #expect(s.progress.lastLesson == "bptt")
         #expect(view(s).text.contains("✓ read"))
     }
@@ -92,12 +92,12 @@ import Testing
         progress.position = 7
         s.progress.lessons["lstm"] = progress
         s.progress.lastLesson = "lstm"
-        update(&s, .started)
+        _ = update(&s, .started)
         #expect(s.screen == .lesson && s.lesson?.id == "lstm" && s.depth == .standard && s.textScroll == 7)
         #expect(s.status.hasPrefix("Back in"))
         // With no history, start on the course screen.
         var fresh = try UpdateAndViewTests.state()
-        update(&fresh, .started)
+        _ = update(&fresh, .started)
         #expect(fresh.screen == .course)
     }
 
@@ -124,39 +124,39 @@ import Testing
     @Test func editingTheSentenceRetracesItAndMarksUnknownWords() throws {
         var s = try lessonState("sequences")
         let old = s.sentence
-        update(&s, .key(.character("e")))
+        _ = update(&s, .key(.character("e")))
         #expect(s.editor?.text == old)
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(s.editor == nil && s.sentence == old)
 
-        update(&s, .key(.character("e")))
-        update(&s, .key(.home))
-        for _ in 0..<old.count { update(&s, .key(.delete)) }
-        for character in "the zqxv cat sat ." { update(&s, .key(.character(character))) }
+        _ = update(&s, .key(.character("e")))
+        _ = update(&s, .key(.home))
+        for _ in 0..<old.count { _ = update(&s, .key(.delete)) }
+        for character in "the zqxv cat sat ." { _ = update(&s, .key(.character(character))) }
         // While typing, the editor names the unknown word; `?` is text here, not help.
         #expect(view(s).text.contains("unknown: \"zqxv\""))
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         #expect(s.editor == nil && s.sentence == "the zqxv cat sat .")
         #expect(s.trace?.tokens == ["the", "zqxv", "cat", "sat", "."])
         #expect(s.status.contains("1 unknown"))
         let grid = view(s)
         #expect(grid.cells.contains { $0.text == "z" && $0.style.foreground == .red })
 
-        update(&s, .key(.character("e")))
-        for _ in 0..<40 { update(&s, .key(.backspace)) }
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.character("e")))
+        for _ in 0..<40 { _ = update(&s, .key(.backspace)) }
+        _ = update(&s, .key(.enter))
         #expect(s.editor != nil && s.status.contains("at least one word"))
     }
 
     @Test func unitsThatMovedAfterAKeyAreMarked() throws {
         var s = try lessonState("sequences")
         #expect(s.previousHidden == nil)
-        update(&s, .key(.right))
+        _ = update(&s, .key(.right))
         #expect(s.previousHidden != nil)
         let marked = view(s).text
         #expect(marked.contains("▲") || marked.contains("▼"))
         #expect(marked.contains("▲▼ moved"))
-        update(&s, .key(.tab))   // nothing in the network moved
+        _ = update(&s, .key(.tab))   // nothing in the network moved
         #expect(s.previousHidden == nil)
     }
 
@@ -164,24 +164,24 @@ import Testing
         var s = try UpdateAndViewTests.state(width: 120, height: 40)
         s.ascii = true
         var frames = [view(s)]
-        update(&s, .key(.escape))
+        _ = update(&s, .key(.escape))
         #expect(!s.quit && s.status.contains("q quits"))   // Esc does not leave the tutor by accident
-        update(&s, .key(.enter))
-        update(&s, .key(.character("d")))
-        update(&s, .key(.character("d")))
+        _ = update(&s, .key(.enter))
+        _ = update(&s, .key(.character("d")))
+        _ = update(&s, .key(.character("d")))
         frames.append(view(s))
-        update(&s, .key(.pageDown))
+        _ = update(&s, .key(.pageDown))
         frames.append(view(s))
-        update(&s, .key(.character("?")))
+        _ = update(&s, .key(.character("?")))
         frames.append(view(s))
-        update(&s, .key(.character("?")))
-        update(&s, .key(.character("e")))
-        for character in " café 한국 👍🏽" { update(&s, .key(.character(character))) }
+        _ = update(&s, .key(.character("?")))
+        _ = update(&s, .key(.character("e")))
+        for character in " café 한국 👍🏽" { _ = update(&s, .key(.character(character))) }
         frames.append(view(s))
-        update(&s, .key(.enter))
+        _ = update(&s, .key(.enter))
         frames.append(view(s))
-        update(&s, .key(.character("t")))
-        update(&s, .key(.character("1")))
+        _ = update(&s, .key(.character("t")))
+        _ = update(&s, .key(.character("1")))
         frames.append(view(s))
         for frame in frames {
             let foreign = frame.cells.map(\.text).filter { !$0.allSatisfy(\.isASCII) }

@@ -10,23 +10,22 @@ import Testing
 @Suite struct PracticeScreenTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func state() throws -> (TutorState, ProgressStore) {
+    func state(book: (ProgressStore) -> ProgressBook = { $0 }) throws -> (TutorDriver, ProgressStore) {
         var s = try UpdateAndViewTests.state(width: 120, height: 40)
         let store = try ProgressStore.inMemory(timeZone: TimeZone(identifier: "UTC")!)
-        s.book = store
         s.now = start
         // Every lesson read at deep, so a quiz asks all of a lesson's questions and every new card is
         // introduced (PracticeDepthTests and DepthTests cover the lower depths).
         try store.record(s.course.lessons.map { .position(lesson: $0.id, depth: "deep", line: 0, at: start) })
         s.progress = try store.snapshot(course: s.course, now: start)
-        return (s, store)
+        return (TutorDriver(s, book: book(store)), store)
     }
 
     /// The keys that answer `question` correctly, as a learner would press them.
     func rightKeys(for question: QuizQuestion, shown: [Int]) -> [Key] {
         switch question.kind {
         case .single(let options):
-            return [.character(Character(String(options.firstIndex { $0.isCorrect }! + 1)))]
+            return [.character(Character(String(options.firstIndex { $0.isCorrect }! + 1))), .enter]
         case .multiple(let options):
             return options.indices.filter { options[$0].isCorrect }.map { .character(Character(String($0 + 1))) } + [.enter]
         case .trueFalse(let answer, _):
@@ -93,6 +92,8 @@ import Testing
             case .single(let options):
                 let bad = options.firstIndex { !$0.isCorrect }!
                 advance(&s, .key(.character(Character(String(bad + 1)))))
+                #expect(s.quiz?.mark == nil && s.quiz?.cursor == bad)   // a number chooses; Enter answers
+                advance(&s, .key(.enter))
                 #expect(view(s).text.contains("Not quite."))
                 if let why = options[bad].why {
                     #expect(view(s).text.replacingOccurrences(of: "\n", with: " ").contains(String(Inline.parse(why).plainText.prefix(20))))
@@ -100,6 +101,7 @@ import Testing
                 wrong += 1
             case .trueFalse(let answer, _):
                 advance(&s, .key(.character(answer ? "f" : "t")))
+                #expect(s.quiz?.cursor == (answer ? 1 : 0))   // the ▶ on the option given
                 wrong += 1
             default:
                 for key in rightKeys(for: question, shown: quiz.arrangement) { advance(&s, .key(key)) }
@@ -136,18 +138,21 @@ import Testing
     }
 
     @Test func anAnswerThatCannotBeSavedIsKeptAndSavedLater() throws {
-        var (s, store) = try state()
-        let book = FlakyBook(store)
-        s.book = book
+        var flaky: FlakyBook?
+        var (s, store) = try state { store in
+            flaky = FlakyBook(store)
+            return flaky!
+        }
+        let book = try #require(flaky)
         advance(&s, .key(.character("t")))
         advance(&s, .key(.character("1")))
         advance(&s, .key(.enter))   // a multiple-choice first question: 1 ticks, Enter answers
-        #expect(s.outbox.count == 1 && s.status.contains("not saved yet (disk full)"))
+        #expect(s.runtime.unsaved.count == 1 && s.status.contains("not saved yet (disk full)"))
         advance(&s, .tick)
-        #expect(s.outbox.count == 1)
+        #expect(s.runtime.unsaved.count == 1)
         book.failing = false
         advance(&s, .key(.enter))   // the next question; the answer goes in now
-        #expect(s.outbox.isEmpty && s.saveProblem == nil)
+        #expect(s.runtime.unsaved.isEmpty && s.runtime.saveProblem == nil)
         #expect(try store.reviewLog().count == 1)
     }
 
@@ -163,7 +168,7 @@ import Testing
     @Test func flashcardsFlipShowTheirIntervalsAndAreScheduled() throws {
         var (s, store) = try state()
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .cards)
+        #expect(s.screen == .review)
         let first = try #require(s.review?.current)
         #expect(view(s).text.contains("(Space shows the answer)"))
         advance(&s, .key(.character("3")))   // no grading before the answer is shown
@@ -192,7 +197,7 @@ import Testing
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "bptt" })
         advance(&s, .key(.enter))
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .cards)
+        #expect(s.screen == .review)
         let queue = try #require(s.review?.queue)
         #expect(!queue.isEmpty && queue.allSatisfy { $0.lessonID == "bptt" })
     }

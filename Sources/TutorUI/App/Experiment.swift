@@ -1,7 +1,7 @@
 import RNNCore
 
-/// The latest state of a running experiment, as the worker hands it to the screen.
-public struct RaceSnapshot: Equatable, Sendable {
+/// The latest state of a running experiment (the race or the explorer), as the worker hands it to the screen.
+public struct ExperimentSnapshot: Equatable, Sendable {
     public var race: AddingRace
     /// False once the worker has stopped (finished, or stopped by the learner).
     public var running: Bool
@@ -12,22 +12,9 @@ public struct RaceSnapshot: Equatable, Sendable {
     }
 
     /// Two snapshots are the same moment of the same run.
-    public static func == (a: RaceSnapshot, b: RaceSnapshot) -> Bool {
+    public static func == (a: ExperimentSnapshot, b: ExperimentSnapshot) -> Bool {
         a.race.step == b.race.step && a.running == b.running && a.race.settings == b.race.settings
     }
-}
-
-/// What update asks the runtime to do, since update itself touches neither the
-/// progress store nor threads; `advance` carries the commands out and answers
-/// with messages.
-public enum Command: Equatable, Sendable {
-    /// Train `race` on the worker thread until its step count reaches `until`.
-    case train(RaceSnapshot, until: Int)
-    case stopTraining
-    /// Read the cards due now (of one lesson, or all) and their states: answered with `.cardsDue`.
-    case readDueCards(lesson: String?)
-    /// Read how each question went before: answered with `.quizHistory`.
-    case readQuizHistory
 }
 
 /// The race or the explorer: its settings and the latest snapshot of the run.
@@ -36,7 +23,7 @@ public struct ExperimentSession: Equatable, Sendable {
     public var kind: Kind
     public var settings: AddingRace.Settings
     /// The run so far (nil before the first start).
-    public var snapshot: RaceSnapshot? = nil
+    public var snapshot: ExperimentSnapshot? = nil
     /// The learner stopped the run before its end.
     public var stopped = false
     /// The explorer's previous run: its loss curve and cell, drawn as a dim ghost beside the new one.

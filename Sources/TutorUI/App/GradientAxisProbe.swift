@@ -13,7 +13,7 @@ enum GradientAxisProbe {
     static let scales: [Float] = [0.25, 4]
 
     /// Every ‖∂L/∂h‖ (and the LSTM's ‖∂L/∂c‖) the probes give, as series for `LogScale.covering`.
-    static func series(models: [(model: Model, head: PackedMatrix)], sentence: String, lossStep: Int?) -> [[Float]] {
+    static func series(models: LoadedModels, sentence: String, lossStep: Int?) -> [[Float]] {
         var result: [[Float]] = []
         for (model, head) in models {
             for scale in scales {
@@ -30,7 +30,7 @@ enum GradientAxisProbe {
 extension TutorState {
     /// Sets the fixed axis for the current sentence and loss step.
     mutating func probeGradientAxis() {
-        gradientAxis = LogScale.covering(GradientAxisProbe.series(models: models, sentence: sentence, lossStep: lossStep))
+        gradientAxis = LogScale.covering(GradientAxisProbe.series(models: models, sentence: sentence, lossStep: lossWord))
         widenGradientAxis()
     }
 

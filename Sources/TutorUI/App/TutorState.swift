@@ -5,15 +5,15 @@ import Practice
 import RNNCore
 import Trace
 
-/// Everything the tutor shows, in one value. Only `update` changes it; `view`
-/// draws it.
-public struct TutorState {
-    public enum Screen: Equatable, Sendable { case course, lesson, quiz, cards, experiment, faq }
+/// Everything the tutor shows, in one plain value. Only `update` changes it; `view`
+/// draws it; the store and the training thread sit in `TutorRuntime`, never here.
+public struct TutorState: Equatable, Sendable {
+    public enum Screen: Equatable, Sendable { case course, lesson, quiz, review, experiment, faq }
     public enum Focus: Equatable, Sendable { case text, panels }
 
     public let course: CoursePack
-    /// The loaded models by cell type, with their packed heads (packed once: a trace reuses them).
-    public let models: [(model: Model, head: PackedMatrix)]
+    /// The loaded models by cell type, with their packed heads.
+    public let models: LoadedModels
     public var screen: Screen = .course
     public var focus: Focus = .text
     public var selectedLesson = 0
@@ -22,8 +22,8 @@ public struct TutorState {
     public var modelIndex = 0
     public var sentence: String = ""
     /// The word the cursor is on (0-based).
-    public var step = 0
-    public var lossStep: Int? = nil
+    public var cursorWord = 0
+    public var lossWord: Int? = nil
     public var whhScale: Float = 1
     /// While the backward sweep replays: the earliest word revealed so far.
     public var sweepFrom: Int? = nil
@@ -45,10 +45,8 @@ public struct TutorState {
     public var notice: String? = nil
     /// The learner's progress as last read from the store; the course screen shows it.
     public var progress = ProgressSnapshot()
-    /// What the learner did since the runtime last looked; the runtime hands it to the store.
-    public var outbox: [ProgressEvent] = []
-    /// Why the outbox could not be saved, while it cannot.
-    public var saveProblem: String? = nil
+    /// How the store schedules cards, for the review's grade buttons (nil: no progress is kept).
+    public var scheduler: Scheduler? = nil
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
     /// The link of the lesson text that Enter would follow (its number in reading order).
@@ -58,8 +56,6 @@ public struct TutorState {
         public var lesson: Int, depth: LessonDepth, scroll: Int
     }
     public var history: [Visit] = []
-    /// Where progress is kept: read for the course screen, quizzes and reviews (nil: nothing is kept).
-    public var book: ProgressBook? = nil
     /// The quiz or card review in progress, and the screen to return to after it.
     public var quiz: QuizSession? = nil
     public var review: ReviewSession? = nil
@@ -68,18 +64,16 @@ public struct TutorState {
     public var faq: FAQSession? = nil
     /// The adding race or the gradient explorer, while open.
     public var experiment: ExperimentSession? = nil
-    /// Trains experiments off the UI thread (nil: experiments cannot run).
-    public var worker: ExperimentWorker? = nil
-    /// What update asked the runtime to do; `advance` carries it out.
-    public var commands: [Command] = []
     /// The sentence editor, while it is open.
     public var editor: LineEditor? = nil
     /// The current word's hidden state before the last key, so the panel can mark the units that moved.
     public var previousHidden: [Float]? = nil
-    public private(set) var trace: SentenceTrace? = nil
-    public private(set) var traceError: String? = nil
+    /// The traces the panels draw, recomputed by `retrace` when an input changes.
+    public private(set) var traces = LessonTraces()
+    public var trace: SentenceTrace? { traces.current }
+    public var traceError: String? { traces.error }
     /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
-    public private(set) var overlayTraces: [SentenceTrace] = []
+    public var overlayTraces: [SentenceTrace] { traces.overlay }
     /// The gradient panel's axis, fixed for the lesson's sentence (see `GradientAxisProbe`).
     public var gradientAxis: LogScale? = nil
     /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
@@ -89,46 +83,54 @@ public struct TutorState {
                 progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
-        self.models = models.map { ($0, $0.network.packedHead()) }
+        self.models = LoadedModels(models)
         self.width = width
         self.height = height
         self.ascii = ascii
         self.color = color
     }
 
+    /// Whether something moves on the timer beats (the backward sweep, a training run, a finished
+    /// review waiting for its cards to come back), so every beat redraws.
+    public var isAnimating: Bool {
+        sweepFrom != nil || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
+    }
+
     public var lesson: Lesson? { course.lessons.indices.contains(selectedLesson) ? course.lessons[selectedLesson] : nil }
     public var model: Model? { models.indices.contains(modelIndex) ? models[modelIndex].model : nil }
 
+    /// What the traces are computed from.
+    var inputs: LessonTraces.Inputs {
+        LessonTraces.Inputs(sentence: sentence, modelIndex: modelIndex, lossWord: lossWord, whhScale: whhScale, overlay: overlay)
+    }
+
     /// Recomputes the trace after the sentence, model, loss step or knob changed.
     mutating func retrace() {
-        guard models.indices.contains(modelIndex) else { trace = nil; traceError = "no model loaded"; return }
+        guard models.indices.contains(modelIndex) else { traces = LessonTraces(error: "no model loaded"); return }
         // One trace per cell for the overlay (the current one among them), else just the current cell's.
         let cells = overlay ? Array(models.indices) : [modelIndex]
-        func traces() throws(TraceError) -> [SentenceTrace] {
+        func computeAll() throws(TraceError) -> [SentenceTrace] {
             var result: [SentenceTrace] = []
             for i in cells {
                 result.append(try SentenceTrace.compute(model: models[i].model, packedHead: models[i].head,
-                                                        input: .text(sentence), lossStep: lossStep, whhScale: whhScale))
+                                                        input: .text(sentence), lossStep: lossWord, whhScale: whhScale))
             }
             return result
         }
         do {
             let computed: [SentenceTrace]
             do {
-                computed = try traces()
+                computed = try computeAll()
             } catch .lossStepOutOfRange {
-                lossStep = nil   // another model may split the sentence into fewer words: aim at its last one
-                computed = try traces()
+                lossWord = nil   // another model may split the sentence into fewer words: aim at its last one
+                computed = try computeAll()
             }
-            trace = computed[cells.firstIndex(of: modelIndex)!]
-            overlayTraces = overlay ? computed : []
-            step = min(step, trace!.tokens.count - 1)
-            traceError = nil
+            let current = computed[cells.firstIndex(of: modelIndex)!]
+            traces = LessonTraces(inputs: inputs, current: current, overlay: overlay ? computed : [])
+            cursorWord = min(cursorWord, current.tokens.count - 1)
             if gradientAxis != nil { widenGradientAxis() }
         } catch {
-            trace = nil
-            overlayTraces = []
-            traceError = error.description
+            traces = LessonTraces(inputs: inputs, error: error.description)
         }
     }
 }

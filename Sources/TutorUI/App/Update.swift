@@ -4,136 +4,108 @@ import ModelFile
 import Practice
 import RNNCore
 
-/// One turn of the tutor's loop, as the runtime and the tests run it: the
-/// message through `update`, then what the learner did handed to the progress
-/// book (each event in its own transaction) and the progress read back.
-public func advance(_ state: inout TutorState, _ message: Message) {
-    update(&state, message)
-    if message == .tick, let snapshot = state.worker?.poll() { update(&state, .experiment(snapshot)) }
-    save(&state, retrying: message != .tick)
-    // Carry out what update asked for; answers come back through update as messages.
-    while !state.commands.isEmpty {
-        let command = state.commands.removeFirst()
-        switch command {
-        case .train(let snapshot, let target): state.worker?.start(snapshot.race, until: target)
-        case .stopTraining: state.worker?.stop()
-        case .readDueCards(let lesson):
-            let due = state.book.flatMap { book in
-                try? book.dueCards(course: state.course, now: state.now, lesson: lesson).map { card in (card, try book.card(card.id)) }
-            }
-            update(&state, .cardsDue(due.map { DueCards(lesson: lesson, cards: $0.map(\.0),
-                                                        states: Dictionary($0.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })) }))
-        case .readQuizHistory:
-            update(&state, .quizHistory(state.book.flatMap { try? $0.questionHistory() }))
-        }
-    }
-}
-
-/// Hands what the learner did to the progress book, oldest first, each in its own
-/// transaction, then reads the progress back. An event that cannot be written stays
-/// queued with everything after it and is tried again on the next key: never dropped.
-private func save(_ state: inout TutorState, retrying: Bool) {
-    guard !state.outbox.isEmpty else { return }
-    guard let book = state.book else { state.outbox.removeAll(); return }   // nothing is kept
-    if !retrying && state.saveProblem != nil { return }   // retry on keys, not forty times a second
-    while let event = state.outbox.first {
-        do {
-            try book.record([event])
-        } catch {
-            state.saveProblem = "not saved yet (\(error)); the next key tries again"
-            state.status = state.saveProblem!
-            return
-        }
-        state.outbox.removeFirst()
-    }
-    state.saveProblem = nil
-    if let snapshot = try? book.snapshot(course: state.course, now: state.now) { state.progress = snapshot }
-}
-
-/// The one place where the tutor's state changes: a message in, the next state out.
-public func update(_ state: inout TutorState, _ message: Message) {
+/// The one place where the tutor's state changes: a message in, the next state out, and
+/// the effects (saving, reading the store, training) for the runtime to carry out.
+public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
     switch message {
     case .resize(let width, let height):
         state.width = width
         state.height = height
         if state.screen == .lesson { state.textScroll = min(state.textScroll, state.maximumTextScroll) }
+        return []
     case .tick:
         advanceSweep(&state)
-        reviewTick(&state)
+        return reviewTick(&state)
     case .started:
-        resume(&state)
+        let effects = resume(&state)
         if let notice = state.notice { state.status = notice }
+        return effects
     case .experiment(let snapshot):
         experimentProgress(&state, snapshot)
+        return []
     case .cardsDue(let due):
         cardsDue(&state, due)
+        return []
     case .quizHistory(let history):
         openMixedQuiz(&state, history: history ?? [:])
+        return []
+    case .progressSaved(let progress):
+        state.progress = progress
+        return []
+    case .notSaved(let problem):
+        state.status = problem
+        return []
     case .key(.controlC):
-        if state.screen == .lesson { recordPosition(&state) }
+        let effects = state.screen == .lesson ? recordPosition(&state) : []
         state.quit = true
+        return effects
     case .key(let key):
         if state.showHelp {
             state.showHelp = false   // any key closes help
-            return
+            return []
         }
         let before = state.currentHidden
-        let place = (state.screen, state.selectedLesson)
+        // ▲▼ compare the same word of the same sentence in the same cell, before and after a key.
+        let place = (state.screen, state.selectedLesson, state.sentence, state.modelIndex)
+        let effects: [Effect]
         if state.editor != nil {
             editorKey(&state, key)
-        } else if key == .character("?"), !state.faqTakesTyping {
+            effects = []
+        } else if state.action(for: key) == .help, !state.faqTakesTyping {
             state.showHelp = true
-            return
+            return []
         } else {
             switch state.screen {
-            case .course: courseKey(&state, key)
-            case .lesson: lessonKey(&state, key)
-            case .quiz: quizKey(&state, key)
-            case .cards: reviewKey(&state, key)
-            case .experiment: experimentKey(&state, key)
-            case .faq: faqKey(&state, key)
+            case .course: effects = courseKey(&state, key)
+            case .lesson: effects = lessonKey(&state, key)
+            case .quiz: effects = quizKey(&state, key)
+            case .review: effects = reviewKey(&state, key)
+            case .experiment: effects = experimentKey(&state, key)
+            case .faq: effects = faqKey(&state, key)
             }
         }
         // Mark the units that moved, when this key moved any.
         let after = state.currentHidden
-        let samePlace = place == (state.screen, state.selectedLesson)
+        let samePlace = place == (state.screen, state.selectedLesson, state.sentence, state.modelIndex)
         state.previousHidden = samePlace && before != nil && after != nil && before! != after! && before!.count == after!.count
             ? before : nil
+        return effects
     }
 }
 
 extension TutorState {
     /// The hidden state at the cursor, as the panel shows it.
     var currentHidden: [Float]? {
-        guard let trace, trace.steps.indices.contains(step) else { return nil }
-        return trace.steps[step].hidden
+        guard let trace, trace.steps.indices.contains(cursorWord) else { return nil }
+        return trace.steps[cursorWord].hidden
     }
 }
 
-private func courseKey(_ state: inout TutorState, _ key: Key) {
+private func courseKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     let count = state.course.lessons.count
-    switch key {
-    case .up, .character("k"): state.selectedLesson = max(0, state.selectedLesson - 1)
-    case .down, .character("j"): state.selectedLesson = min(max(count - 1, 0), state.selectedLesson + 1)
-    case .home: state.selectedLesson = 0
-    case .end: state.selectedLesson = max(count - 1, 0)
-    case .enter, .right, .character("l"): openLesson(&state)
-    case .character("t"): startQuiz(&state, lesson: state.lesson)
-    case .character("m"): startQuiz(&state, lesson: nil)
-    case .character("r"): startReview(&state, lesson: nil)
-    case .character("x"): openExperiment(&state, .race())
-    case .character("v"): openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: true))
-    case .character("f"): openFAQ(&state)
-    case .character("q"): state.quit = true
-    case .escape: state.status = "q quits (Esc only goes back, and this is the first screen)"
+    switch state.action(for: key) {
+    case .up: state.selectedLesson = max(0, state.selectedLesson - 1)
+    case .down: state.selectedLesson = min(max(count - 1, 0), state.selectedLesson + 1)
+    case .first: state.selectedLesson = 0
+    case .last: state.selectedLesson = max(count - 1, 0)
+    case .open: return openLesson(&state)
+    case .lessonQuiz: return startQuiz(&state, lesson: state.lesson)
+    case .mixedQuiz: return startQuiz(&state, lesson: nil)
+    case .reviewCards: return startReview(&state, lesson: nil)
+    case .race: openExperiment(&state, .race())
+    case .explorer: openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: true))
+    case .faq: openFAQ(&state)
+    case .quit: state.quit = true
+    case .back: state.status = "q quits (Esc only goes back, and this is the first screen)"
     default: break
     }
+    return []
 }
 
 /// Opens the selected lesson where the learner left it (depth and scroll), with
 /// its lab preset loaded into the panels.
-func openLesson(_ state: inout TutorState) {
-    guard let lesson = state.lesson else { return }
+func openLesson(_ state: inout TutorState) -> [Effect] {
+    guard let lesson = state.lesson else { return [] }
     let saved = state.progress.lessons[lesson.id]
     state.screen = .lesson
     state.focus = .text
@@ -146,70 +118,71 @@ func openLesson(_ state: inout TutorState) {
     let edited = saved?.labSentence.flatMap { $0 == preset.sentence ? nil : $0 }
     state.sentence = edited ?? preset.sentence
     state.whhScale = preset.whhScale
-    state.step = saved?.labWord ?? 0
+    state.cursorWord = saved?.labWord ?? 0
     state.sweepFrom = nil
     state.overlay = preset.cell == .all
     if let wanted = CellKind(rawValue: saved?.labCell ?? preset.cell.rawValue),
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         state.modelIndex = index
     }
-    state.lossStep = edited == nil ? (preset.lossStep ?? defaultLossStep(state)) : defaultLossStep(state)
+    state.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
     state.gradientGhost = nil
     state.retrace()
     state.probeGradientAxis()
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
-    noteIfRead(&state)
+    return noteIfRead(&state)
 }
 
 /// With no loss step chosen, a language model's loss goes on the last word whose next word the
 /// sentence itself gives: after the very last word there is none, and a loss against the model's
 /// own guess is close to zero, which explains little. Worked out from the words, before the trace.
-private func defaultLossStep(_ state: TutorState) -> Int? {
+private func defaultLossWord(_ state: TutorState) -> Int? {
     guard let model = state.model, model.task == .lm, let count = try? model.tokenize(state.sentence).count, count >= 2
     else { return nil }
     return count - 2
 }
 
 /// On start: back into the lesson the learner was in when the tutor last closed.
-private func resume(_ state: inout TutorState) {
-    guard let id = state.progress.lastLesson, let index = state.course.lessons.firstIndex(where: { $0.id == id }) else { return }
+private func resume(_ state: inout TutorState) -> [Effect] {
+    guard let id = state.progress.lastLesson, let index = state.course.lessons.firstIndex(where: { $0.id == id }) else { return [] }
     state.selectedLesson = index
-    openLesson(&state)
+    let effects = openLesson(&state)
     state.status = "Back in \"\(state.course.lessons[index].title)\" where you left off · q: all lessons · ? keys"
+    return effects
 }
 
-/// Queues where the learner is in the lesson, for the store (on leaving it or quitting).
-func recordPosition(_ state: inout TutorState) {
-    guard let lesson = state.lesson else { return }
-    state.outbox.append(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now))
+/// Where the learner is in the lesson, for the store (on leaving it or quitting).
+func recordPosition(_ state: inout TutorState) -> [Effect] {
+    guard let lesson = state.lesson else { return [] }
     let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
     let sentence = state.sentence == lesson.lab.sentence ? nil : state.sentence
-    state.outbox.append(.lab(lesson: lesson.id, word: state.step, cell: cell, sentence: sentence))
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
     progress.depth = state.depth.rawValue
     progress.position = state.textScroll
-    progress.labWord = state.step
+    progress.labWord = state.cursorWord
     progress.labCell = cell
     progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
     state.progress.lastLesson = lesson.id
+    return [.record(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now)),
+            .record(.lab(lesson: lesson.id, word: state.cursorWord, cell: cell, sentence: sentence))]
 }
 
 /// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
 /// limit when the caller has already laid the text out).
-private func noteIfRead(_ state: inout TutorState, limit: Int? = nil) {
+private func noteIfRead(_ state: inout TutorState, limit: Int? = nil) -> [Effect] {
     guard let lesson = state.lesson, state.textScroll >= limit ?? state.maximumTextScroll,
-          state.progress.lessons[lesson.id]?.read != true else { return }
-    state.outbox.append(.read(lesson: lesson.id, at: state.now))
+          state.progress.lessons[lesson.id]?.read != true else { return [] }
     state.progress.lessons[lesson.id, default: LessonProgress()].read = true
+    return [.record(.read(lesson: lesson.id, at: state.now))]
 }
 
 /// Leaves the lesson: back to the one a link came from, else to the course.
-private func leaveLesson(_ state: inout TutorState) {
-    recordPosition(&state)
+private func leaveLesson(_ state: inout TutorState) -> [Effect] {
+    var effects = recordPosition(&state)
     if let visit = state.history.popLast() {
         state.selectedLesson = visit.lesson
-        openLesson(&state)
+        effects += openLesson(&state)
         state.depth = visit.depth
         state.textScroll = min(visit.scroll, state.maximumTextScroll)
         state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.history.isEmpty ? "" : " · Esc goes back further")
@@ -220,6 +193,7 @@ private func leaveLesson(_ state: inout TutorState) {
         state.screen = .course
         state.status = TutorState.courseStatus
     }
+    return effects
 }
 
 /// The links of the lesson text in reading order, each with the line it starts on.
@@ -252,28 +226,29 @@ private func selectNextLink(_ state: inout TutorState) {
 }
 
 /// Enter on a selected link: opens that lesson; Esc comes back here.
-private func followLink(_ state: inout TutorState) {
+private func followLink(_ state: inout TutorState) -> [Effect] {
     guard let selected = state.selectedLink,
           let link = linkLines(state.lessonLines).first(where: { $0.link.ordinal == selected })?.link,
           let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
         state.status = "no link selected: g selects one"
-        return
+        return []
     }
-    recordPosition(&state)
+    var effects = recordPosition(&state)
     state.history.append(.init(lesson: state.selectedLesson, depth: state.depth, scroll: state.textScroll))
     state.selectedLesson = target
-    openLesson(&state)
+    effects += openLesson(&state)
     state.status = "\(state.lesson?.title ?? "") · Esc goes back to the lesson you came from"
+    return effects
 }
 
 /// The sentence editor has every key but Ctrl-C while it is open.
 private func editorKey(_ state: inout TutorState, _ key: Key) {
     guard var editor = state.editor else { return }
-    switch key {
-    case .escape:
+    switch state.action(for: key) {
+    case .keepSentence:
         state.editor = nil
         state.status = "sentence unchanged"
-    case .enter:
+    case .traceSentence:
         let text = editor.text
         guard !Tokenizer.words(in: text, lowercase: false).isEmpty else {
             state.status = "type at least one word (Esc keeps the old sentence)"
@@ -281,13 +256,13 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
         }
         let old = state.sentence
         state.sentence = text
-        state.step = 0
-        state.lossStep = defaultLossStep(state)
+        state.cursorWord = 0
+        state.lossWord = defaultLossWord(state)
         state.sweepFrom = nil
         state.retrace()
         if let error = state.traceError {
             state.sentence = old
-            state.lossStep = nil
+            state.lossWord = nil
             state.retrace()
             state.status = "cannot trace that: \(error)"
             return
@@ -310,91 +285,97 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
     }
 }
 
-private func lessonKey(_ state: inout TutorState, _ key: Key) {
+private func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     let words = state.trace?.tokens.count ?? 0
     // The bars before a toggle or a knob turn stay as a ghost until the next key.
     let barsBefore = state.shownGradient
     state.gradientGhost = nil
     func keepGhost() { if barsBefore != state.shownGradient { state.gradientGhost = barsBefore } }
-    switch key {
-    case .escape, .character("q"): leaveLesson(&state)
-    case .character("g"): selectNextLink(&state)
-    case .character("t"): recordPosition(&state); startQuiz(&state, lesson: state.lesson)
-    case .character("r"): recordPosition(&state); startReview(&state, lesson: state.lesson)
-    case .character("x"):
-        guard let lab = state.lesson?.lab else { return }
+    switch state.action(for: key) {
+    case .back: return leaveLesson(&state)
+    case .selectLink: selectNextLink(&state)
+    case .lessonQuiz: return recordPosition(&state) + startQuiz(&state, lesson: state.lesson)
+    case .reviewCards: return recordPosition(&state) + startReview(&state, lesson: state.lesson)
+    case .experiment:
+        guard let lab = state.lesson?.lab else { return [] }
         switch lab.experiment {
-        case .adding: recordPosition(&state); openExperiment(&state, .race())
+        case .adding:
+            let effects = recordPosition(&state)
+            openExperiment(&state, .race())
+            return effects
         case .explorer:
-            recordPosition(&state)
+            let effects = recordPosition(&state)
             openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
                                              clipping: lab.clipping))
+            return effects
         case .none: state.status = "this lesson has no experiment of its own; v opens the gradient explorer, and x on the course screen the race"
         }
-    case .character("v"):
-        recordPosition(&state)
+    case .explorer:
+        let effects = recordPosition(&state)
         openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
                                          clipping: state.lesson?.lab.clipping ?? false))
-    case .enter: followLink(&state)
-    case .character("e"):
+        return effects
+    case .followLink: return followLink(&state)
+    case .editSentence:
         state.editor = LineEditor(state.sentence)
         state.status = "edit the sentence · Enter traces it · Esc keeps the old one"
-    case .right, .character("l"):
-        state.step = min(state.step + 1, max(words - 1, 0))
-        describeStep(&state)
-    case .left, .character("h"):
-        state.step = max(state.step - 1, 0)
-        describeStep(&state)
-    case .home: state.step = 0; describeStep(&state)
-    case .end: state.step = max(words - 1, 0); describeStep(&state)
-    case .up, .character("k"):
-        if state.focus == .text { scrollText(&state, by: -1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
-    case .down, .character("j"):
-        if state.focus == .text { scrollText(&state, by: 1) } else { state.firstUnit = min(state.firstUnit + 1, state.trace?.hiddenSize ?? 0) }
-    case .pageUp: scrollText(&state, by: -max(1, state.lessonLayout.textBody.height - 2))
-    case .pageDown: scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
-    case .tab:
+    case .nextWord:
+        state.cursorWord = min(state.cursorWord + 1, max(words - 1, 0))
+        describeCursorWord(&state)
+    case .previousWord:
+        state.cursorWord = max(state.cursorWord - 1, 0)
+        describeCursorWord(&state)
+    case .firstWord: state.cursorWord = 0; describeCursorWord(&state)
+    case .lastWord: state.cursorWord = max(words - 1, 0); describeCursorWord(&state)
+    case .up:
+        if state.focus == .text { return scrollText(&state, by: -1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
+    case .down:
+        if state.focus == .text { return scrollText(&state, by: 1) } else { state.firstUnit = min(state.firstUnit + 1, state.trace?.hiddenSize ?? 0) }
+    case .pageUp: return scrollText(&state, by: -max(1, state.lessonLayout.textBody.height - 2))
+    case .pageDown: return scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
+    case .switchFocus:
         state.focus = state.focus == .text ? .panels : .text
         state.status = state.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
-    case .character("d"):
+    case .cycleDepth:
         let all = LessonDepth.allCases
         state.depth = all[(all.firstIndex(of: state.depth)! + 1) % all.count]
         state.textScroll = 0
         state.selectedLink = nil
         state.status = "depth: \(state.depth.rawValue)"
-        noteIfRead(&state)
-    case .character("1"), .character("2"), .character("3"):
-        let wanted: CellKind = key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru
+        return noteIfRead(&state)
+    case .chooseRNN, .chooseLSTM, .chooseGRU:
+        let wanted: CellKind = state.action(for: key) == .chooseRNN ? .rnn : state.action(for: key) == .chooseLSTM ? .lstm : .gru
         if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index); keepGhost() }
         else { state.status = "no \(wanted.displayName) model is loaded" }
-    case .character("c"):
+    case .cycleCell:
         if !state.models.isEmpty { chooseModel(&state, (state.modelIndex + 1) % state.models.count); keepGhost() }
-    case .character("["), .character("]"):
-        let current = state.lossStep ?? max(words - 1, 0)
-        let next = key == .character("[") ? max(0, current - 1) : min(max(words - 1, 0), current + 1)
-        state.lossStep = next
+    case .lossEarlier, .lossLater:
+        let current = state.lossWord ?? max(words - 1, 0)
+        let next = state.action(for: key) == .lossEarlier ? max(0, current - 1) : min(max(words - 1, 0), current + 1)
+        state.lossWord = next
         state.retrace()
         state.status = state.trace.map { LossLabel.text($0, classifier: state.model?.task == .classify) } ?? "loss now at word \(next + 1)"
-    case .character("o"):
+    case .overlay:
         state.overlay.toggle()
         state.retrace()
         state.status = state.overlay ? "gradient plot: every cell overlaid" : "gradient plot: \(state.model?.cell.displayName ?? "") only"
-    case .character("b"):
-        guard let trace = state.trace else { return }
+    case .backwardSweep:
+        guard let trace = state.trace else { return [] }
         state.sweepFrom = trace.loss.step + 1
         state.status = "backward sweep from word \(trace.loss.step + 1)…"
-    case .character("+"), .character("="), .character("-"):
-        let delta: Float = key == .character("-") ? -0.25 : 0.25
+    case .scaleUp, .scaleDown:
+        let delta: Float = state.action(for: key) == .scaleDown ? -0.25 : 0.25
         state.whhScale = min(4, max(0, (state.whhScale + delta) * 4).rounded() / 4)
         state.retrace()
         keepGhost()
         describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
     default: break
     }
+    return []
 }
 
 /// Scrolls the lesson text, never past its end; a selected link that leaves the view is let go.
-private func scrollText(_ state: inout TutorState, by count: Int) {
+private func scrollText(_ state: inout TutorState, by count: Int) -> [Effect] {
     let lines = state.lessonLines, height = state.lessonLayout.textBody.height
     let limit = max(0, lines.count - height)
     state.textScroll = min(max(0, state.textScroll + count), limit)
@@ -402,7 +383,7 @@ private func scrollText(_ state: inout TutorState, by count: Int) {
        line < state.textScroll || line >= state.textScroll + height {
         state.selectedLink = nil
     }
-    noteIfRead(&state, limit: limit)
+    return noteIfRead(&state, limit: limit)
 }
 
 private func chooseModel(_ state: inout TutorState, _ index: Int) {
@@ -425,11 +406,11 @@ private func advanceSweep(_ state: inout TutorState) {
     }
 }
 
-private func describeStep(_ state: inout TutorState) {
+private func describeCursorWord(_ state: inout TutorState) {
     guard let trace = state.trace else { return }
-    let word = trace.tokens[state.step]
-    let guess = trace.steps[state.step].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
-    state.status = "word \(state.step + 1): \"\(word)\"\(guess)"
+    let word = trace.tokens[state.cursorWord]
+    let guess = trace.steps[state.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
+    state.status = "word \(state.cursorWord + 1): \"\(word)\"\(guess)"
 }
 
 /// Says in words what the gradient plot shows: how much reaches the first word (on h, and

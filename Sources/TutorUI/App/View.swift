@@ -20,7 +20,7 @@ public func view(_ state: TutorState) -> CellGrid {
     case .course: CourseScreen.draw(state, in: main, on: &grid)
     case .lesson: LessonScreen.draw(state, in: main, on: &grid)
     case .quiz: QuizScreen.draw(state, in: main, on: &grid)
-    case .cards: ReviewScreen.draw(state, in: main, on: &grid)
+    case .review: ReviewScreen.draw(state, in: main, on: &grid)
     case .experiment: RaceScreen.draw(state, in: main, on: &grid)
     case .faq: FAQScreen.draw(state, in: main, on: &grid)
     }
@@ -31,48 +31,8 @@ public func view(_ state: TutorState) -> CellGrid {
     return grid
 }
 
-/// Every key of the current screen, one job each.
-public func helpLines(for state: TutorState) -> [String] {
-    if state.editor != nil {
-        return ["← → Home End  move the cursor", "Backspace Del delete a character", "Enter         trace the new sentence",
-                "Esc           keep the old sentence", "Ctrl-C        quit"]
-    }
-    switch state.screen {
-    case .course:
-        return ["↑ ↓  or j k   choose a lesson", "Home End      first / last lesson", "Enter or →    open it", "t             quiz on the chosen lesson",
-                "m             mixed quiz across the course", "r             review the flashcards due",
-                "x             the adding race (RNN, LSTM, GRU)", "v             the gradient explorer",
-                "f             questions and answers (FAQ)", "?             this help",
-                "q             quit", "Ctrl-C        quit from anywhere"]
-    case .quiz:
-        return ["↑ ↓  or j k   options; scroll feedback", "1 … 9         choose (single) or tick (multiple)",
-                "Space         tick (multiple), pick up or put down (order)", "t f           true or false",
-                "Enter         answer, then next question", "r             retry the missed (at the end)",
-                "q or Esc      stop the quiz (answers are kept)", "Ctrl-C        quit"]
-    case .experiment:
-        if state.experiment?.kind == .explorer {
-            return ["1 2 3         RNN / LSTM / GRU", "+ −           scale W_hh by ±0.25", "c             clipping on / off",
-                    "← →           sequence length T", "Enter         train (again: go on, or a new seed)", "s             one training step",
-                    "Esc           stop the run, then back", "Ctrl-C        quit"]
-        }
-        return ["← →           sequence length T", "+ −           training steps", "n             the next seed",
-                "Enter         start the race (again)", "Esc           stop the run, then back", "Ctrl-C        quit"]
-    case .cards:
-        return ["Space/Enter   show the answer", "1 2 3 4       Again, Hard, Good, Easy", "q or Esc      stop (grades are kept)",
-                "Ctrl-C        quit"]
-    case .faq:
-        return FAQScreen.helpLines(state)
-    case .lesson:
-        return ["← → or h l    step a word", "Home End      first / last word", "↑ ↓  or j k   scroll (Tab: units)",
-                "PgUp PgDn     scroll a page", "g             select the next link", "Enter         follow the link",
-                "Tab           focus text ↔ panels", "d             depth of the text", "e             edit the sentence",
-                "1 2 3         RNN / LSTM / GRU", "c             cycle the cell", "[ ]           move the loss step",
-                "b             the backward sweep", "o             overlay all cells", "+ −           W_hh ± 0.25 (0 … 4)",
-                "t             quiz on this lesson", "r             its flashcards due", "x             its experiment",
-                "v             the gradient explorer",
-                "?             this help", "q or Esc      back", "Ctrl-C        quit"]
-    }
-}
+/// Every key of the current screen, one job each: the screen's key table.
+public func helpLines(for state: TutorState) -> [String] { Keymap.helpLines(state.keymapMode) }
 
 /// The keys in a box over the screen: one column, or two when the screen is short.
 private func drawHelp(_ state: TutorState, on grid: inout CellGrid) {

@@ -8,7 +8,7 @@ import Synchronization
 public final class ExperimentWorker: Sendable {
     private struct Shared {
         var generation = 0
-        var latest: RaceSnapshot? = nil
+        var latest: ExperimentSnapshot? = nil
     }
     private let shared = Mutex(Shared())
     /// How often a running race publishes its curves.
@@ -23,7 +23,7 @@ public final class ExperimentWorker: Sendable {
     public func start(_ race: AddingRace, until target: Int) {
         let generation = shared.withLock { shared -> Int in
             shared.generation += 1
-            shared.latest = RaceSnapshot(race: race, running: true)
+            shared.latest = ExperimentSnapshot(race: race, running: true)
             return shared.generation
         }
         let thread = Thread { [self] in
@@ -56,7 +56,7 @@ public final class ExperimentWorker: Sendable {
     }
 
     /// The newest snapshot since the last call, if there is one.
-    public func poll() -> RaceSnapshot? {
+    public func poll() -> ExperimentSnapshot? {
         shared.withLock { shared in
             defer { shared.latest = nil }
             return shared.latest
@@ -67,7 +67,7 @@ public final class ExperimentWorker: Sendable {
 
     private func publish(_ race: AddingRace, running: Bool, generation: Int) {
         shared.withLock { shared in
-            if shared.generation == generation { shared.latest = RaceSnapshot(race: race, running: running) }
+            if shared.generation == generation { shared.latest = ExperimentSnapshot(race: race, running: running) }
         }
     }
 }

@@ -36,27 +36,29 @@ func openFAQ(_ state: inout TutorState) {
     state.status = FAQScreen.listStatus
 }
 
-func faqKey(_ state: inout TutorState, _ key: Key) {
-    guard var session = state.faq else { state.screen = .course; return }
+func faqKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    guard var session = state.faq else { state.screen = .course; return [] }
+    var effects: [Effect] = []
     if let id = session.reading, let entry = state.course.faq.first(where: { $0.id == id }) {
-        answerKey(&state, &session, entry, key)
+        effects = answerKey(&state, &session, entry, key)
     } else {
         listKey(&state, &session, key)
     }
     if state.faq != nil { state.faq = session }   // nil: the learner left for the course
+    return effects
 }
 
 private func listKey(_ state: inout TutorState, _ session: inout FAQSession, _ key: Key) {
     let count = state.faqMatches.count
     let page = max(1, FAQScreen.listRows(state) - 1)
-    switch key {
+    switch state.action(for: key) {
     case .up: session.selected = max(0, session.selected - 1)
     case .down: session.selected = min(max(0, count - 1), session.selected + 1)
     case .pageUp: session.selected = max(0, session.selected - page)
     case .pageDown: session.selected = min(max(0, count - 1), session.selected + page)
-    case .home: session.selected = 0
-    case .end: session.selected = max(0, count - 1)
-    case .enter:
+    case .first: session.selected = 0
+    case .last: session.selected = max(0, count - 1)
+    case .open:
         let matches = state.faqMatches
         guard matches.indices.contains(session.selected) else {
             state.status = "no question to open: Backspace widens the search, Esc clears it"
@@ -66,7 +68,7 @@ private func listKey(_ state: inout TutorState, _ session: inout FAQSession, _ k
         session.scroll = 0
         session.selectedLink = nil
         state.status = FAQScreen.answerStatus
-    case .escape:
+    case .back:
         if session.query.text.isEmpty {
             state.faq = nil
             state.screen = .course
@@ -87,22 +89,22 @@ private func listKey(_ state: inout TutorState, _ session: inout FAQSession, _ k
     }
 }
 
-private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _ entry: FAQEntry, _ key: Key) {
+private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _ entry: FAQEntry, _ key: Key) -> [Effect] {
     let lines = FAQScreen.answerLines(entry, state)
     let height = FAQScreen.answerBody(state).height
     let limit = max(0, lines.count - height)
-    switch key {
-    case .escape, .character("q"), .left, .backspace, .character("h"):
+    switch state.action(for: key) {
+    case .back:
         session.reading = nil
         session.selectedLink = nil
         state.status = FAQScreen.listStatus
-    case .up, .character("k"): session.scroll = max(0, session.scroll - 1)
-    case .down, .character("j"): session.scroll = min(limit, session.scroll + 1)
+    case .up: session.scroll = max(0, session.scroll - 1)
+    case .down: session.scroll = min(limit, session.scroll + 1)
     case .pageUp: session.scroll = max(0, session.scroll - max(1, height - 2))
-    case .pageDown, .character(" "): session.scroll = min(limit, session.scroll + max(1, height - 2))
-    case .character("g"):
+    case .pageDown: session.scroll = min(limit, session.scroll + max(1, height - 2))
+    case .selectLink:
         let links = linkLines(lines)
-        guard !links.isEmpty else { state.status = "this answer has no links"; return }
+        guard !links.isEmpty else { state.status = "this answer has no links"; return [] }
         let next = links.first { $0.link.ordinal > (session.selectedLink ?? -1) } ?? links[0]
         session.selectedLink = next.link.ordinal
         if next.line < session.scroll || next.line >= session.scroll + height {
@@ -110,35 +112,27 @@ private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _
         }
         let title = state.course.lesson(id: next.link.lessonID)?.title ?? next.link.lessonID
         state.status = "link to \"\(title)\" · Enter follows it · g next link"
-    case .enter:
+    case .followLink:
         guard let ordinal = session.selectedLink,
               let link = linkLines(lines).first(where: { $0.link.ordinal == ordinal })?.link,
               let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
             state.status = "no link selected: g selects one"
-            return
+            return []
         }
         // The lesson opens as from a lesson's link; leaving it comes back to this answer.
         state.faq = session
         state.selectedLesson = target
-        openLesson(&state)
+        let effects = openLesson(&state)
         state.status = "\(state.lesson?.title ?? "") · Esc goes back to the question"
+        return effects
     default: break
     }
+    return []
 }
 
 enum FAQScreen {
     static let listStatus = "type to filter · ↑↓ choose · Enter reads the answer · Esc back"
     static let answerStatus = "g selects a link · Enter follows it · ↑↓ scroll · Esc back to the questions"
-
-    static func helpLines(_ state: TutorState) -> [String] {
-        if state.faq?.reading != nil {
-            return ["↑ ↓  or j k   scroll the answer", "PgUp PgDn     scroll a page", "g             select the next link",
-                    "Enter         follow the link (Esc comes back)", "q or Esc      back to the questions", "Ctrl-C        quit"]
-        }
-        return ["letters       filter the questions", "Backspace     remove a letter", "↑ ↓           choose a question",
-                "Home End      first / last question", "Enter         read the answer", "Esc           clear the filter, then back",
-                "?             this help (with an empty filter)", "Ctrl-C        quit"]
-    }
 
     /// Rows of the question list (the screen less the title, the search line and a gap).
     static func listRows(_ state: TutorState) -> Int { max(1, state.height - 1 - 3) }

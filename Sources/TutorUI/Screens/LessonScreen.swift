@@ -106,7 +106,7 @@ enum LessonScreen {
             grid.put(message, x: rest.x, y: rest.y, style: Style(foreground: .red), clip: rest)
             return
         }
-        let step = min(state.step, trace.tokens.count - 1)
+        let step = min(state.cursorWord, trace.tokens.count - 1)
         if state.editor == nil {
             TokensPanel.draw(trace, step: step, unknownID: state.model?.unknownID, in: top, on: &grid, ascii: state.ascii)
         }
@@ -150,7 +150,7 @@ enum LessonScreen {
 
     private static func drawGradient(_ state: TutorState, _ trace: SentenceTrace, in rect: Rect, on grid: inout CellGrid) {
         let extras = GradientPanel.Extras(axis: state.gradientAxis, ghost: state.gradientGhost,
-                                          cursor: min(state.step, trace.tokens.count - 1))
+                                          cursor: min(state.cursorWord, trace.tokens.count - 1))
         if state.overlay && state.overlayTraces.count > 1 {
             GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale,
                                       color: state.color, extras: extras, in: rect, on: &grid, ascii: state.ascii)

@@ -37,6 +37,8 @@ public struct QuizSession: Equatable, Sendable {
 
     public var question: QuizQuestion? { round.questions.indices.contains(index) ? round.questions[index] : nil }
     public var isFinished: Bool { index >= round.questions.count }
+    /// A number question waiting for its answer takes every key as typing (but Enter and Esc).
+    public var takesTyping: Bool { if case .number? = question?.kind, mark == nil { true } else { false } }
 
     /// The choices the cursor moves over: options, true/false, or the arranged items.
     var choices: [String] {
@@ -62,14 +64,12 @@ public struct QuizSession: Equatable, Sendable {
 
 /// Opens a quiz: the lesson's own, or (lesson nil) a mixed review drawn from the whole
 /// course, which first asks the store how each question went before.
-func startQuiz(_ state: inout TutorState, lesson: Lesson?) {
-    guard let lesson else {
-        state.commands.append(.readQuizHistory)
-        return
-    }
+func startQuiz(_ state: inout TutorState, lesson: Lesson?) -> [Effect] {
+    guard let lesson else { return [.readQuizHistory] }
     // At the depth the lesson is read at (the position is recorded before a quiz opens from it).
     let depth = state.progress.practiceDepth(of: lesson.id)
     openQuiz(&state, QuizRound.lesson(lesson.id, in: state.course, depth: depth), title: "Quiz: \(lesson.title) · \(depth.rawValue) depth")
+    return []
 }
 
 /// The mixed review, weighted to the questions missed or never asked.
@@ -90,95 +90,106 @@ private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: Stri
     state.status = quizHint(state.quiz!)
 }
 
+/// The footer: what the keys do now, in the keymap's own keys.
 private func quizHint(_ quiz: QuizSession) -> String {
+    func hint(_ parts: [([Action], String)]) -> String { Keymap.hint(.quiz, parts) }
     if quiz.isFinished {
-        return quiz.round.missed.isEmpty ? "Enter or q: back" : "r: retry the missed questions · Enter or q: back"
+        return hint((quiz.round.missed.isEmpty ? [] : [([.retryMissed], "retries the missed questions")]) + [([.answer, .back], "back")])
     }
-    if quiz.mark != nil { return "Enter: next question · q: stop (answers so far are kept)" }
+    if quiz.mark != nil { return hint([([.answer], "next question"), ([.back], "stop (answers so far are kept)")]) }
     switch quiz.question?.kind {
-    case .single?: return "↑↓ or a number chooses · Enter answers"
-    case .multiple?: return "↑↓ move · Space or a number ticks · Enter answers"
-    case .trueFalse?: return "t or f, or ↑↓ and Enter"
-    case .number?: return "type a number · Enter answers"
-    case .order?: return "↑↓ move · Space picks an item up or puts it down · Enter answers"
+    case .single?: return hint([([.up, .down, .chooseOption], "choose"), ([.answer], "answers")])
+    case .multiple?: return hint([([.up, .down], "move"), ([.tick, .chooseOption], "tick"), ([.answer], "answers")])
+    case .trueFalse?: return hint([([.answerTrue, .answerFalse], "answer"), ([.up, .down, .chooseOption], "choose"), ([.answer], "answers")])
+    case .number?: return "type a number · " + hint([([.answer], "answers")])
+    case .order?: return hint([([.up, .down], "move"), ([.tick], "picks an item up or puts it down"), ([.answer], "answers")])
     case nil: return ""
     }
 }
 
-func quizKey(_ state: inout TutorState, _ key: Key) {
-    guard var quiz = state.quiz else { return }
-    let typing: Bool = if case .number? = quiz.question?.kind, quiz.mark == nil { true } else { false }
-    let leaving = key == .escape || (key == .character("q") && !typing) || (quiz.isFinished && key == .enter)
+func quizKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    guard var quiz = state.quiz else { return [] }
+    let action = state.action(for: key)
+    let leaving = key == .escape || (action == .back && !quiz.takesTyping) || (quiz.isFinished && action == .answer)
     if leaving {
         state.screen = state.returnScreen
         state.quiz = nil
         state.status = "quiz closed; every answer given is saved"
-        return
+        return []
     }
     state.status = ""
-    quizSessionKey(&state, &quiz, key)
+    let effects = quizSessionKey(&state, &quiz, key)
     state.quiz = quiz
     if state.status.isEmpty { state.status = quizHint(quiz) }
+    return effects
 }
 
-private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession, _ key: Key) {
+private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession, _ key: Key) -> [Effect] {
     // Feedback and results read like a page: ↑↓ (j k, PgUp PgDn) scroll it on a short screen.
+    let action = state.action(for: key)
     if quiz.isFinished || quiz.mark != nil {
-        switch key {
-        case .up, .character("k"): quiz.scroll = max(-100, quiz.scroll - 1); return
-        case .down, .character("j"): quiz.scroll = min(100, quiz.scroll + 1); return
-        case .pageUp: quiz.scroll = max(-100, quiz.scroll - 5); return
-        case .pageDown: quiz.scroll = min(100, quiz.scroll + 5); return
+        switch action {
+        case .up: quiz.scroll = max(-100, quiz.scroll - 1); return []
+        case .down: quiz.scroll = min(100, quiz.scroll + 1); return []
+        case .pageUp: quiz.scroll = max(-100, quiz.scroll - 5); return []
+        case .pageDown: quiz.scroll = min(100, quiz.scroll + 5); return []
         default: break
         }
     }
     if quiz.isFinished {
-        if key == .character("r") && !quiz.round.missed.isEmpty {
+        if action == .retryMissed && !quiz.round.missed.isEmpty {
             quiz = QuizSession(round: quiz.round.retryingMissed(), title: quiz.title + " (missed questions)", now: state.now,
                                isRetry: true)
         }
-        return
+        return []
     }
     if quiz.mark != nil {
-        if key == .enter || key == .character(" ") || key == .right { nextQuestion(&state, &quiz) }
-        return
+        if action == .answer || action == .tick || action == .nextQuestion { return nextQuestion(&state, &quiz) }
+        return []
     }
-    guard let question = quiz.question else { return }
+    guard let question = quiz.question else { return [] }
     let count = quiz.choices.count
-    func number(_ c: Character) -> Int? { c.wholeNumberValue.flatMap { (1...max(1, count)).contains($0) ? $0 - 1 : nil } }
-    switch (question.kind, key) {
-    case (.number, .enter):
+    let number: Int? = if case .character(let c) = key, action == .chooseOption,
+                          let value = c.wholeNumberValue, (1...max(1, count)).contains(value) { value - 1 } else { nil }
+    if case .number = question.kind, action != .answer {
+        _ = quiz.typed.apply(key)   // a typed answer takes every key but Enter (and Esc, which leaves)
+        return []
+    }
+    switch (question.kind, action) {
+    case (.number, .answer?):
         switch QuizAnswerParser.parse(quiz.typed.text, for: question) {
-        case .success(let given): answer(&state, &quiz, given)
+        case .success(let given): return answer(&state, &quiz, given)
         case .failure(let hint): state.status = hint.message
         }
-    case (.number, _):
-        _ = quiz.typed.apply(key)
-    case (_, .up), (_, .character("k")):
+    case (_, .up?):
         move(&quiz, by: -1)
-    case (_, .down), (_, .character("j")):
+    case (_, .down?):
         move(&quiz, by: 1)
-    case (.trueFalse, .character("t")): answer(&state, &quiz, .trueFalse(true))
-    case (.trueFalse, .character("f")): answer(&state, &quiz, .trueFalse(false))
-    case (.trueFalse, .enter), (.trueFalse, .character(" ")): answer(&state, &quiz, .trueFalse(quiz.cursor == 0))
-    case (.single, .enter), (.single, .character(" ")): answer(&state, &quiz, .option(quiz.cursor))
-    case (.single, .character(let c)) where number(c) != nil:
-        quiz.cursor = number(c)!
-        answer(&state, &quiz, .option(quiz.cursor))
-    case (.multiple, .character(" ")):
+    case (.trueFalse, .answerTrue?):
+        quiz.cursor = 0
+        return answer(&state, &quiz, .trueFalse(true))
+    case (.trueFalse, .answerFalse?):
+        quiz.cursor = 1   // the ▶ stays on the option chosen, so the verdict reads against it
+        return answer(&state, &quiz, .trueFalse(false))
+    case (.trueFalse, .answer?), (.trueFalse, .tick?): return answer(&state, &quiz, .trueFalse(quiz.cursor == 0))
+    case (.single, .answer?), (.single, .tick?): return answer(&state, &quiz, .option(quiz.cursor))
+    case (.single, .chooseOption?) where number != nil, (.trueFalse, .chooseOption?) where number != nil:
+        quiz.cursor = number!   // a number chooses; Enter answers (as the footer says)
+    case (.multiple, .tick?):
         quiz.ticked.formSymmetricDifference([quiz.cursor])
-    case (.multiple, .character(let c)) where number(c) != nil:
-        quiz.cursor = number(c)!
+    case (.multiple, .chooseOption?) where number != nil:
+        quiz.cursor = number!
         quiz.ticked.formSymmetricDifference([quiz.cursor])
-    case (.multiple, .enter):
+    case (.multiple, .answer?):
         if quiz.ticked.isEmpty { state.status = "tick at least one option (Space), then Enter" }
-        else { answer(&state, &quiz, .options(quiz.ticked)) }
-    case (.order, .character(" ")):
+        else { return answer(&state, &quiz, .options(quiz.ticked)) }
+    case (.order, .tick?):
         quiz.holding.toggle()
-    case (.order, .enter):
-        answer(&state, &quiz, .order(quiz.arrangement))
+    case (.order, .answer?):
+        return answer(&state, &quiz, .order(quiz.arrangement))
     default: break
     }
+    return []
 }
 
 /// ↑↓: moves the cursor, or (order questions, while holding) the item under it.
@@ -189,32 +200,32 @@ private func move(_ quiz: inout QuizSession, by delta: Int) {
     quiz.cursor = target
 }
 
-private func answer(_ state: inout TutorState, _ quiz: inout QuizSession, _ answer: QuizAnswer) {
-    guard let question = quiz.question else { return }
+private func answer(_ state: inout TutorState, _ quiz: inout QuizSession, _ answer: QuizAnswer) -> [Effect] {
+    guard let question = quiz.question else { return [] }
     let mark = QuizMarking.mark(question, answer)
     quiz.mark = mark
     quiz.round.record(question.id, correct: mark.correct)
     let duration = Int((state.now.timeIntervalSince(quiz.shownAt) * 1000).rounded())
-    state.outbox.append(.quizAnswer(question: question.id, lesson: question.lessonID, answer: answer.logText,
-                                    correct: mark.correct, durationMs: max(0, duration), at: state.now))
     state.status = mark.correct ? "right · Enter: next question" : "not quite · Enter: next question"
+    return [.record(.quizAnswer(question: question.id, lesson: question.lessonID, answer: answer.logText,
+                                correct: mark.correct, durationMs: max(0, duration), at: state.now))]
 }
 
-private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) {
+private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) -> [Effect] {
     quiz.index += 1
     quiz.prepareQuestion(now: state.now)
-    guard quiz.isFinished else { return }
+    guard quiz.isFinished else { return [] }
     let score = quiz.round.score
     state.status = "score \(score.correct)/\(score.total)"
     // Best and last scores are for whole rounds; a retry of the missed ones is practice.
-    guard !quiz.isRetry else { return }
-    state.outbox.append(.quizFinished(lesson: quiz.round.lesson, score: score, at: state.now))
+    guard !quiz.isRetry else { return [] }
     if let lesson = quiz.round.lesson {
         var progress = state.progress.lessons[lesson] ?? LessonProgress()
         progress.lastScore = score
         if progress.bestScore.map(score.isBetter(than:)) ?? true { progress.bestScore = score }
         state.progress.lessons[lesson] = progress
     }
+    return [.record(.quizFinished(lesson: quiz.round.lesson, score: score, at: state.now))]
 }
 
 enum QuizScreen {

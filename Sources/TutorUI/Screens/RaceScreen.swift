@@ -3,7 +3,7 @@ import RNNCore
 
 // The experiment screens' keys (race and explorer share them where they can)
 // and the race's drawing. Training itself runs on the worker: update only asks
-// for it with a command and takes in the snapshots it sends back.
+// for it with an effect and takes in the snapshots the runtime sends back.
 
 func openExperiment(_ state: inout TutorState, _ session: ExperimentSession) {
     state.returnScreen = state.screen
@@ -12,7 +12,7 @@ func openExperiment(_ state: inout TutorState, _ session: ExperimentSession) {
     state.status = experimentHint(session)
 }
 
-func experimentProgress(_ state: inout TutorState, _ snapshot: RaceSnapshot) {
+func experimentProgress(_ state: inout TutorState, _ snapshot: ExperimentSnapshot) {
     guard var session = state.experiment, session.snapshot != nil, !session.stopped else { return }
     let wasRunning = session.isRunning
     session.snapshot = snapshot
@@ -41,38 +41,38 @@ private func finishedSummary(_ race: AddingRace) -> String {
         + " · Enter runs again · q back"
 }
 
-func experimentKey(_ state: inout TutorState, _ key: Key) {
-    guard var session = state.experiment else { return }
+func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    guard var session = state.experiment else { return [] }
     if session.isRunning {
         // After the last step the worker is scoring the held-out sequences: a moment, not worth stopping.
-        if session.snapshot?.race.isFinished == true { return }
-        if key == .escape || key == .character("q") {
-            state.commands.append(.stopTraining)
-            session.snapshot?.running = false
-            session.stopped = true
-            state.experiment = session
-            state.status = "stopped at step \(session.snapshot?.race.step ?? 0) · Enter runs again · q back"
-        }
-        return
+        if session.snapshot?.race.isFinished == true { return [] }
+        guard state.action(for: key) == .back else { return [] }
+        session.snapshot?.running = false
+        session.stopped = true
+        state.experiment = session
+        state.status = "stopped at step \(session.snapshot?.race.step ?? 0) · Enter runs again · q back"
+        return [.stopTraining]
     }
-    switch key {
-    case .escape, .character("q"):
+    var effects: [Effect] = []
+    let action = state.action(for: key)
+    switch action {
+    case .back?:
         state.experiment = nil
         state.screen = state.returnScreen
-        state.status = "experiment closed"
-        return
-    case .left, .right:
+        state.status = state.screen == .course ? "Enter opens a lesson · ? help · q quits" : "experiment closed"
+        return []
+    case .shorterSequence?, .longerSequence?:
         let lengths = ExperimentSession.lengths
         let index = lengths.firstIndex(of: session.settings.length) ?? 2
-        session.settings.length = lengths[max(0, min(lengths.count - 1, index + (key == .left ? -1 : 1)))]
+        session.settings.length = lengths[max(0, min(lengths.count - 1, index + (action == .shorterSequence ? -1 : 1)))]
         session.snapshot = nil
-    case .enter where session.kind == .explorer && session.snapshot.map({ !$0.race.isFinished }) == true:
+    case .train? where session.kind == .explorer && session.snapshot.map({ !$0.race.isFinished }) == true:
         // The explorer continues the run shown (stopped, or stepped with s) to the end of its steps.
         let snapshot = session.snapshot!
-        session.snapshot = RaceSnapshot(race: snapshot.race, running: true)
+        session.snapshot = ExperimentSnapshot(race: snapshot.race, running: true)
         session.stopped = false
-        state.commands.append(.train(session.snapshot!, until: session.settings.steps))
-    case .enter:
+        effects.append(.train(session.snapshot!, until: session.settings.steps))
+    case .train?:
         // A fresh run on the worker thread. The explorer keeps the finished run as a ghost and
         // takes the next seed, so the new run is another sample, not the same one again.
         if session.kind == .explorer, let previous = session.snapshot?.race.standings.first {
@@ -80,25 +80,24 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
             session.settings.seed += 1
         }
         let race = AddingRace(session.settings)
-        session.snapshot = RaceSnapshot(race: race, running: true)
+        session.snapshot = ExperimentSnapshot(race: race, running: true)
         session.stopped = false
-        state.commands.append(.train(session.snapshot!, until: session.settings.steps))
-    case .character("n") where session.kind == .race:
+        effects.append(.train(session.snapshot!, until: session.settings.steps))
+    case .nextSeed?:
         // Another seed: other weights and batches, to see how much one run is luck.
         session.settings.seed += 1
         session.snapshot = nil
-    case .character("s") where session.kind == .explorer:
+    case .oneStep?:
         // One step at a time, continuing the run shown.
-        let snapshot = session.snapshot ?? RaceSnapshot(race: AddingRace(session.settings), running: false)
-        guard !snapshot.race.isFinished else { state.status = "the run is over · Enter starts a new one"; return }
-        session.snapshot = RaceSnapshot(race: snapshot.race, running: true)
-        state.commands.append(.train(session.snapshot!, until: snapshot.race.step + 1))
-    case .character("1"), .character("2"), .character("3"):
-        guard session.kind == .explorer else { return }
-        session.settings.cells = [key == .character("1") ? .rnn : key == .character("2") ? .lstm : .gru]
+        let snapshot = session.snapshot ?? ExperimentSnapshot(race: AddingRace(session.settings), running: false)
+        guard !snapshot.race.isFinished else { state.status = "the run is over · Enter starts a new one"; return [] }
+        session.snapshot = ExperimentSnapshot(race: snapshot.race, running: true)
+        effects.append(.train(session.snapshot!, until: snapshot.race.step + 1))
+    case .chooseRNN?, .chooseLSTM?, .chooseGRU?:
+        session.settings.cells = [action == .chooseRNN ? .rnn : action == .chooseLSTM ? .lstm : .gru]
         session.snapshot = nil
-    case .character("+"), .character("="), .character("-"):
-        let up = key != .character("-")
+    case .scaleUp?, .scaleDown?, .moreSteps?, .fewerSteps?:
+        let up = action == .scaleUp || action == .moreSteps
         if session.kind == .explorer {
             session.settings.whhScale = min(4, max(0.25, session.settings.whhScale + (up ? 0.25 : -0.25)))
         } else {
@@ -108,15 +107,15 @@ func experimentKey(_ state: inout TutorState, _ key: Key) {
             session.settings.steps = choices[max(0, min(choices.count - 1, index + (up ? 1 : -1)))]
         }
         session.snapshot = nil
-    case .character("c"):
-        guard session.kind == .explorer else { return }
+    case .clipping?:
         session.settings.clipNorm = session.settings.clipNorm == nil ? 1 : nil
         session.snapshot = nil
     default:
-        return
+        return []
     }
     state.experiment = session
     state.status = experimentHint(session)
+    return effects
 }
 
 enum RaceScreen {

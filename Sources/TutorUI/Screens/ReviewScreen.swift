@@ -28,16 +28,16 @@ public struct ReviewSession: Equatable, Sendable {
 
 /// Opens a review of the cards due now (of one lesson, or all): the store is asked
 /// for them, and `cardsDue` opens the screen with its answer.
-func startReview(_ state: inout TutorState, lesson: Lesson?) {
-    guard state.book != nil else { state.status = "progress is not available, so there is nothing to review"; return }
-    state.commands.append(.readDueCards(lesson: lesson?.id))
+func startReview(_ state: inout TutorState, lesson: Lesson?) -> [Effect] {
+    guard state.scheduler != nil else { state.status = "progress is not available, so there is nothing to review"; return [] }
+    return [.readDueCards(lesson: lesson?.id)]
 }
 
 /// The store's answer: open the review, or (a finished session on its summary) take
 /// back the cards whose learning step has passed.
 func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
     guard let due else { state.status = "could not read the cards from the progress store"; return }
-    if var review = state.review, state.screen == .cards {
+    if var review = state.review, state.screen == .review {
         guard review.isFinished, !due.cards.isEmpty else { return }
         review.queue += due.cards
         review.states.merge(due.states) { _, new in new }
@@ -55,13 +55,13 @@ func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
     let title = due.lesson.flatMap { id in state.course.lessons.first { $0.id == id } }.map { "Cards: \($0.title)" } ?? "Cards due"
     state.returnScreen = state.screen
     state.review = ReviewSession(title: title, queue: due.cards, states: due.states, shownAt: state.now, lesson: due.lesson)
-    state.screen = .cards
+    state.screen = .review
     showCard(&state)
 }
 
 /// What each grade would give `card` now, as the store will schedule it.
 private func intervals(_ state: TutorState, for card: Flashcard, in review: ReviewSession) -> [Rating: NextInterval] {
-    guard let scheduler = state.book?.scheduler, let cardState = review.states[card.id] else { return [:] }
+    guard let scheduler = state.scheduler, let cardState = review.states[card.id] else { return [:] }
     return scheduler.nextIntervals(for: cardState, at: state.now)
 }
 
@@ -75,28 +75,29 @@ private func showCard(_ state: inout TutorState) {
     state.status = "Space shows the answer · q: stop (grades so far are kept)"
 }
 
-func reviewKey(_ state: inout TutorState, _ key: Key) {
-    guard var review = state.review else { return }
-    if key == .escape || key == .character("q") || (review.isFinished && key == .enter) {
+func reviewKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    guard var review = state.review else { return [] }
+    let action = state.action(for: key)
+    if action == .back || (review.isFinished && key == .enter) {
         state.screen = state.returnScreen
         state.review = nil
         state.status = "review closed; every grade given is saved"
-        return
+        return []
     }
-    guard let card = review.current else { return }
+    guard let card = review.current else { return [] }
     if !review.flipped {
-        if key == .character(" ") || key == .enter {
+        if action == .showAnswer {
             review.flipped = true
             // The intervals as of now, the moment closest to the grade (the study day may have turned).
             review.intervals = intervals(state, for: card, in: review)
             state.review = review
             state.status = "how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy"
         }
-        return
+        return []
     }
-    guard case .character(let c) = key, let value = c.wholeNumberValue, let rating = Rating(rawValue: value) else { return }
+    let grades: [Action: Rating] = [.gradeAgain: .again, .gradeHard: .hard, .gradeGood: .good, .gradeEasy: .easy]
+    guard let rating = action.flatMap({ grades[$0] }) else { return [] }
     let duration = Int((state.now.timeIntervalSince(review.shownAt) * 1000).rounded())
-    state.outbox.append(.cardReview(card: card.id, lesson: card.lessonID, rating: rating, durationMs: max(0, duration), at: state.now))
     review.counts[rating, default: 0] += 1
     if case .step? = review.intervals[rating] { review.comingBackToday += 1 }
     review.index += 1
@@ -106,17 +107,18 @@ func reviewKey(_ state: inout TutorState, _ key: Key) {
     } else {
         showCard(&state)
     }
+    return [.record(.cardReview(card: card.id, lesson: card.lessonID, rating: rating, durationMs: max(0, duration), at: state.now))]
 }
 
 /// On a timer beat: a finished session that waits on its summary takes back the
 /// cards whose learning step has passed, so a learner who stays sees them again.
-/// (Grades are in the store by then: `advance` records them right after each key.)
-func reviewTick(_ state: inout TutorState) {
-    guard state.screen == .cards, var review = state.review, review.isFinished,
-          state.now.timeIntervalSince(review.checkedAt) >= 5 else { return }
+/// (Grades are in the store by then: the runtime saves them before it reads.)
+func reviewTick(_ state: inout TutorState) -> [Effect] {
+    guard state.screen == .review, var review = state.review, review.isFinished,
+          state.now.timeIntervalSince(review.checkedAt) >= 5 else { return [] }
     review.checkedAt = state.now
     state.review = review
-    state.commands.append(.readDueCards(lesson: review.lesson))
+    return [.readDueCards(lesson: review.lesson)]
 }
 
 enum ReviewScreen {

@@ -1,7 +1,8 @@
 import Practice
 import Course
 
-/// Everything that can change the tutor's state.
+/// Everything that can change the tutor's state: what the learner and the terminal do,
+/// and the runtime's answers to the effects `update` asked for.
 public enum Message: Equatable, Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
@@ -10,11 +11,15 @@ public enum Message: Equatable, Sendable {
     /// The tutor has just started: resume where the learner left off.
     case started
     /// The experiment worker's latest snapshot.
-    case experiment(RaceSnapshot)
-    /// The store's answer to `readDueCards`: the cards and each one's state (nil: it could not be read).
+    case experiment(ExperimentSnapshot)
+    /// The answer to `readDueCards`: the cards and each one's state (nil: they could not be read).
     case cardsDue(DueCards?)
-    /// The store's answer to `readQuizHistory` (nil: it could not be read).
+    /// The answer to `readQuizHistory` (nil: it could not be read).
     case quizHistory([String: QuestionHistory]?)
+    /// The progress as the store holds it after a save.
+    case progressSaved(ProgressSnapshot)
+    /// An answer could not be written: why (the runtime keeps it and tries again on the next key).
+    case notSaved(String)
 }
 
 /// Cards due now with the states their review logs leave them in (for the grade buttons).

@@ -1,0 +1,41 @@
+import Foundation
+import ModelFile
+import RNNCore
+import Trace
+
+/// The models the tutor opened, each with its packed head (packed once: every trace reuses it).
+/// Loaded once and never changed, so two values are equal when they come from the same load.
+public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
+    public typealias Element = (model: Model, head: PackedMatrix)
+    private let entries: [Element]
+    private let loadID = UUID()
+
+    public init(_ models: [Model]) { entries = models.map { ($0, $0.network.packedHead()) } }
+
+    public var startIndex: Int { entries.startIndex }
+    public var endIndex: Int { entries.endIndex }
+    public subscript(index: Int) -> Element { entries[index] }
+
+    public static func == (a: LoadedModels, b: LoadedModels) -> Bool { a.loadID == b.loadID }
+}
+
+/// The lesson's traces: derived from the models and the inputs below, so two values are
+/// equal when the same inputs made them.
+public struct LessonTraces: Equatable, Sendable {
+    /// What the traces were computed from.
+    public struct Inputs: Equatable, Sendable {
+        public var sentence: String
+        public var modelIndex: Int
+        public var lossWord: Int?
+        public var whhScale: Float
+        public var overlay: Bool
+    }
+    public var inputs: Inputs? = nil
+    /// The current cell's trace (nil when it could not be computed: `error` says why).
+    public var current: SentenceTrace? = nil
+    public var error: String? = nil
+    /// One trace per loaded model, for the overlay (empty when not overlaid).
+    public var overlay: [SentenceTrace] = []
+
+    public static func == (a: LessonTraces, b: LessonTraces) -> Bool { a.inputs == b.inputs && a.error == b.error }
+}
