@@ -102,7 +102,14 @@ public final class TerminalScreen {
         while EscapeSequence.isIncomplete(codes), codes.count < 16 {
             var character: wint_t = 0
             let result = get_wch(&character)
-            if result == ERR || result == KEY_CODE_YES { break }
+            if result == ERR { break }
+            // Only `[` or `O` can start a sequence: any other key after Esc (a second Esc, a letter
+            // typed quickly) is a key of its own, left for the next read.
+            if codes.isEmpty && (result == KEY_CODE_YES || !EscapeSequence.canStart(UInt32(character))) {
+                if result == KEY_CODE_YES { ungetch(Int32(character)) } else { unget_wch(wchar_t(character)) }
+                break
+            }
+            if result == KEY_CODE_YES { break }
             codes.append(UInt32(character))
         }
         return EscapeSequence.decode(codes)

@@ -3,6 +3,9 @@
 /// Without this, such a key arrives as Esc plus letters: Esc leaves the lesson and the
 /// letters act as keys of their own.
 public enum EscapeSequence {
+    /// Whether a character after Esc starts a sequence (CSI `[` or SS3 `O`); anything else is a key of its own.
+    public static func canStart(_ code: UInt32) -> Bool { code == 0x5B || code == 0x4F }
+
     /// Whether `codes` (what followed an Esc) could still grow into a longer sequence.
     public static func isIncomplete(_ codes: [UInt32]) -> Bool {
         guard let first = codes.first else { return true }

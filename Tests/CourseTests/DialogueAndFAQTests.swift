@@ -24,7 +24,7 @@ import Testing
 
     @Test func turnsKeepTheirSpeakersAndInlineMarkdown() throws {
         let report = Self.pack().report()
-        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.errors.isEmpty, "\(report.errors)")   // the fixture's items have no depth: warnings only
         let lesson = try #require(report.pack.lesson(id: "cell"))
         let basic = lesson.blocks(at: .basic)
         #expect(basic.last == .dialogue(title: "Does order matter?", turns: [
@@ -38,7 +38,7 @@ import Testing
 
     @Test func theTitleIsOptional() throws {
         let report = Self.pack("::: dialogue\nTeacher: Why?\nSam: Because.\n:::\n").report()
-        #expect(report.problems.isEmpty)
+        #expect(report.errors.isEmpty)
         #expect(report.pack.lesson(id: "cell")?.blocks(at: .basic).last
                 == .dialogue(title: "", turns: [DialogueTurn(speaker: "Teacher", text: [.text("Why?")]),
                                                 DialogueTurn(speaker: "Sam", text: [.text("Because.")])]))
@@ -76,7 +76,7 @@ import Testing
         var pack = EditedPack()
         pack.edit("02-cell.md", "::: analogy\nA picture.\n:::\n", "::: analogy\nA picture.\n\n::: dialogue\nA: b\nC: d\n:::\n:::\n")
         #expect(pack.problems == [
-            "pack/02-cell.md:26: `::: dialogue` cannot sit inside `::: analogy` (line 23); blocks do not nest, except analogy, memory-aid, example, dilemma and dialogue inside a depth",
+            "pack/02-cell.md:26: `::: dialogue` cannot sit inside `::: analogy` (line 23); blocks do not nest, except analogy, memory-aid, example, figure, dilemma, dialogue and recap inside a depth",
         ])
     }
 }
@@ -106,20 +106,20 @@ import Testing
 
     @Test func entriesReadInFileOrderWithParagraphsAndLinks() {
         let report = Self.pack().report()
-        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.errors.isEmpty, "\(report.errors)")
         #expect(report.pack.faq.map(\.id) == ["faq-order", "faq-cell"])
         #expect(report.pack.faq[0].answer == [
             [.text("Because the "), .emphasis([.text("same")]), .text(" words in another order mean something else.")],
             [.text("See "), .lessonLink(id: "cell", text: "the cell"), .text(" for how a network keeps it.")],
         ])
         #expect(report.pack.faq[0].see == ["sequences", "cell"])
-        #expect(report.summary == "2 lessons, 5 questions, 2 cards, 2 FAQ entries, 0 problems")
+        #expect(report.summary == "2 lessons, 5 questions, 2 cards, 2 FAQ entries, 0 figures, 8 items without a depth, 0 problems, 8 warnings")
     }
 
     @Test func aPackWithoutAFAQIsFine() {
         let report = EditedPack().report()
-        #expect(report.problems.isEmpty && report.pack.faq.isEmpty)
-        #expect(report.summary == "2 lessons, 5 questions, 2 cards, 0 problems")
+        #expect(report.errors.isEmpty && report.pack.faq.isEmpty)
+        #expect(report.summary == "2 lessons, 5 questions, 2 cards, 0 figures, 8 items without a depth, 0 problems, 8 warnings")
     }
 
     @Test func problemsNameTheirLine() {

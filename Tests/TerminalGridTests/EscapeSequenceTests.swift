@@ -19,6 +19,9 @@ import TerminalGrid
 
     @Test func escAloneIsEscape() {
         #expect(EscapeSequence.decode([]) == .escape)
+        // A second Esc or a letter right after one is a key of its own, not part of a sequence.
+        #expect(!EscapeSequence.canStart(27) && !EscapeSequence.canStart(0x71))
+        #expect(EscapeSequence.canStart(0x5B) && EscapeSequence.canStart(0x4F))
     }
 
     @Test func unknownSequencesAreSwallowedWhole() {

@@ -51,7 +51,7 @@ enum ExplorerScreen {
         let capacity = s.steps / race.sampleEvery
         let (left, right) = CurvePlot.sideBySide(lower)
         let ghostNote = session.ghost.map { "; dim: the previous run (\($0.cell.displayName))" } ?? ""
-        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, what answering 1 scores; ! not finite" + ghostNote,
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167 (always answering 1); ! not finite" + ghostNote,
                                        in: left, on: &grid, options: state.render)
         let ghost = session.ghost.map { [CurvePlot.Series(values: $0.lossCurve, style: Style(dim: true), mark: ".")] } ?? []
         CurvePlot.draw(ghost + [RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
