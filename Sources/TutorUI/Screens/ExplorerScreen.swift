@@ -50,8 +50,8 @@ enum ExplorerScreen {
                            in: profileBody, on: &grid, ascii: state.ascii)
         let capacity = s.steps / race.sampleEvery
         let (left, right) = lower.width >= 70 ? lower.splitLeft(lower.width / 2) : (lower, Rect(x: 0, y: 0, width: 0, height: 0))
-        let ghostNote = session.ghost.map { "; dim: the previous run (\($0.cell.displayName))" } ?? ""
-        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167 (always answering 1); ! not finite" + ghostNote,
+        let ghostNote = session.ghost.map { "; dim: previous run (\($0.cell.displayName))" } ?? ""
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, always 1; ! not finite" + ghostNote,
                                        in: left, on: &grid, ascii: state.ascii)
         let ghost = session.ghost.map { [CurvePlot.Series(values: $0.lossCurve, style: Style(dim: true), mark: ".")] } ?? []
         CurvePlot.draw(ghost + [RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
