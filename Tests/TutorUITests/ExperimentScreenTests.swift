@@ -91,7 +91,7 @@ import Testing
         advance(&s, .key(.enter))
         try await runToTheEnd(&s)
         #expect(s.experiment?.settings.seed == seed + 1 && s.experiment?.ghost?.lossCurve.isEmpty == false)
-        #expect(view(s).text.contains("dim: the previous run"))
+        #expect(view(s).text.contains("dim: previous run (RNN)"))
     }
 
     @Test func theExplorerStepsAndSaysWhatTheGradientDoes() async throws {

@@ -50,8 +50,8 @@ enum ExplorerScreen {
                          letters: state.ascii, in: profileBody, on: &grid)
         let capacity = s.steps / race.sampleEvery
         let (left, right) = CurvePlot.sideBySide(lower)
-        let ghostNote = session.ghost.map { "; dim: the previous run (\($0.cell.displayName))" } ?? ""
-        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167 (always answering 1); ! not finite" + ghostNote,
+        let ghostNote = session.ghost.map { "; dim: previous run (\($0.cell.displayName))" } ?? ""
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, always 1; ! not finite" + ghostNote,
                                        in: left, on: &grid, options: state.render)
         let ghost = session.ghost.map { [CurvePlot.Series(values: $0.lossCurve, style: Style(dim: true), mark: ".")] } ?? []
         CurvePlot.draw(ghost + [RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
