@@ -79,6 +79,17 @@ import Testing
         }
     }
 
+    /// The mask sees what the text cannot: the same characters in another colour.
+    @Test func aColourChangeChangesTheStyleMask() {
+        var grid = CellGrid(width: 4, height: 1)
+        grid.put("ab", x: 0, y: 0, style: Style(foreground: CellPalette.color(.lstm)))
+        var recoloured = grid
+        recoloured.put("b", x: 1, y: 0, style: Style(foreground: CellPalette.color(.gru)))
+        #expect(grid.text == recoloured.text)
+        #expect(StyleMask(grid).text == ". plain\na fg 2\n---\naa..\n")
+        #expect(StyleMask(recoloured).text == ". plain\na fg 2\nb fg 4\n---\nab..\n")
+    }
+
     static func difference(_ drawn: String, _ expected: String, file: String) -> String {
         let got = drawn.split(separator: "\n", omittingEmptySubsequences: false)
         let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
