@@ -59,7 +59,8 @@ let package = Package(
             name: "ProgressStoreTests",
             dependencies: ["ProgressStore", "Practice", "Course", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore"]),
+            name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore"],
+            exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TraceTests", dependencies: ["Trace", "ModelFile", "RNNCore"],

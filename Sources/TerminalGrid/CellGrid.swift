@@ -108,6 +108,12 @@ extension CellGrid {
         "é": "e", "è": "e", "à": "a", "ü": "u", "ö": "o", "ï": "i", "ç": "c",
     ]
 
+    /// Whether the ASCII fold spells this cell's text with a character of its own, rather
+    /// than the "?" it shows for a symbol it does not know.
+    public static func foldSpells(_ text: String) -> Bool {
+        text.isEmpty || text.allSatisfy(\.isASCII) || asciiFallback[text] != nil
+    }
+
     /// Makes every cell plain ASCII: the screens already spell most things in ASCII under
     /// `--ascii`; this catches the rest (lesson symbols, a learner's own Unicode) one cell at a time,
     /// so a terminal without Unicode never receives a byte it cannot show.

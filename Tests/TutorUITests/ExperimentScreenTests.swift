@@ -89,7 +89,7 @@ import Testing
         advance(&s, .key(.enter))
         try await runToTheEnd(&s)
         #expect(s.experiment?.settings.seed == seed + 1 && s.experiment?.ghost?.lossCurve.isEmpty == false)
-        #expect(view(s).text.contains("dim: the previous"))
+        #expect(view(s).text.contains("dim: previous run (RNN)"))
     }
 
     @Test func theExplorerStepsAndSaysWhatTheGradientDoes() async throws {
@@ -109,8 +109,8 @@ import Testing
         try await runToTheEnd(&s)
         #expect(s.experiment?.snapshot?.race.step == 2)
         let text = view(s).text
+        // Which verdict a real run reaches is ExperimentSnapshotTests' business (fixed snapshots, one expected answer).
         #expect(text.contains("Step 2:") && text.contains("‖∂L/∂hₜ‖ at each step t"))
-        #expect(text.contains("vanishes") || text.contains("explodes") || text.contains("holds") || text.contains("overflowed"))
         advance(&s, .key(.character("c")))
         #expect(s.experiment?.settings.clipNorm == 1 && s.experiment?.snapshot == nil)
         advance(&s, .key(.character("q")))

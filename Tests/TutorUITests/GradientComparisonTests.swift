@@ -24,7 +24,7 @@ import Trace
         #expect(axis.contains([1e-5, 1]) && !axis.contains([1e-13]))
         #expect(LogScale.union(nil, LogScale(lowDecade: -1, highDecade: 0)) == LogScale(lowDecade: -1, highDecade: 0))
         #expect(LogScale.covering([[0], []]) == nil)
-        #expect(LogScale.value(5.5e-12) == "5.5e-12" && LogScale.value(0) == "0")
+        #expect(Numbers.scientific(5.5e-12) == "5.5e-12" && Numbers.scientific(0) == "0")
     }
 
     static let passage = "it was a cold and wet morning in the country , and the family had been at home for many days , with little "

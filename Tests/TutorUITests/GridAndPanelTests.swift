@@ -23,9 +23,10 @@ import Trace
         grid.put("abc", x: -2, y: 0)
         grid.put("zzz", x: 0, y: 5)
         grid.fill(Rect(x: 2, y: -1, width: 9, height: 9), with: "#")
-        #expect(grid.line(0) == "c #".replacingOccurrences(of: " ", with: " "))
-        _ = CellGrid(width: 0, height: 0).text
-        _ = CellGrid(width: -4, height: 2).text
+        #expect(grid.line(0) == "c #")
+        #expect(CellGrid(width: 0, height: 0).text == "")
+        let negative = CellGrid(width: -4, height: 2)
+        #expect(negative.width == 0 && negative.text == "\n")
     }
 
     @Test func barsHaveEighthsAndAnASCIIFallback() {
@@ -56,7 +57,7 @@ import Trace
     @Test func thePredictionPanelListsTheTopWordsWithBars() throws {
         let t = try Self.trace()
         var grid = CellGrid(width: 40, height: 8)
-        PredictionPanel.draw(t, step: 1, in: grid.bounds, on: &grid, ascii: true)
+        PredictionPanel.draw(t, step: 1, in: grid.bounds, on: &grid, options: RenderOptions(ascii: true))
         let lines = grid.text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "Prediction after \"dare\"")
         #expect(lines[2].hasPrefix("say") && lines[2].hasSuffix("%"))
@@ -71,7 +72,7 @@ import Trace
         let step = try #require(t.steps.indices.first { t.steps[$0].top.contains { $0.id == unk } })
         let unkProbability = try #require(t.steps[step].top.first { $0.id == unk }?.probability)
         var grid = CellGrid(width: 50, height: 9)
-        PredictionPanel.draw(t, step: step, unknown: (unk, model.vocabulary), in: grid.bounds, on: &grid, ascii: true)
+        PredictionPanel.draw(t, step: step, unknown: (unk, model.vocabulary), in: grid.bounds, on: &grid, options: RenderOptions(ascii: true))
         let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let words = lines[2..<7].map { $0.split(separator: " ").first.map(String.init) ?? "" }
         #expect(words.count == 5 && !words.contains("<unk>") && words.allSatisfy { !$0.isEmpty }, "\(lines)")
@@ -88,19 +89,19 @@ import Trace
     @Test func theHiddenStatePanelScrollsUnitsAndSaysSo() throws {
         let t = try Self.trace()
         var grid = CellGrid(width: 30, height: 12)
-        HiddenStatePanel.draw(t, step: 3, firstUnit: 4, in: grid.bounds, on: &grid, color: false)
+        HiddenStatePanel.draw(t, step: 3, firstUnit: 4, in: grid.bounds, on: &grid, options: RenderOptions(color: false))
         let lines = grid.line(1)
         #expect(lines.contains("units 5–14 of 128"))
         #expect(grid.line(2).hasPrefix("  5 "))
         // The value column shows h of the current word for that unit.
-        #expect(grid.line(2).trimmingCharacters(in: .whitespaces).hasSuffix(shortNumber(t.steps[3].hidden[4])))
+        #expect(grid.line(2).trimmingCharacters(in: .whitespaces).hasSuffix(Numbers.value(t.steps[3].hidden[4])))
     }
 
     @Test func theGradientPanelRevealsTheSweepFromTheLossBackward() throws {
         let t = try Self.trace()
         var full = CellGrid(width: 40, height: 10), partial = full
-        GradientPanel.draw(t, revealedFrom: 0, in: full.bounds, on: &full, ascii: false)
-        GradientPanel.draw(t, revealedFrom: 4, in: partial.bounds, on: &partial, ascii: false)
+        GradientPanel.draw(t, revealedFrom: 0, in: full.bounds, on: &full, options: RenderOptions())
+        GradientPanel.draw(t, revealedFrom: 4, in: partial.bounds, on: &partial, options: RenderOptions())
         #expect(full.line(0).hasPrefix("Gradient ‖∂L/∂hₜ‖"))
         // Word 1's column has a bar only once the sweep has reached it.
         let plotRows = 2..<9
@@ -116,7 +117,7 @@ import Trace
             let model = try Model.load(path: folder.appendingPathComponent("\(cell).safetensors").path)
             let t = try SentenceTrace.compute(model: model, input: .text("i dare say"))
             var grid = CellGrid(width: 60, height: 9)
-            GatesPanel.draw(t, step: 2, firstUnit: 0, in: grid.bounds, on: &grid, color: false, ascii: true)
+            GatesPanel.draw(t, step: 2, firstUnit: 0, in: grid.bounds, on: &grid, options: RenderOptions(color: false, ascii: true))
             let rows = (2..<(2 + names.count)).map { String(grid.line($0).prefix(1)) }
             #expect(rows == names, "\(cell)")
             #expect(grid.line(0).contains("\"say\""))
@@ -124,14 +125,31 @@ import Trace
     }
 
     @Test(arguments: [(1, 1), (20, 6), (80, 24), (200, 60)])
-    func panelsDrawAtAnySizeWithoutTrapping(width: Int, height: Int) throws {
+    func panelsDrawAtAnySizeWithinTheirRect(width: Int, height: Int) throws {
         let t = try Self.trace()
-        var grid = CellGrid(width: width, height: height)
-        PredictionPanel.draw(t, step: 0, in: grid.bounds, on: &grid, ascii: false)
-        HiddenStatePanel.draw(t, step: 6, firstUnit: 200, in: grid.bounds, on: &grid, color: true)
-        GradientPanel.draw(t, revealedFrom: 0, in: grid.bounds, on: &grid, ascii: true)
-        GatesPanel.draw(t, step: 3, firstUnit: -5, in: grid.bounds, on: &grid, color: true, ascii: false)
-        TokensPanel.draw(t, step: 6, in: grid.bounds, on: &grid)
-        #expect(grid.width == width)
+        // Each panel draws into the middle of a larger grid: nothing may land outside its rect.
+        let rect = Rect(x: 3, y: 2, width: width, height: height)
+        func outside(_ draw: (inout CellGrid) -> Void) -> Int {
+            var grid = CellGrid(width: width + 6, height: height + 4)
+            draw(&grid)
+            var count = 0
+            for y in 0..<grid.height {
+                for x in 0..<grid.width where !(rect.x..<rect.maxX).contains(x) || !(rect.y..<rect.maxY).contains(y) {
+                    if grid[x, y] != .blank { count += 1 }
+                }
+            }
+            return count
+        }
+        let color = RenderOptions(), ascii = RenderOptions(color: false, ascii: true)
+        #expect(outside { PredictionPanel.draw(t, step: 0, in: rect, on: &$0, options: color) } == 0)
+        #expect(outside { HiddenStatePanel.draw(t, step: 6, firstUnit: 200, in: rect, on: &$0, options: color) } == 0)
+        #expect(outside { GradientPanel.draw(t, revealedFrom: 0, in: rect, on: &$0, options: ascii) } == 0)
+        #expect(outside { GatesPanel.draw(t, step: 3, firstUnit: -5, in: rect, on: &$0, options: color) } == 0)
+        #expect(outside { TokensPanel.draw(t, step: 6, in: rect, on: &$0, options: ascii) } == 0)
+        if width >= 40 && height >= 8 {
+            var grid = CellGrid(width: width, height: height)
+            GradientPanel.draw(t, revealedFrom: 0, in: grid.bounds, on: &grid, options: color)
+            #expect(grid.line(0).hasPrefix("Gradient"))
+        }
     }
 }

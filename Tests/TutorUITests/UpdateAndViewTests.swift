@@ -9,9 +9,23 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The small lesson pack and models under Tests/TutorUITests/Fixtures (see its README):
+    /// screens drawn from them do not change when the course is edited or a model retrained.
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// The tutor on the shipped course and models.
     static func state(width: Int = 140, height: Int = 45) throws -> TutorState {
-        let models = try ["rnn", "lstm", "gru"].map { try Model.load(path: root.appendingPathComponent("models/\($0).safetensors").path) }
-        let course = try CoursePack.load(directory: root.appendingPathComponent("lessons").path)
+        try state(folder: root, width: width, height: height)
+    }
+
+    /// The tutor on the fixture pack and models.
+    static func fixtureState(width: Int = 140, height: Int = 45) throws -> TutorState {
+        try state(folder: fixtures, width: width, height: height)
+    }
+
+    static func state(folder: URL, width: Int, height: Int) throws -> TutorState {
+        let models = try ["rnn", "lstm", "gru"].map { try Model.load(path: folder.appendingPathComponent("models/\($0).safetensors").path) }
+        let course = try CoursePack.load(directory: folder.appendingPathComponent("lessons").path)
         return TutorState(course: course, models: models, width: width, height: height, ascii: false, color: true)
     }
 
@@ -62,10 +76,13 @@ import Testing
         let panels = view(s)
         _ = update(&s, .key(.character("?")))
         let help = view(s)
-        for frame in [course, lesson, panels, help] { #expect(frame.width == width && frame.height == height) }
         if width < minimumSize.width || height < minimumSize.height {
             #expect(lesson.text.contains("Make") || width < 5)
         } else {
+            // Every frame ends in the status line, reversed across the whole width.
+            for frame in [course, lesson, panels, help] {
+                #expect((0..<width).allSatisfy { frame[$0, height - 1].style.reverse })
+            }
             #expect(course.text.contains("1. Sequences and why order matters"))
             #expect(help.text.contains("Keys"))
             #expect(width >= 100 ? lesson.text.contains("Gradient ‖∂L/∂hₜ‖") : panels.text.contains("Sentence ("))

@@ -7,12 +7,19 @@ public let minimumSize = (width: 40, height: 12)
 
 /// Draws the whole screen for a state: a pure function, tested without a terminal.
 public func view(_ state: TutorState) -> CellGrid {
+    var grid = unfoldedView(state)
+    if state.ascii { grid.foldToASCII() }
+    return grid
+}
+
+/// The screen before the ASCII fold: under `--ascii` the screens spell their own text in
+/// ASCII and leave only single glyphs the fold maps one for one (↑ to ^, █ to #…).
+func unfoldedView(_ state: TutorState) -> CellGrid {
     var grid = CellGrid(width: state.width, height: state.height)
     guard state.width >= minimumSize.width && state.height >= minimumSize.height else {
         let message = TextLayout.wrap("Make the window larger: the tutor needs \(minimumSize.width)×\(minimumSize.height).",
                                       width: max(1, state.width))
         for (i, line) in message.prefix(state.height).enumerated() { grid.put(line, x: 0, y: i) }
-        if state.ascii { grid.foldToASCII() }
         return grid
     }
     let (main, statusRow) = grid.bounds.splitTop(state.height - 1)
@@ -27,7 +34,6 @@ public func view(_ state: TutorState) -> CellGrid {
     grid.fill(statusRow, style: Style(reverse: true))
     grid.put(" " + state.status, x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
     if state.showHelp { drawHelp(state, on: &grid) }
-    if state.ascii { grid.foldToASCII() }
     return grid
 }
 

@@ -10,7 +10,7 @@ public enum HiddenStatePanel {
 
     /// `previous`: the current word's values before the last key, to mark what moved.
     public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, previous: [Float]? = nil, in rect: Rect,
-                            on grid: inout CellGrid, color: Bool, ascii: Bool = false) {
+                            on grid: inout CellGrid, options: RenderOptions) {
         let h = trace.hiddenSize
         let visibleRows = max(0, rect.height - 2)
         let first = min(max(firstUnit, 0), max(0, h - visibleRows))
@@ -20,11 +20,11 @@ public enum HiddenStatePanel {
         // tanh keeps h in −1…+1; a ReLU RNN's h is ≥ 0 and unbounded, so its scale is 0 … the largest h.
         let limit = trace.hiddenScale
         let scale = trace.forward.architecture.nonlinearity == .relu
-            ? (color ? "0 … red +\(shortNumber(limit)) (ReLU: h ≥ 0)" : "0 ' + # +\(shortNumber(limit)) (ReLU: h ≥ 0)")
-            : (color ? "blue −1 … red +1" : DivergingRamp.characterLegend)
+            ? (options.color ? "0 … red +\(Numbers.value(limit)) (ReLU: h ≥ 0)" : "0 ' + # +\(Numbers.value(limit)) (ReLU: h ≥ 0)")
+            : (options.color ? "blue −1 … red +1" : DivergingRamp.characterLegend)
         let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
                                    caption: "\(scrolled); \(scale); a column per word" + (previous == nil ? "" : "; ▲▼ moved"),
-                                   in: rect, on: &grid, ascii: ascii)
+                                   in: rect, on: &grid, options: options)
         guard body.height > 0 else { return }
         let valueWidth = 8, labelWidth = 4
         let mapWidth = max(0, body.width - labelWidth - valueWidth)
@@ -37,18 +37,16 @@ public enum HiddenStatePanel {
             for t in firstStep...step {
                 let value = trace.steps[t].hidden[unit]
                 let x = body.x + labelWidth + (t - firstStep) * columnWidth
-                let cell = color ? " " : String(DivergingRamp.character(value, limit: limit))
-                let style = color ? Style(background: DivergingRamp.color(value, limit: limit), bold: t == step)
-                                  : Style(reverse: t == step)
-                grid.put(String(repeating: cell, count: columnWidth), x: x, y: y, style: style,
+                let cell = HeatStrip.cell(value, .diverging(limit: limit), width: columnWidth, current: t == step, options)
+                grid.put(cell.text, x: x, y: y, style: cell.style,
                          clip: Rect(x: body.x, y: body.y, width: body.width - valueWidth, height: body.height))
             }
             let value = trace.steps[step].hidden[unit]
             var mark = " "
             if let previous, previous.indices.contains(unit), abs(value - previous[unit]) >= movedThreshold {
-                mark = value > previous[unit] ? (ascii ? "^" : "▲") : (ascii ? "v" : "▼")
+                mark = value > previous[unit] ? "▲" : "▼"
             }
-            grid.put(shortNumber(value).leftPadded(to: valueWidth - 2) + mark, x: body.maxX - valueWidth + 1, y: y,
+            grid.put(Numbers.value(value).leftPadded(to: valueWidth - 2) + mark, x: body.maxX - valueWidth + 1, y: y,
                      style: mark == " " ? .plain : Style(bold: true), clip: body)
         }
     }

@@ -9,12 +9,12 @@ struct PanelFrame {
 
     /// Draws the title and caption at the top of `rect` (spelled in ASCII when
     /// asked, as FORMAT.md's table says); returns the rest.
-    static func draw(_ title: String, caption: String, in rect: Rect, on grid: inout CellGrid, ascii: Bool) -> Rect {
+    static func draw(_ title: String, caption: String, in rect: Rect, on grid: inout CellGrid, options: RenderOptions) -> Rect {
         guard rect.height > 0 else { return rect }
-        grid.put(TextLayout.fitted(ascii ? plain(title) : title, rect.width), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
+        grid.put(TextLayout.fitted(options.spell(title), rect.width), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
         let afterTitle = rect.splitTop(1).rest
         guard afterTitle.height > 0 else { return afterTitle }
-        grid.put(TextLayout.fitted(ascii ? plain(caption) : caption, afterTitle.width), x: afterTitle.x, y: afterTitle.y,
+        grid.put(TextLayout.fitted(options.spell(caption), afterTitle.width), x: afterTitle.x, y: afterTitle.y,
                  style: captionStyle, clip: afterTitle)
         return afterTitle.splitTop(1).rest
     }
@@ -25,17 +25,4 @@ func plain(_ text: String) -> String {
     asciiSpelling(text).replacingOccurrences(of: "↑↓", with: "up/down").replacingOccurrences(of: "← →", with: "left/right")
         .replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "…", with: "...")
         .replacingOccurrences(of: "▲▼", with: "^v")
-}
-
-/// Number formatting shared by the panels: short, fixed width, honest about inf and NaN.
-func shortNumber(_ x: Float) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    let magnitude = abs(x)
-    if magnitude != 0 && (magnitude < 0.001 || magnitude >= 10000) {
-        let exponent = Int(log10(Double(magnitude)).rounded(.down))
-        let mantissa = Double(x) / pow(10, Double(exponent))
-        return String(format: "%.1fe%d", mantissa, exponent)
-    }
-    return String(format: "%.3f", x)
 }

@@ -8,13 +8,13 @@ public enum PredictionPanel {
     /// word outside the vocabulary, so it is not ranked with the words but shown on its own line.
     public static func draw(_ trace: SentenceTrace, step: Int, classifier: Bool = false,
                             unknown: (id: Int, vocabulary: [String])? = nil, in rect: Rect, on grid: inout CellGrid,
-                            ascii: Bool) {
+                            options: RenderOptions) {
         let word = trace.tokens[step]
         let unknown = classifier ? nil : unknown
         let caption = classifier ? "the class the network gives the words so far; bar = probability"
             : unknown == nil ? "the next word the network expects; bar = probability"
             : "next known word; <unk> = any word outside the vocabulary"
-        let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: caption, in: rect, on: &grid, ascii: ascii)
+        let body = PanelFrame.draw("Prediction after \"\(word)\"", caption: caption, in: rect, on: &grid, options: options)
         guard body.height > 0 else { return }
         // Each row: its label and label style, its probability and bar style (an empty label: a gap).
         var rows: [(label: String, labelStyle: Style, probability: Float, bar: Style)]
@@ -39,7 +39,7 @@ public enum PredictionPanel {
             let percent = entry.probability.isFinite ? String(format: "%5.1f%%", entry.probability * 100) : "  nan"
             let barX = body.x + labelWidth + 1
             let barWidth = max(0, body.maxX - barX - percent.count - 1)
-            grid.put(Bar.text(Double(entry.probability), width: barWidth, ascii: ascii), x: barX, y: y, style: entry.bar, clip: body)
+            grid.put(Bar.text(Double(entry.probability), width: barWidth, ascii: options.ascii), x: barX, y: y, style: entry.bar, clip: body)
             grid.put(percent, x: body.maxX - percent.count, y: y, clip: body)
         }
     }

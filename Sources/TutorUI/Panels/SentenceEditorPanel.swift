@@ -3,11 +3,11 @@ import ModelFile
 /// The sentence being edited (`e`), with its cursor and, in red, the words the
 /// model does not know (it reads each of them as its unknown-word entry).
 public enum SentenceEditorPanel {
-    public static func draw(_ editor: LineEditor, model: Model?, in rect: Rect, on grid: inout CellGrid, ascii: Bool = false) {
+    public static func draw(_ editor: LineEditor, model: Model?, in rect: Rect, on grid: inout CellGrid, options: RenderOptions) {
         let unknown = unknownWords(in: editor.text, model: model)
         let caption = unknown.isEmpty ? "Enter traces it · Esc keeps the old one"
                                       : "Enter traces it · Esc keeps the old one · red: not in the vocabulary"
-        let body = PanelFrame.draw("Edit the sentence", caption: caption, in: rect, on: &grid, ascii: ascii)
+        let body = PanelFrame.draw("Edit the sentence", caption: caption, in: rect, on: &grid, options: options)
         guard body.height > 0, body.width > 2 else { return }
         let characters = Array(editor.text)
         var starts: [String.Index] = []
@@ -18,7 +18,7 @@ public enum SentenceEditorPanel {
         func width(_ range: Range<Int>) -> Int { range.reduce(0) { $0 + displayWidth(of: String(characters[$1])) } }
         while first < editor.cursor && width(first..<editor.cursor) + 1 > body.width - 1 { first += 1 }
         var x = body.x
-        grid.put(first > 0 ? (ascii ? "<" : "…") : ">", x: x, y: body.y, style: Style(dim: true), clip: body)
+        grid.put(first > 0 ? (options.ascii ? "<" : "…") : ">", x: x, y: body.y, style: Style(dim: true), clip: body)
         x += 2
         for i in first..<characters.count {
             let isUnknown = unknown.contains { $0.contains(starts[i]) }

@@ -4,11 +4,11 @@ import Trace
 /// and the words the model does not know in red.
 public enum TokensPanel {
     public static func draw(_ trace: SentenceTrace, step: Int, unknownID: Int? = nil, in rect: Rect, on grid: inout CellGrid,
-                            ascii: Bool = false) {
+                            options: RenderOptions) {
         let hasUnknown = unknownID.map { trace.ids.contains($0) } ?? false
         let caption = "← → move the cursor; [ ] move the loss (^); e edits" + (hasUnknown ? "; red: unknown word" : "")
         let body = PanelFrame.draw("Sentence (\(trace.cell.displayName), word \(step + 1) of \(trace.tokens.count))",
-                                   caption: caption, in: rect, on: &grid, ascii: ascii)
+                                   caption: caption, in: rect, on: &grid, options: options)
         guard body.height > 0, body.width > 2 else { return }
         // Show the cursor and, when both fit, the loss step too; "…" marks words out of view.
         let widths = trace.tokens.map { displayWidth(of: $0) + 1 }
@@ -17,11 +17,11 @@ public enum TokensPanel {
         var first = 0
         while first < step && !fits(first...max(last, first)) { first += 1 }
         var x = body.x
-        if first > 0 { x += grid.put(ascii ? "< " : "… ", x: x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
+        if first > 0 { x += grid.put(options.ascii ? "< " : "… ", x: x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
         for t in first..<trace.tokens.count {
             let remaining = body.maxX - x
             if t != step && displayWidth(of: trace.tokens[t]) > remaining - (t < trace.tokens.count - 1 ? 2 : 0) {
-                grid.put(ascii ? ">" : "…", x: body.maxX - 1, y: body.y, style: PanelFrame.captionStyle, clip: body)
+                grid.put(options.ascii ? ">" : "…", x: body.maxX - 1, y: body.y, style: PanelFrame.captionStyle, clip: body)
                 break
             }
             var style = t == step ? Style(reverse: true) : (t == trace.loss.step ? Style(bold: true) : .plain)

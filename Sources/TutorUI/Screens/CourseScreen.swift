@@ -9,11 +9,11 @@ enum CourseScreen {
         // What `r` would review now: the cards due and today's allowance of new ones.
         let due = state.progress.lessons.values.reduce(0) { $0 + $1.cardsDue + $1.cardsNew }
         let intro = "Choose a lesson (↑↓, Enter). Each has live panels of a real trained network beside the text."
-            + (due > 0 ? " \(due) card\(due == 1 ? "" : "s") to review (r)." : "")
+            + (due > 0 ? " \(counted(due, "card")) to review (r)." : "")
         grid.put(intro, x: 1, y: rect.y + 1, style: Style(dim: true), clip: rect)
         var top = rect.y + 3
         if let notice = state.notice {
-            for line in TextLayout.wrap((state.ascii ? "! " : "⚠ ") + notice, width: max(1, rect.width - 2)).prefix(3) {
+            for line in TextLayout.wrap("⚠ " + notice, width: max(1, rect.width - 2)).prefix(3) {
                 grid.put(line, x: rect.x + 1, y: top - 1, style: Style(foreground: .red, bold: true), clip: rect)
                 top += 1
             }
@@ -28,7 +28,7 @@ enum CourseScreen {
             let y = list.y + row * perLesson
             let selected = index == state.selectedLesson
             func spell(_ text: String) -> String { state.ascii ? asciiSpelling(text) : text }
-            let title = (selected ? (state.ascii ? "> " : "▶ ") : "  ") + "\(lesson.order). \(spell(lesson.title))"
+            let title = (selected ? "▶ " : "  ") + "\(lesson.order). \(spell(lesson.title))"
             let progress = summary(of: state.progress.lessons[lesson.id], ascii: state.ascii)
             grid.put(title, x: list.x, y: y, style: Style(bold: selected, reverse: selected), clip: list)
             // Progress sits at the right of the title when there is room, else under it.
@@ -57,7 +57,7 @@ enum CourseScreen {
         }
         // A lesson's own review (r in the lesson) holds its due cards and, once it is started, its new ones.
         let toReview = progress.cardsDue + (progress.depth != nil ? progress.cardsNew : 0)
-        if toReview > 0 { parts.append("\(toReview) card\(toReview == 1 ? "" : "s") to review") }
+        if toReview > 0 { parts.append(counted(toReview, "card") + " to review") }
         return parts.joined(separator: " · ")
     }
 }

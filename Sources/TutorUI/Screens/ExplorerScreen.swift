@@ -8,11 +8,11 @@ enum ExplorerScreen {
     static func draw(_ state: TutorState, _ session: ExperimentSession, in rect: Rect, on grid: inout CellGrid) {
         let s = session.settings
         let cell = s.cells.first ?? .rnn
-        let clipping = s.clipNorm.map { "clipping on (norm \(CurvePlot.short($0)))" } ?? "clipping off"
+        let clipping = s.clipNorm.map { "clipping on (norm \(Numbers.tick($0)))" } ?? "clipping off"
         let title = "Gradient explorer · \(cell.displayName) (1 2 3) · T = \(s.length) (← →) · W_hh × "
-            + String(format: "%.2f", s.whhScale) + " (+ −) · \(clipping) (c)"
+            + Numbers.setting(s.whhScale) + " (+ −) · \(clipping) (c)"
         var y = rect.y
-        for line in TextLayout.wrap(state.ascii ? plain(title) : title, width: max(1, rect.width - 2)).prefix(2) {
+        for line in TextLayout.wrap(state.render.spell(title), width: max(1, rect.width - 2)).prefix(2) {
             grid.put(line, x: rect.x + 1, y: y, style: Style(bold: true), clip: rect)
             y += 1
         }
@@ -20,7 +20,7 @@ enum ExplorerScreen {
             + "the network must output their sum at the last step, so it has to carry the first number across the whole sequence. "
             + "Answering 1 every time scores 0.167. Enter trains (up to \(s.steps) steps; again: it goes on, or after the end "
             + "starts a new run with the next seed, the last one left as a dim ghost), s takes one step."
-        for line in TextLayout.wrap(state.ascii ? plain(explain) : explain, width: max(1, rect.width - 2)).prefix(3) {
+        for line in TextLayout.wrap(state.render.spell(explain), width: max(1, rect.width - 2)).prefix(3) {
             grid.put(line, x: rect.x + 1, y: y, style: PanelFrame.captionStyle, clip: rect)
             y += 1
         }
@@ -30,7 +30,7 @@ enum ExplorerScreen {
             return
         }
         let race = snapshot.race
-        let loss = " (training loss at this step " + shortNumber(standing.lastLoss) + ")"
+        let loss = " (training loss at this step " + Numbers.value(standing.lastLoss) + ")"
         let verdictLines = TextLayout.wrap(verdict(standing, settings: s, step: race.step) + loss, width: max(1, rect.width - 2))
         for (i, line) in verdictLines.prefix(3).enumerated() {
             grid.put(line, x: rect.x + 1, y: y + i, style: Style(bold: true), clip: rect)
@@ -39,31 +39,37 @@ enum ExplorerScreen {
         let area = Rect(x: rect.x + 1, y: top, width: rect.width - 2, height: rect.maxY - top)
         guard area.height >= 6 else { return }
         let (upper, lower) = area.splitTop(area.height / 2)
-        let style = Style(foreground: RaceScreen.colors[cell]?.color ?? .magenta)
-        let columns = GradientPanel.Columns(steps: s.length, series: 1, width: upper.width - GradientPanel.axisWidth)
+        let columns = LogBarChart.Columns(steps: s.length, series: 1, width: upper.width - LogBarChart.axisWidth)
         let sampled = columns.sampled ? "; \(columns.slots) of \(s.length) steps shown" : ""
         let profileBody = PanelFrame.draw("‖∂L/∂hₜ‖ at each step t, step \(race.step) of training",
                                           caption: "log scale; the loss is at t = \(s.length - 1), on the right" + sampled, in: upper,
-                                          on: &grid, ascii: state.ascii)
-        GradientPanel.bars([standing.profile], through: s.length - 1, styles: [style], marks: ["#"], firstNumber: 0,
-                           emptyMessage: "no gradient at all: every step's gradient is zero or not finite",
-                           in: profileBody, on: &grid, ascii: state.ascii)
+                                          on: &grid, options: state.render)
+        LogBarChart.draw([LogBarChart.Series(values: standing.profile, style: CellPalette.style(cell), letter: "#")],
+                         through: s.length - 1, firstNumber: 0,
+                         emptyMessage: "no gradient at all: every step's gradient is zero or not finite",
+                         letters: state.ascii, in: profileBody, on: &grid)
         let capacity = s.steps / race.sampleEvery
-        let (left, right) = lower.width >= 70 ? lower.splitLeft(lower.width / 2) : (lower, Rect(x: 0, y: 0, width: 0, height: 0))
-        let ghostNote = session.ghost.map { "; dim: the previous run (\($0.cell.displayName))" } ?? ""
-        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167 (always answering 1); ! not finite" + ghostNote,
-                                       in: left, on: &grid, ascii: state.ascii)
+        let (left, right) = CurvePlot.sideBySide(lower)
+        let ghostNote = session.ghost.map { "; dim: previous run (\($0.cell.displayName))" } ?? ""
+        let lossBody = PanelFrame.draw("Loss over training", caption: "dotted: 0.167, always 1; ! not finite" + ghostNote,
+                                       in: left, on: &grid, options: state.render)
         let ghost = session.ghost.map { [CurvePlot.Series(values: $0.lossCurve, style: Style(dim: true), mark: ".")] } ?? []
         CurvePlot.draw(ghost + [RaceScreen.series(standing.lossCurve, cell)], axis: .linear(low: 0, high: 0.5),
-                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
-        if !right.isEmpty {
-            let inset = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)
+                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, options: state.render)
+        if let right {
             let normBody = PanelFrame.draw("Gradient norm before clipping", caption: "log scale; ! not finite (an explosion)",
-                                           in: inset, on: &grid, ascii: state.ascii)
+                                           in: right, on: &grid, options: state.render)
             CurvePlot.draw([RaceScreen.series(standing.normCurve, cell)], axis: .log, capacity: capacity, in: normBody,
-                           on: &grid, ascii: state.ascii)
+                           on: &grid, options: state.render)
         }
     }
+
+    /// Two orders of magnitude between the first step and the loss: less is "holds" (early inputs
+    /// still get a usable signal), more either way is vanishing or exploding.
+    static let decadesThatCount = 2
+    /// Above this share of hidden values at ±1, saturation (not W_hh) explains a vanishing gradient:
+    /// a third of the units with tanh′ ≈ 0 is enough to cut most paths back through time.
+    static let saturationThatExplains: Float = 0.3
 
     /// What the latest step shows, in words: vanishing, holding, exploding, or
     /// overflowed; and when a large W_hh vanishes anyway, that saturation is why.
@@ -78,17 +84,17 @@ enum ExplorerScreen {
         }
         guard last > 0 else { return "Step \(step): no gradient reaches the last step." }
         let ratio = Double(first / last)
-        let exponent = ratio > 0 ? Int(log10(ratio).rounded()) : -99
+        let exponent = ratio > 0 ? Int(log10(ratio).rounded()) : -99   // no gradient at t = 0 at all: as vanished as it gets
         let share = "at t = 0 the gradient is about 10^\(exponent) of its size at the loss"
         let saturated = Int((standing.saturation * 100).rounded())
-        if exponent <= -2 {
-            if settings.whhScale > 1 && standing.saturation > 0.3 {
+        if exponent <= -decadesThatCount {
+            if settings.whhScale > 1 && standing.saturation > saturationThatExplains {
                 return "Step \(step): \(share): it vanishes although W_hh is scaled up. \(saturated)% of the hidden values sit "
                     + "at ±1, where tanh is flat: each step back multiplies by tanh′ ≈ 0, which beats the larger weights."
             }
             return "Step \(step): \(share): it vanishes, shrinking at every step back through time."
         }
-        if exponent >= 2 {
+        if exponent >= decadesThatCount {
             return "Step \(step): \(share): it explodes, growing at every step back"
                 + (settings.clipNorm == nil ? "; switch clipping on (c) to cap the update." : "; clipping caps the update it causes.")
         }

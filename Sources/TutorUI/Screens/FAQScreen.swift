@@ -190,14 +190,14 @@ enum FAQScreen {
         let first = max(0, min(selected - rows / 2, matches.count - rows))
         for (row, index) in (first..<min(matches.count, first + rows)).enumerated() {
             let isSelected = index == selected
-            let marker = isSelected ? (state.ascii ? "> " : "▶ ") : "  "
+            let marker = isSelected ? "▶ " : "  "
             let question = state.ascii ? asciiSpelling(matches[index].question) : matches[index].question
             grid.put(TextLayout.fitted(marker + Inline.parse(question).plainText, list.width), x: list.x, y: list.y + row,
                      style: Style(bold: isSelected, reverse: isSelected), clip: list)
         }
-        if first > 0 { grid.put(state.ascii ? "^" : "↑", x: list.maxX - 1, y: list.y, style: Style(dim: true), clip: list) }
+        if first > 0 { grid.put("↑", x: list.maxX - 1, y: list.y, style: Style(dim: true), clip: list) }
         if first + rows < matches.count {
-            grid.put(state.ascii ? "v" : "↓", x: list.maxX - 1, y: list.y + rows - 1, style: Style(dim: true), clip: list)
+            grid.put("↓", x: list.maxX - 1, y: list.y + rows - 1, style: Style(dim: true), clip: list)
         }
         guard previewRows > 0 else { return }
         let top = list.y + min(rows, matches.count) + 1   // right under the questions
@@ -231,7 +231,7 @@ enum FAQScreen {
         }
         if lines.count > body.height, body.height > 2 {
             let more = first + body.height < lines.count
-            grid.put(more ? (state.ascii ? "v" : "↓") : (state.ascii ? "=" : "∎"), x: body.maxX - 1, y: body.maxY - 1,
+            grid.put(more ? "↓" : "∎", x: body.maxX - 1, y: body.maxY - 1,
                      style: Style(dim: true), clip: body)
         }
     }

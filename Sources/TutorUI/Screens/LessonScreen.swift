@@ -66,7 +66,7 @@ enum LessonScreen {
         let layout = state.lessonLayout
         if layout.sideBySide {
             for y in rect.y..<rect.maxY {
-                grid.put(state.ascii ? "|" : "│", x: layout.text.maxX, y: y, style: Style(dim: true))
+                grid.put("│", x: layout.text.maxX, y: y, style: Style(dim: true))
             }
         }
         if layout.sideBySide || state.focus == .text { drawText(state, lesson, layout: layout, on: &grid) }
@@ -91,7 +91,7 @@ enum LessonScreen {
         // A scroll mark on the right edge says how much is left.
         if lines.count > body.height, body.height > 2 {
             let more = first + body.height < lines.count
-            grid.put(more ? (state.ascii ? "v" : "↓") : (state.ascii ? "=" : "∎"), x: body.maxX - 1, y: body.maxY - 1,
+            grid.put(more ? "↓" : "∎", x: body.maxX - 1, y: body.maxY - 1,
                      style: Style(dim: true), clip: body)
         }
     }
@@ -99,7 +99,7 @@ enum LessonScreen {
     private static func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         let (top, rest) = rect.splitTop(4)
         if let editor = state.editor {
-            SentenceEditorPanel.draw(editor, model: state.model, in: top, on: &grid, ascii: state.ascii)
+            SentenceEditorPanel.draw(editor, model: state.model, in: top, on: &grid, options: state.render)
         }
         guard let trace = state.trace else {
             let message = state.traceError ?? "no model"
@@ -108,7 +108,7 @@ enum LessonScreen {
         }
         let step = min(state.cursorWord, trace.tokens.count - 1)
         if state.editor == nil {
-            TokensPanel.draw(trace, step: step, unknownID: state.model?.unknownID, in: top, on: &grid, ascii: state.ascii)
+            TokensPanel.draw(trace, step: step, unknownID: state.model?.unknownID, in: top, on: &grid, options: state.render)
         }
         // Every panel gets a share: the prediction up to 8 rows, then hidden state, gates and
         // gradient alike. Only when fewer than 5 rows each would be left do two of them share
@@ -117,17 +117,17 @@ enum LessonScreen {
         let (prediction, lower) = rest.splitTop(predictionHeight)
         let unknown = state.model.flatMap { model in model.unknownID.map { (id: $0, vocabulary: model.vocabulary) } }
         PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, unknown: unknown, in: prediction,
-                             on: &grid, ascii: state.ascii)
+                             on: &grid, options: state.render)
         let gatesFirst = state.lesson.map { lesson in
             let order = lesson.lab.panels.map(\.rawValue)
             return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
         } ?? false
         func hidden(_ area: Rect) {
             HiddenStatePanel.draw(trace, step: step, firstUnit: state.firstUnit, previous: state.previousHidden,
-                                  in: area, on: &grid, color: state.color, ascii: state.ascii)
+                                  in: area, on: &grid, options: state.render)
         }
         func gates(_ area: Rect) {
-            GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: area, on: &grid, color: state.color, ascii: state.ascii)
+            GatesPanel.draw(trace, step: step, firstUnit: state.firstUnit, in: area, on: &grid, options: state.render)
         }
         // A lesson about the gradient (its preset lists the gradient first) gives that plot half the room.
         let gradientFirst = state.lesson?.lab.panels.first == .gradient
@@ -153,10 +153,10 @@ enum LessonScreen {
                                           cursor: min(state.cursorWord, trace.tokens.count - 1))
         if state.overlay && state.overlayTraces.count > 1 {
             GradientPanel.drawOverlay(state.overlayTraces, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale,
-                                      color: state.color, extras: extras, in: rect, on: &grid, ascii: state.ascii)
+                                      extras: extras, in: rect, on: &grid, options: state.render)
         } else {
             GradientPanel.draw(trace, revealedFrom: state.sweepFrom ?? 0, whhScale: state.whhScale, extras: extras, in: rect,
-                               on: &grid, ascii: state.ascii)
+                               on: &grid, options: state.render)
         }
     }
 }

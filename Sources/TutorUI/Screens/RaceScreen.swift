@@ -33,7 +33,7 @@ private func experimentHint(_ session: ExperimentSession) -> String {
 private func finishedSummary(_ race: AddingRace) -> String {
     if race.standings.count == 1, let only = race.standings.first {
         let error = only.heldOutError ?? .nan
-        return "done: \(only.cell.displayName) held-out error " + String(format: "%.4f", error)
+        return "done: \(only.cell.displayName) held-out error " + Numbers.error(error)
             + (AddingRace.learned(error) ? " (learned)" : " (not learned)") + " · Enter runs again · q back"
     }
     let learned = race.standings.filter { AddingRace.learned($0.heldOutError ?? .nan) }.map(\.cell.displayName)
@@ -119,9 +119,6 @@ func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 }
 
 enum RaceScreen {
-    /// One colour per cell, named for the legend.
-    static let colors: [CellKind: (color: Color, name: String)] = [.rnn: (.red, "red"), .lstm: (.green, "green"), .gru: (.blue, "blue")]
-
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {
         guard let session = state.experiment else { return }
         if session.kind == .explorer { ExplorerScreen.draw(state, session, in: rect, on: &grid); return }
@@ -152,47 +149,39 @@ enum RaceScreen {
         // One line per cell: progress bar, loss, the gradient reaching the first step.
         let barWidth = max(5, min(30, rect.width / 4))
         for standing in race.standings {
-            let style = Style(foreground: colors[standing.cell]?.color ?? .default, bold: true)
+            let style = Style(foreground: CellPalette.color(standing.cell), bold: true)
             var x = rect.x + 1
             x += grid.put(standing.cell.displayName.padding(toLength: 5, withPad: " ", startingAt: 0), x: x, y: y, style: style, clip: rect)
             x += grid.put(Bar.text(Double(race.step) / Double(max(1, s.steps)), width: barWidth, ascii: state.ascii),
                           x: x, y: y, style: style, clip: rect)
             let loss = standing.lossCurve.last ?? standing.lastLoss
-            var text = " \(race.step)/\(s.steps) loss \(shortNumber(loss)) ‖∂L/∂h₀‖ \(scientific(standing.firstStepCurve.last))"
+            var text = " \(race.step)/\(s.steps) loss \(Numbers.value(loss)) ‖∂L/∂h₀‖ \(Numbers.magnitude(standing.firstStepCurve.last))"
             if let error = standing.heldOutError {
-                text += " · held-out " + String(format: "%.4f", error) + (AddingRace.learned(error) ? " learned" : " not learned")
+                text += " · held-out " + Numbers.error(error) + (AddingRace.learned(error) ? " learned" : " not learned")
                     + String(format: " · %.1f s", standing.seconds)
             }
-            grid.put(state.ascii ? plain(text) : text, x: x, y: y, clip: rect)
+            grid.put(state.render.spell(text), x: x, y: y, clip: rect)
             y += 1
         }
         y += 1
         let plots = Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: rect.maxY - y)
         guard plots.height >= 5 else { return }
-        let (left, right) = plots.width >= 70 ? plots.splitLeft(plots.width / 2) : (plots, Rect(x: 0, y: 0, width: 0, height: 0))
+        let (left, right) = CurvePlot.sideBySide(plots)
         let capacity = s.steps / race.sampleEvery
-        let legend = race.standings.map { standing in
-            "\(standing.cell.displayName) " + (state.ascii || !state.color ? String(standing.cell.rawValue.prefix(1)) : (colors[standing.cell]?.name ?? ""))
-        }.joined(separator: ", ")
+        let legend = race.standings.map { CellPalette.legend($0.cell, state.render) }.joined(separator: ", ")
         let lossBody = PanelFrame.draw("Training loss (\(legend))", caption: "squared error; dotted: 0.167, answering 1",
-                                       in: left, on: &grid, ascii: state.ascii)
+                                       in: left, on: &grid, options: state.render)
         CurvePlot.draw(race.standings.map { series($0.lossCurve, $0.cell) }, axis: .linear(low: 0, high: 0.3),
-                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, ascii: state.ascii)
-        if !right.isEmpty {
-            let inset = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)
+                       reference: (AddingProblem.baselineError, "0.167"), capacity: capacity, in: lossBody, on: &grid, options: state.render)
+        if let right {
             let gradientBody = PanelFrame.draw("‖∂L/∂h₀‖ over training", caption: "log scale: how much gradient reaches the first step",
-                                               in: inset, on: &grid, ascii: state.ascii)
+                                               in: right, on: &grid, options: state.render)
             CurvePlot.draw(race.standings.map { series($0.firstStepCurve, $0.cell) }, axis: .log, capacity: capacity,
-                           in: gradientBody, on: &grid, ascii: state.ascii)
+                           in: gradientBody, on: &grid, options: state.render)
         }
     }
 
     static func series(_ values: [Float], _ cell: CellKind) -> CurvePlot.Series {
-        CurvePlot.Series(values: values, style: Style(foreground: colors[cell]?.color ?? .default), mark: String(cell.rawValue.prefix(1)))
-    }
-
-    static func scientific(_ x: Float?) -> String {
-        guard let x else { return "–" }
-        return x.isFinite ? String(format: "%.0e", Double(x)) : (x.isNaN ? "NaN" : "inf")
+        CurvePlot.Series(values: values, style: CellPalette.style(cell), mark: CellPalette.letter(cell))
     }
 }

@@ -44,7 +44,7 @@ func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
         review.comingBackToday = max(0, review.comingBackToday - due.cards.count)
         state.review = review
         showCard(&state)
-        state.status = "\(due.cards.count) card\(due.cards.count == 1 ? " is" : "s are") due again · Space shows the answer"
+        state.status = counted(due.cards.count, "card is", plural: "cards are") + " due again · Space shows the answer"
         return
     }
     guard !due.cards.isEmpty else {
@@ -131,10 +131,10 @@ enum ReviewScreen {
             page.add(review.title + " · done", Style(bold: true))
             page.gap()
             let total = review.counts.values.reduce(0, +)
-            page.add("You reviewed \(total) card\(total == 1 ? "" : "s").", Style(bold: true))
+            page.add("You reviewed \(counted(total, "card")).", Style(bold: true))
             page.add(Rating.allCases.map { "\($0.label) \(review.counts[$0] ?? 0)" }.joined(separator: " · "))
             if review.comingBackToday > 0 {
-                page.add("\(review.comingBackToday) card\(review.comingBackToday == 1 ? " is" : "s are") still being learnt and "
+                page.add(counted(review.comingBackToday, "card is", plural: "cards are") + " still being learnt and "
                          + "come\(review.comingBackToday == 1 ? "s" : "") back in a few minutes: stay on this screen and "
                          + "\(review.comingBackToday == 1 ? "it appears" : "they appear") when due, or review again later.",
                          Style(dim: true))

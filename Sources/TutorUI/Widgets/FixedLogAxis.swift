@@ -26,11 +26,4 @@ extension LogScale {
         guard let own = LogScale(values: values) else { return true }
         return own.lowDecade >= lowDecade && own.highDecade <= highDecade
     }
-
-    /// "1e-3" style text for one value, two significant digits ("2.1e-05").
-    public static func value(_ x: Float) -> String {
-        guard x.isFinite else { return x.isNaN ? "NaN" : "inf" }
-        if x == 0 { return "0" }
-        return String(format: "%.1e", Double(x))
-    }
 }

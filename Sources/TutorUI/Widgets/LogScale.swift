@@ -20,7 +20,4 @@ public struct LogScale: Equatable, Sendable {
         guard value.isFinite, value > 0 else { return value == .infinity ? 1 : 0 }
         return (log10(Double(value)) - Double(lowDecade)) / Double(highDecade - lowDecade)
     }
-
-    /// "1e-3" style label for a decade.
-    public static func label(_ decade: Int) -> String { decade == 0 ? "1" : "1e\(decade)" }
 }

@@ -51,9 +51,9 @@ struct Page {
         }
         // The marks sit in the kept column, never over the text.
         let mark = Style(reverse: true, dim: true)
-        if first > 0 { grid.put(ascii ? "^" : "↑", x: rect.maxX - 1, y: rect.y, style: mark, clip: rect) }
+        if first > 0 { grid.put("↑", x: rect.maxX - 1, y: rect.y, style: mark, clip: rect) }
         if first + rect.height < lines.count {
-            grid.put(ascii ? "v" : "↓", x: rect.maxX - 1, y: rect.maxY - 1, style: mark, clip: rect)
+            grid.put("↓", x: rect.maxX - 1, y: rect.maxY - 1, style: mark, clip: rect)
         }
     }
 
