@@ -2,6 +2,28 @@ import Course
 import Foundation
 import Practice
 
+/// The course screen's keys: choose and open a lesson, start practice or an experiment.
+func courseKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    let count = state.course.lessons.count
+    switch state.action(for: key) {
+    case .up: state.selectedLesson = max(0, state.selectedLesson - 1)
+    case .down: state.selectedLesson = min(max(count - 1, 0), state.selectedLesson + 1)
+    case .first: state.selectedLesson = 0
+    case .last: state.selectedLesson = max(count - 1, 0)
+    case .open: return openLesson(&state)
+    case .lessonQuiz: return startQuiz(&state, lesson: state.lesson)
+    case .mixedQuiz: return startQuiz(&state, lesson: nil)
+    case .reviewCards: return startReview(&state, lesson: nil)
+    case .race: openExperiment(&state, .race())
+    case .explorer: openExperiment(&state, .explorer(cell: .rnn, whhScale: 1, clipping: true))
+    case .faq: openFAQ(&state)
+    case .quit: state.quit = true
+    case .back: state.status = "q quits (Esc only goes back, and this is the first screen)"
+    default: break
+    }
+    return []
+}
+
 /// The course: every lesson with the learner's progress in it.
 enum CourseScreen {
     static func draw(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {

@@ -1,0 +1,327 @@
+import Course
+import Foundation
+import ModelFile
+import Practice
+import RNNCore
+
+// The lesson screen's keys (and the sentence editor's): what each action does to the
+// lesson, and the effects it asks for. The drawing is in LessonScreen.swift.
+
+/// Opens the selected lesson where the learner left it (depth and scroll), with
+/// its lab preset loaded into the panels.
+func openLesson(_ state: inout TutorState) -> [Effect] {
+    guard let lesson = state.lesson else { return [] }
+    let saved = state.progress.lessons[lesson.id]
+    state.screen = .lesson
+    state.focus = .text
+    state.selectedLink = nil
+    state.editor = nil
+    state.depth = saved?.depth.flatMap(LessonDepth.init(rawValue:)) ?? state.depth
+    state.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
+    let preset = lesson.lab
+    // The lab as the learner left it (cell, cursor, an edited sentence), else the lesson's preset.
+    let edited = saved?.labSentence.flatMap { $0 == preset.sentence ? nil : $0 }
+    state.sentence = edited ?? preset.sentence
+    state.whhScale = preset.whhScale
+    state.cursorWord = saved?.labWord ?? 0
+    state.sweepFrom = nil
+    state.overlay = preset.cell == .all
+    if let wanted = CellKind(rawValue: saved?.labCell ?? preset.cell.rawValue),
+       let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
+        state.modelIndex = index
+    }
+    state.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
+    state.gradientGhost = nil
+    state.retrace()
+    state.probeGradientAxis()
+    state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
+    return noteIfRead(&state)
+}
+
+/// With no loss step chosen, a language model's loss goes on the last word whose next word the
+/// sentence itself gives: after the very last word there is none, and a loss against the model's
+/// own guess is close to zero, which explains little. Worked out from the words, before the trace.
+private func defaultLossWord(_ state: TutorState) -> Int? {
+    guard let model = state.model, model.task == .lm, let count = try? model.tokenize(state.sentence).count, count >= 2
+    else { return nil }
+    return count - 2
+}
+
+/// On start: back into the lesson the learner was in when the tutor last closed.
+func resume(_ state: inout TutorState) -> [Effect] {
+    guard let id = state.progress.lastLesson, let index = state.course.lessons.firstIndex(where: { $0.id == id }) else { return [] }
+    state.selectedLesson = index
+    let effects = openLesson(&state)
+    state.status = "Back in \"\(state.course.lessons[index].title)\" where you left off · q: all lessons · ? keys"
+    return effects
+}
+
+/// Where the learner is in the lesson, for the store (on leaving it or quitting).
+func recordPosition(_ state: inout TutorState) -> [Effect] {
+    guard let lesson = state.lesson else { return [] }
+    let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
+    let sentence = state.sentence == lesson.lab.sentence ? nil : state.sentence
+    var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
+    progress.depth = state.depth.rawValue
+    progress.position = state.textScroll
+    progress.labWord = state.cursorWord
+    progress.labCell = cell
+    progress.labSentence = sentence
+    state.progress.lessons[lesson.id] = progress
+    state.progress.lastLesson = lesson.id
+    return [.record(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now)),
+            .record(.lab(lesson: lesson.id, word: state.cursorWord, cell: cell, sentence: sentence))]
+}
+
+/// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
+/// limit when the caller has already laid the text out).
+private func noteIfRead(_ state: inout TutorState, limit: Int? = nil) -> [Effect] {
+    guard let lesson = state.lesson, state.textScroll >= limit ?? state.maximumTextScroll,
+          state.progress.lessons[lesson.id]?.read != true else { return [] }
+    state.progress.lessons[lesson.id, default: LessonProgress()].read = true
+    return [.record(.read(lesson: lesson.id, at: state.now))]
+}
+
+/// Leaves the lesson: back to the one a link came from, else to the course.
+private func leaveLesson(_ state: inout TutorState) -> [Effect] {
+    var effects = recordPosition(&state)
+    if let visit = state.history.popLast() {
+        state.selectedLesson = visit.lesson
+        effects += openLesson(&state)
+        state.depth = visit.depth
+        state.textScroll = min(visit.scroll, state.maximumTextScroll)
+        state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.history.isEmpty ? "" : " · Esc goes back further")
+    } else if state.faq != nil {
+        state.screen = .faq   // the lesson was opened from an answer's link
+        state.status = FAQScreen.answerStatus
+    } else {
+        state.screen = .course
+        state.status = TutorState.courseStatus
+    }
+    return effects
+}
+
+/// The links of the lesson text in reading order, each with the line it starts on.
+func linkLines(_ lines: [TextLayout.Line]) -> [(link: TextLayout.Link, line: Int)] {
+    var seen = Set<Int>(), result: [(link: TextLayout.Link, line: Int)] = []
+    for (number, line) in lines.enumerated() {
+        for link in line.links where seen.insert(link.ordinal).inserted { result.append((link, number)) }
+    }
+    return result
+}
+
+/// `g`: selects the next link (the first one in view when none is selected) and scrolls it into view.
+private func selectNextLink(_ state: inout TutorState) {
+    let lines = state.lessonLines
+    let links = linkLines(lines)
+    guard !links.isEmpty else { state.status = "this text has no links at this depth"; return }
+    let next: (link: TextLayout.Link, line: Int)
+    if let selected = state.selectedLink {
+        next = links.first { $0.link.ordinal > selected } ?? links[0]
+    } else {
+        next = links.first { $0.line >= state.textScroll } ?? links[0]
+    }
+    state.selectedLink = next.link.ordinal
+    let height = state.lessonLayout.textBody.height
+    if next.line < state.textScroll || next.line >= state.textScroll + height {
+        state.textScroll = min(max(0, next.line - 2), max(0, lines.count - height))
+    }
+    let title = state.course.lessons.first { $0.id == next.link.lessonID }?.title ?? next.link.lessonID
+    state.status = "link to \"\(title)\" · Enter follows it · g next link"
+}
+
+/// Enter on a selected link: opens that lesson; Esc comes back here.
+private func followLink(_ state: inout TutorState) -> [Effect] {
+    guard let selected = state.selectedLink,
+          let link = linkLines(state.lessonLines).first(where: { $0.link.ordinal == selected })?.link,
+          let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
+        state.status = "no link selected: g selects one"
+        return []
+    }
+    var effects = recordPosition(&state)
+    state.history.append(.init(lesson: state.selectedLesson, depth: state.depth, scroll: state.textScroll))
+    state.selectedLesson = target
+    effects += openLesson(&state)
+    state.status = "\(state.lesson?.title ?? "") · Esc goes back to the lesson you came from"
+    return effects
+}
+
+/// The sentence editor has every key but Ctrl-C while it is open.
+func editorKey(_ state: inout TutorState, _ key: Key) {
+    guard var editor = state.editor else { return }
+    switch state.action(for: key) {
+    case .keepSentence:
+        state.editor = nil
+        state.status = "sentence unchanged"
+    case .traceSentence:
+        let text = editor.text
+        guard !Tokenizer.words(in: text, lowercase: false).isEmpty else {
+            state.status = "type at least one word (Esc keeps the old sentence)"
+            return
+        }
+        let old = state.sentence
+        state.sentence = text
+        state.cursorWord = 0
+        state.lossWord = defaultLossWord(state)
+        state.sweepFrom = nil
+        state.retrace()
+        if let error = state.traceError {
+            state.sentence = old
+            state.lossWord = nil
+            state.retrace()
+            state.status = "cannot trace that: \(error)"
+            return
+        }
+        state.editor = nil
+        state.gradientGhost = nil
+        state.probeGradientAxis()
+        let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
+        state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
+            + (unknown > 0 ? ", \(unknown) unknown to the model (read as \(state.model?.unknownToken ?? "unknown"))" : "")
+    default:
+        if editor.apply(key) {
+            if case .character = key, editor.text == state.editor?.text, editor.text.count >= LineEditor.limit {
+                state.status = "the sentence is at its \(LineEditor.limit)-character limit"
+            }
+            state.editor = editor
+        } else {
+            state.status = "Enter traces the sentence · Esc keeps the old one"
+        }
+    }
+}
+
+func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    let words = state.trace?.tokens.count ?? 0
+    // The bars before a toggle or a knob turn stay as a ghost until the next key.
+    let barsBefore = state.shownGradient
+    state.gradientGhost = nil
+    func keepGhost() { if barsBefore != state.shownGradient { state.gradientGhost = barsBefore } }
+    switch state.action(for: key) {
+    case .back: return leaveLesson(&state)
+    case .selectLink: selectNextLink(&state)
+    case .lessonQuiz: return recordPosition(&state) + startQuiz(&state, lesson: state.lesson)
+    case .reviewCards: return recordPosition(&state) + startReview(&state, lesson: state.lesson)
+    case .experiment:
+        guard let lab = state.lesson?.lab else { return [] }
+        switch lab.experiment {
+        case .adding:
+            let effects = recordPosition(&state)
+            openExperiment(&state, .race())
+            return effects
+        case .explorer:
+            let effects = recordPosition(&state)
+            openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+                                             clipping: lab.clipping))
+            return effects
+        case .none: state.status = "this lesson has no experiment of its own; v opens the gradient explorer, and x on the course screen the race"
+        }
+    case .explorer:
+        let effects = recordPosition(&state)
+        openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+                                         clipping: state.lesson?.lab.clipping ?? false))
+        return effects
+    case .followLink: return followLink(&state)
+    case .editSentence:
+        state.editor = LineEditor(state.sentence)
+        state.status = "edit the sentence · Enter traces it · Esc keeps the old one"
+    case .nextWord:
+        state.cursorWord = min(state.cursorWord + 1, max(words - 1, 0))
+        describeCursorWord(&state)
+    case .previousWord:
+        state.cursorWord = max(state.cursorWord - 1, 0)
+        describeCursorWord(&state)
+    case .firstWord: state.cursorWord = 0; describeCursorWord(&state)
+    case .lastWord: state.cursorWord = max(words - 1, 0); describeCursorWord(&state)
+    case .up:
+        if state.focus == .text { return scrollText(&state, by: -1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
+    case .down:
+        if state.focus == .text { return scrollText(&state, by: 1) } else { state.firstUnit = min(state.firstUnit + 1, state.trace?.hiddenSize ?? 0) }
+    case .pageUp: return scrollText(&state, by: -max(1, state.lessonLayout.textBody.height - 2))
+    case .pageDown: return scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
+    case .switchFocus:
+        state.focus = state.focus == .text ? .panels : .text
+        state.status = state.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
+    case .cycleDepth:
+        let all = LessonDepth.allCases
+        state.depth = all[(all.firstIndex(of: state.depth)! + 1) % all.count]
+        state.textScroll = 0
+        state.selectedLink = nil
+        state.status = "depth: \(state.depth.rawValue)"
+        return noteIfRead(&state)
+    case .chooseRNN, .chooseLSTM, .chooseGRU:
+        let wanted: CellKind = state.action(for: key) == .chooseRNN ? .rnn : state.action(for: key) == .chooseLSTM ? .lstm : .gru
+        if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index); keepGhost() }
+        else { state.status = "no \(wanted.displayName) model is loaded" }
+    case .cycleCell:
+        if !state.models.isEmpty { chooseModel(&state, (state.modelIndex + 1) % state.models.count); keepGhost() }
+    case .lossEarlier, .lossLater:
+        let current = state.lossWord ?? max(words - 1, 0)
+        let next = state.action(for: key) == .lossEarlier ? max(0, current - 1) : min(max(words - 1, 0), current + 1)
+        state.lossWord = next
+        state.retrace()
+        state.status = state.trace.map { LossLabel.text($0, classifier: state.model?.task == .classify) } ?? "loss now at word \(next + 1)"
+    case .overlay:
+        state.overlay.toggle()
+        state.retrace()
+        state.status = state.overlay ? "gradient plot: every cell overlaid" : "gradient plot: \(state.model?.cell.displayName ?? "") only"
+    case .backwardSweep:
+        guard let trace = state.trace else { return [] }
+        state.sweepFrom = trace.loss.step + 1
+        state.status = "backward sweep from word \(trace.loss.step + 1)…"
+    case .scaleUp, .scaleDown:
+        let delta: Float = state.action(for: key) == .scaleDown ? -0.25 : 0.25
+        state.whhScale = min(4, max(0, (state.whhScale + delta) * 4).rounded() / 4)
+        state.retrace()
+        keepGhost()
+        describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
+    default: break
+    }
+    return []
+}
+
+/// Scrolls the lesson text, never past its end; a selected link that leaves the view is let go.
+private func scrollText(_ state: inout TutorState, by count: Int) -> [Effect] {
+    let lines = state.lessonLines, height = state.lessonLayout.textBody.height
+    let limit = max(0, lines.count - height)
+    state.textScroll = min(max(0, state.textScroll + count), limit)
+    if let selected = state.selectedLink, let line = linkLines(lines).first(where: { $0.link.ordinal == selected })?.line,
+       line < state.textScroll || line >= state.textScroll + height {
+        state.selectedLink = nil
+    }
+    return noteIfRead(&state, limit: limit)
+}
+
+private func chooseModel(_ state: inout TutorState, _ index: Int) {
+    state.modelIndex = index
+    state.retrace()
+    describeGradient(&state, prefix: state.models[index].model.cell.displayName)
+}
+
+private let sweepPace = 3   // ticks per revealed word
+
+func advanceSweep(_ state: inout TutorState) {
+    guard let from = state.sweepFrom else { return }
+    state.sweepTicks += 1
+    guard state.sweepTicks % sweepPace == 0 else { return }
+    if from <= 0 {
+        state.sweepFrom = nil
+        describeGradient(&state, prefix: "sweep done")
+    } else {
+        state.sweepFrom = from - 1
+    }
+}
+
+private func describeCursorWord(_ state: inout TutorState) {
+    guard let trace = state.trace else { return }
+    let word = trace.tokens[state.cursorWord]
+    let guess = trace.steps[state.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
+    state.status = "word \(state.cursorWord + 1): \"\(word)\"\(guess)"
+}
+
+/// Says in words what the gradient plot shows: how much reaches the first word (on h, and
+/// on the LSTM's cell state c), what the loss predicts, and when a scaled-up RNN's
+/// gradient vanishes anyway, that saturation is why.
+func describeGradient(_ state: inout TutorState, prefix: String) {
+    guard let trace = state.trace else { state.status = prefix; return }
+    state.status = GradientSummary.text(trace, prefix: prefix, whhScale: state.whhScale, classifier: state.model?.task == .classify)
+}
