@@ -83,6 +83,61 @@ import Testing
     }
 
     // Lesson 6: averaged over the units, z stays between about 0.6 and 0.8 at every word.
+    /// The tutor's loss step when a preset gives none: the last word whose next word the sentence gives.
+    static func tutorTrace(_ stem: String, _ cell: CellKind, whhScale: Float = 1) throws -> SentenceTrace {
+        let (sentence, given) = try preset(stem)
+        let model = try model(cell)
+        let lossStep = try given ?? (model.tokenize(sentence).count - 2)
+        return try SentenceTrace.compute(model: model, input: .text(sentence), lossStep: lossStep, whhScale: whhScale)
+    }
+
+    // Lesson 4: a 68-word passage, the loss on predicting "was" after "ball"; at the first word the
+    // panel prints about 5 × 10⁻¹² (RNN), 3 × 10⁻³ (LSTM) and 1.4 (GRU); at W_hh × 0.25 the RNN is down
+    // to a few times 10⁻²⁸; at 3 or 4 its gradient at the first word grows by three to four orders of
+    // magnitude relative to the loss.
+    @Test func lesson4VanishingExploding() throws {
+        let rnn = try Self.tutorTrace("04-vanishing-exploding", .rnn)
+        #expect(rnn.tokens.count == 68)
+        #expect(rnn.tokens[rnn.loss.step] == "ball" && rnn.loss.target == "was")
+        let first = { (trace: SentenceTrace) in Double(trace.hiddenGradientNorms[0]) }
+        #expect((1e-12...2e-11).contains(first(rnn)), "RNN at word 1: \(first(rnn))")
+        let lstm = try Self.tutorTrace("04-vanishing-exploding", .lstm)
+        #expect((1e-3...1e-2).contains(first(lstm)), "LSTM at word 1: \(first(lstm))")
+        let gru = try Self.tutorTrace("04-vanishing-exploding", .gru)
+        #expect((0.5...5).contains(first(gru)), "GRU at word 1: \(first(gru))")
+        let quarter = try Self.tutorTrace("04-vanishing-exploding", .rnn, whhScale: 0.25)
+        #expect((1e-29...1e-27).contains(first(quarter)), "RNN at × 0.25: \(first(quarter))")
+        for scale: Float in [3, 4] {
+            let grown = try Self.tutorTrace("04-vanishing-exploding", .rnn, whhScale: scale)
+            let ratio = first(grown) / Double(grown.hiddenGradientNorms[grown.loss.step])
+            #expect((1e3...1e5).contains(ratio), "RNN at × \(scale): word 1 / loss = \(ratio)")
+        }
+    }
+
+    // Lesson 5: a 56-word passage; the LSTM's average forget gate stays between about 0.28 and 0.56,
+    // lowest (under 0.3) at "when", ";" and "but"; 8 of 128 units keep f above 0.9 on average; at
+    // "knew" the hidden state's gradient is about a sixth of the belt's; at the first word the panel
+    // prints about 2 × 10⁻¹¹ for the RNN against about 10⁻⁴ for the LSTM.
+    @Test func lesson5LSTM() throws {
+        let lstm = try Self.tutorTrace("05-lstm", .lstm)
+        #expect(lstm.tokens.count == 56)
+        let forget = lstm.steps.map { step in step.gates.first { $0.name == "f" }!.values }
+        let means = forget.map { $0.reduce(0, +) / Float($0.count) }
+        #expect(means.allSatisfy { (0.25...0.6).contains($0) }, "\(means)")
+        for word in ["when", ";", "but"] {
+            #expect(means[try Self.step(of: word, in: lstm)] < 0.3, "mean f at \"\(word)\"")
+        }
+        let units = lstm.hiddenSize
+        let keepers = (0..<units).filter { u in forget.map { $0[u] }.reduce(0, +) / Float(forget.count) > 0.9 }
+        #expect(keepers.count == 8, "\(keepers.count) units keep f above 0.9 on average")
+        let knew = try Self.step(of: "knew", in: lstm)
+        let share = lstm.hiddenGradientNorms[knew] / lstm.cellGradientNorms![knew]
+        #expect((0.12...0.22).contains(share), "h / c at \"knew\": \(share)")
+        #expect((3e-5...3e-4).contains(Double(lstm.hiddenGradientNorms[0])), "LSTM at word 1: \(lstm.hiddenGradientNorms[0])")
+        let rnn = try Self.tutorTrace("05-lstm", .rnn)
+        #expect((5e-12...1e-10).contains(Double(rnn.hiddenGradientNorms[0])), "RNN at word 1: \(rnn.hiddenGradientNorms[0])")
+    }
+
     @Test func lesson6GRU() throws {
         let (trace, _) = try Self.trace("06-gru", .gru)
         for (t, step) in trace.steps.enumerated() {

@@ -36,7 +36,7 @@ public enum PredictionPanel {
         for (row, entry) in rows.enumerated() where !entry.label.isEmpty {
             let y = body.y + row
             grid.put(entry.label, x: body.x, y: y, style: entry.labelStyle, clip: Rect(x: body.x, y: y, width: labelWidth, height: 1))
-            let percent = entry.probability.isFinite ? String(format: "%5.1f%%", entry.probability * 100) : "  nan"
+            let percent = Numbers.percent(entry.probability)
             let barX = body.x + labelWidth + 1
             let barWidth = max(0, body.maxX - barX - percent.count - 1)
             grid.put(Bar.text(Double(entry.probability), width: barWidth, ascii: options.ascii), x: barX, y: y, style: entry.bar, clip: body)

@@ -158,7 +158,7 @@ enum RaceScreen {
             var text = " \(race.step)/\(s.steps) loss \(Numbers.value(loss)) ‖∂L/∂h₀‖ \(Numbers.magnitude(standing.firstStepCurve.last))"
             if let error = standing.heldOutError {
                 text += " · held-out " + Numbers.error(error) + (AddingRace.learned(error) ? " learned" : " not learned")
-                    + String(format: " · %.1f s", standing.seconds)
+                    + " · " + Numbers.seconds(standing.seconds)
             }
             grid.put(state.render.spell(text), x: x, y: y, clip: rect)
             y += 1

@@ -42,6 +42,14 @@ enum Numbers {
     /// A knob's value with two decimals ("1.25").
     static func setting(_ x: Float) -> String { nonFinite(Double(x)) ?? String(format: "%.2f", x) }
 
+    /// A probability as a percentage, six columns wide so a column of them lines up (" 72.4%").
+    static func percent(_ p: Float) -> String {
+        nonFinite(Double(p)).map { $0.leftPadded(to: 6) } ?? String(format: "%5.1f%%", p * 100)
+    }
+
+    /// Seconds of work, to a tenth ("3.2 s").
+    static func seconds(_ s: Double) -> String { nonFinite(s) ?? String(format: "%.1f s", s) }
+
     /// A held-out error: four decimals, to tell 0.0040 from the 0.167 baseline at a glance.
     static func error(_ x: Float) -> String { nonFinite(Double(x)) ?? String(format: "%.4f", x) }
 }
