@@ -19,16 +19,8 @@ struct AgreementCommand: ParsableCommand {
     @Option(help: "The sentences (default: data/agreement/sentences.txt of the shipped folder).") var file: String?
     @Flag(help: "List every item with each model's verdict.") var verbose = false
 
-    /// The sentences that ship: `data/agreement/` in a checkout, `agreement/` once installed.
-    static func shippedSentences() throws -> String {
-        let root = try ShippedFiles.root()
-        let installed = root.appendingPathComponent("agreement/sentences.txt").path
-        return FileManager.default.fileExists(atPath: installed) ? installed
-            : root.appendingPathComponent("data/agreement/sentences.txt").path
-    }
-
     func run() throws {
-        let path = try file ?? Self.shippedSentences()
+        let path = try file ?? ShippedFiles.dataFile("agreement/sentences.txt")
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw CommandFailure("\(path): cannot read it") }
         let items: [AgreementItem]

@@ -29,12 +29,15 @@ enum ShippedFiles {
         return try root().appendingPathComponent("models/\(nameOrPath).safetensors").path
     }
 
-    /// The held-out corpus text: `data/corpus/` in a checkout, `corpus/` once installed.
-    static func heldOutText() throws -> String {
+    /// A shipped data file: `NAME` under the installed share folder, else `data/NAME` in a checkout.
+    static func dataFile(_ name: String) throws -> String {
         let root = try root()
-        let installed = root.appendingPathComponent("corpus/test.txt").path
-        return FileManager.default.fileExists(atPath: installed) ? installed : root.appendingPathComponent("data/corpus/test.txt").path
+        let installed = root.appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: installed) ? installed : root.appendingPathComponent("data/" + name).path
     }
+
+    /// The held-out corpus text.
+    static func heldOutText() throws -> String { try dataFile("corpus/test.txt") }
 
     static var shippedModelPaths: [String] {
         get throws { try modelNames.map { try modelPath($0) } }

@@ -218,21 +218,7 @@ enum FAQScreen {
         let matches = state.faqMatches
         let place = matches.firstIndex { $0.id == entry.id }.map { " · \($0 + 1) of \(matches.count)" } ?? ""
         grid.put("Questions and answers\(place) · Esc: the list", x: rect.x + 1, y: rect.y, style: Style(bold: true, reverse: true), clip: rect)
-        let body = answerBody(state)
-        let lines = answerLines(entry, state)
-        let first = min(session.scroll, max(0, lines.count - body.height))
-        for (row, line) in lines.dropFirst(first).prefix(body.height).enumerated() {
-            var x = body.x
-            for run in line.runs {
-                var style = run.style
-                if let link = run.link, link.ordinal == session.selectedLink { style.reverse = true }
-                x += grid.put(run.text, x: x, y: body.y + row, style: style, clip: body)
-            }
-        }
-        if lines.count > body.height, body.height > 2 {
-            let more = first + body.height < lines.count
-            grid.put(more ? "↓" : "∎", x: body.maxX - 1, y: body.maxY - 1,
-                     style: Style(dim: true), clip: body)
-        }
+        TextLayout.draw(answerLines(entry, state), scroll: session.scroll, selectedLink: session.selectedLink,
+                        in: answerBody(state), on: &grid)
     }
 }

@@ -36,23 +36,7 @@ enum LessonScreen {
         let rect = layout.text
         let header = "\(lesson.order). \(lesson.title) · \(state.depth.rawValue) (d)" + (layout.sideBySide ? "" : " · Tab: panels")
         grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: state.focus == .text), clip: rect)
-        let body = layout.textBody
-        let lines = state.lessonLines
-        let first = min(state.textScroll, max(0, lines.count - body.height))
-        for (row, line) in lines.dropFirst(first).prefix(body.height).enumerated() {
-            var x = body.x
-            for run in line.runs {
-                var style = run.style
-                if let link = run.link, link.ordinal == state.selectedLink { style.reverse = true }
-                x += grid.put(run.text, x: x, y: body.y + row, style: style, clip: body)
-            }
-        }
-        // A scroll mark on the right edge says how much is left.
-        if lines.count > body.height, body.height > 2 {
-            let more = first + body.height < lines.count
-            grid.put(more ? "↓" : "∎", x: body.maxX - 1, y: body.maxY - 1,
-                     style: Style(dim: true), clip: body)
-        }
+        TextLayout.draw(state.lessonLines, scroll: state.textScroll, selectedLink: state.selectedLink, in: layout.textBody, on: &grid)
     }
 
     private static func drawPanels(_ state: TutorState, in rect: Rect, on grid: inout CellGrid) {

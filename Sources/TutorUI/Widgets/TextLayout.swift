@@ -226,3 +226,26 @@ public enum TextLayout {
         return lines
     }
 }
+
+extension TextLayout {
+    /// Draws laid-out lines into `body` from line `scroll` (kept in range), the selected link
+    /// reversed, and a mark on the right edge that says whether more follows. Returns the first
+    /// line drawn. The lesson text and a FAQ answer scroll the same way.
+    @discardableResult
+    static func draw(_ lines: [Line], scroll: Int, selectedLink: Int?, in body: Rect, on grid: inout CellGrid) -> Int {
+        let first = min(scroll, max(0, lines.count - body.height))
+        for (row, line) in lines.dropFirst(first).prefix(body.height).enumerated() {
+            var x = body.x
+            for run in line.runs {
+                var style = run.style
+                if let link = run.link, link.ordinal == selectedLink { style.reverse = true }
+                x += grid.put(run.text, x: x, y: body.y + row, style: style, clip: body)
+            }
+        }
+        if lines.count > body.height, body.height > 2 {
+            let more = first + body.height < lines.count
+            grid.put(more ? "↓" : "∎", x: body.maxX - 1, y: body.maxY - 1, style: Style(dim: true), clip: body)
+        }
+        return first
+    }
+}
