@@ -312,6 +312,7 @@ func advanceSweep(_ state: inout TutorState) {
 }
 
 private func describeCursorWord(_ state: inout TutorState) {
+    state.showCursorWord()
     guard let trace = state.trace else { return }
     let word = trace.tokens[state.cursorWord]
     let guess = trace.steps[state.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
