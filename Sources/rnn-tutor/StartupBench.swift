@@ -28,7 +28,7 @@ func benchStartup(repetitions: Int) throws {
                       .lab(lesson: lesson.id, word: 0, cell: lesson.lab.cell.rawValue, sentence: nil)])
 
     /// One start: what `tutor` does before its first frame. Returns the frame's screen (for a check).
-    func start(_ data: URL) throws -> TutorState.Screen {
+    func start(_ data: URL) throws -> TutorState.Screen.Kind {
         let (course, loaded) = try TutorCommand.load(lessons: lessons, models: models)
         let (store, _) = ProgressStore.open(directory: data)
         let progress = (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot()
@@ -37,10 +37,10 @@ func benchStartup(repetitions: Int) throws {
         state.scheduler = store.scheduler
         _ = update(&state, .started)
         _ = view(state)
-        return state.screen
+        return state.screen.kind
     }
     print("start-up to the first frame at 200×60 (median of \(repetitions); wall and process CPU time)")
-    for (name, data, screen) in [("empty progress store", empty, TutorState.Screen.course),
+    for (name, data, screen) in [("empty progress store", empty, TutorState.Screen.Kind.course),
                                  ("resuming lesson 4", resuming, .lesson)] {
         guard try start(data) == screen else { throw CommandFailure("the \(name) start did not reach the \(screen) screen") }
         var walls: [Double] = [], cpus: [Double] = []

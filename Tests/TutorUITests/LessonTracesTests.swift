@@ -37,14 +37,16 @@ import Trace
     }
 
     /// The state's traces against fresh full traces of its sentence, loss step and knob.
-    static func expectSameAsFull(_ s: TutorState, _ what: String) throws {
+    static func expectSameAsFull(_ state: TutorState, _ what: String) throws {
+        let s = try #require(state.lessonSession, "\(what): a lesson")
         func full(_ i: Int) throws -> SentenceTrace {
-            try SentenceTrace.compute(model: s.models[i].model, input: .text(s.sentence), lossStep: s.lossWord, whhScale: s.whhScale)
+            try SentenceTrace.compute(model: state.models[i].model, input: .text(s.sentence), lossStep: s.lossWord,
+                                      whhScale: s.whhScale)
         }
         let shown = try #require(s.trace, "\(what): a trace")
         expectSameAsFull(shown, try full(s.modelIndex), cursor: s.cursorWord, what)
         if s.overlay {
-            #expect(s.overlayTraces.map(\.cell) == s.models.map(\.model.cell), "\(what): overlay cells")
+            #expect(s.overlayTraces.map(\.cell) == state.models.map(\.model.cell), "\(what): overlay cells")
             for (i, trace) in s.overlayTraces.enumerated() {
                 expectSameAsFull(trace, try full(i), cursor: i == s.modelIndex ? s.cursorWord : trace.loss.step, "\(what), overlay \(i)")
             }
@@ -57,12 +59,12 @@ import Trace
         var s = try UpdateAndViewTests.fixtureState()
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.lab.cell == .all })
         _ = update(&s, .key(.enter))
-        #expect(s.overlay && s.overlayTraces.count == 3)
+        #expect(s.lessonSession?.overlay == true && s.lessonSession?.overlayTraces.count == 3)
         try Self.expectSameAsFull(s, "opened")
         let rnn = try #require(s.models.firstIndex { $0.model.cell == .rnn })
         let lstm = try #require(s.models.firstIndex { $0.model.cell == .lstm })
-        func work(_ i: Int) throws -> TraceSession.Work { try #require(s.traces.work(model: i)) }
-        let words = try #require(s.trace?.tokens.count)
+        func work(_ i: Int) throws -> TraceSession.Work { try #require(s.lessonSession?.traces.work(model: i)) }
+        let words = try #require(s.lessonSession?.trace?.tokens.count)
 
         // The cursor: one head row for a word not seen yet, none for a word seen.
         var before = try work(rnn)
@@ -97,8 +99,8 @@ import Trace
         for _ in 0..<2 { _ = update(&s, .key(.backspace)) }
         for c in " and we slept ." { _ = update(&s, .key(.character(c))) }
         _ = update(&s, .key(.enter))
-        #expect(s.editor == nil && s.sentence.hasSuffix("the door and we slept ."))
-        let newWords = try #require(s.trace?.tokens.count)
+        #expect(s.lessonSession?.editor == nil && s.lessonSession?.sentence.hasSuffix("the door and we slept .") == true)
+        let newWords = try #require(s.lessonSession?.trace?.tokens.count)
         #expect(try work(rnn).forwardSteps - before.forwardSteps == newWords - (words - 1))
         try Self.expectSameAsFull(s, "edited")
 
