@@ -64,6 +64,8 @@ public struct TutorState: Equatable, Sendable {
     public var faq: FAQSession? = nil
     /// The adding race or the gradient explorer, while open.
     public var experiment: ExperimentSession? = nil
+    /// A lab task, while one holds the lesson's panels (see TaskSession.swift).
+    public var task: TaskSession? = nil
     /// The sentence editor, while it is open.
     public var editor: LineEditor? = nil
     /// The current word's hidden state before the last key, so the panel can mark the units that moved.
@@ -79,11 +81,11 @@ public struct TutorState: Equatable, Sendable {
     /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
     public var gradientGhost: [[Float]]? = nil
 
-    public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool,
-                progress: ProgressSnapshot = ProgressSnapshot()) {
+    public init(course: CoursePack, models: [Model], modelHashes: [String] = [], width: Int, height: Int, ascii: Bool,
+                color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
-        self.models = LoadedModels(models)
+        self.models = LoadedModels(models, hashes: modelHashes)
         self.width = width
         self.height = height
         self.ascii = ascii
@@ -93,7 +95,7 @@ public struct TutorState: Equatable, Sendable {
     /// Whether something moves on the timer beats (the backward sweep, a training run, a finished
     /// review waiting for its cards to come back), so every beat redraws.
     public var isAnimating: Bool {
-        sweepFrom != nil || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
+        (sweepFrom != nil && task?.holdsSweep != true) || task?.isActing == true || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
     }
 
     public var lesson: Lesson? { course.lessons.indices.contains(selectedLesson) ? course.lessons[selectedLesson] : nil }

@@ -14,7 +14,8 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         if state.screen == .lesson { state.textScroll = min(state.textScroll, state.maximumTextScroll) }
         return []
     case .tick:
-        advanceSweep(&state)
+        if state.task?.holdsSweep != true { advanceSweep(&state) }
+        taskTick(&state)
         return reviewTick(&state)
     case .started:
         let effects = resume(&state)
@@ -36,6 +37,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         state.status = problem
         return []
     case .key(.controlC):
+        leaveTask(&state)   // the learner's own lab is what is kept, never a task's
         let effects = state.screen == .lesson ? recordPosition(&state) : []
         state.quit = true
         return effects
@@ -57,7 +59,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         } else {
             switch state.screen {
             case .course: effects = courseKey(&state, key)
-            case .lesson: effects = lessonKey(&state, key)
+            case .lesson: effects = state.task != nil ? taskKey(&state, key) : lessonKey(&state, key)
             case .quiz: effects = quizKey(&state, key)
             case .review: effects = reviewKey(&state, key)
             case .experiment: effects = experimentKey(&state, key)

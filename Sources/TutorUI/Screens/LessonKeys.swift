@@ -199,6 +199,7 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     switch state.action(for: key) {
     case .back: return leaveLesson(&state)
     case .selectLink: selectNextLink(&state)
+    case .openTask: openLessonTask(&state)
     case .lessonQuiz: return recordPosition(&state) + startQuiz(&state, lesson: state.lesson)
     case .reviewCards: return recordPosition(&state) + startReview(&state, lesson: state.lesson)
     case .experiment:

@@ -28,7 +28,13 @@ enum LessonScreen {
                 grid.put("│", x: layout.text.maxX, y: y, style: Style(dim: true))
             }
         }
-        if layout.sideBySide || state.focus == .text { drawText(state, lesson, layout: layout, on: &grid) }
+        if layout.sideBySide || state.focus == .text {
+            if let task = state.task {
+                TaskScreen.draw(state, task, in: layout.text, sideBySide: layout.sideBySide, on: &grid)
+            } else {
+                drawText(state, lesson, layout: layout, on: &grid)
+            }
+        }
         if layout.sideBySide || state.focus == .panels { drawPanels(state, in: layout.panels, on: &grid) }
     }
 
