@@ -111,6 +111,21 @@ import Testing
         #expect(s.task?.task.id == "reading-task-sweep" && s.status.contains("the last task"))
     }
 
+    @Test func aNarrowWindowShowsThePanelsForTheActionAndTabShowsTheVerdict() throws {
+        var s = try Self.state(width: 80, height: 24)
+        _ = update(&s, .key(.enter))
+        _ = s.press(.openTask)
+        #expect(s.focus == .text && view(s).text.contains("Lab task 1 of 3"))
+        _ = s.press(.answer)
+        #expect(s.focus == .panels && view(s).text.contains("Sentence (RNN"))
+        Self.watch(&s)
+        #expect(s.status.contains("Tab the explanation"))
+        _ = s.press(.switchFocus)
+        #expect(view(s).text.contains("Measured: "))
+        _ = s.press(.back)
+        #expect(s.focus == .text && s.task == nil)
+    }
+
     @Test func aTaskWhoseModelIsNotLoadedSaysSoAndIsSkipped() throws {
         var s = try Self.state(cells: ["rnn"])
         s.progress.lessons["reading", default: LessonProgress()].tasksAnsweredRight = ["reading-task-sweep", "reading-task-step"]

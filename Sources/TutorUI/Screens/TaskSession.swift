@@ -289,6 +289,7 @@ private func commit(_ state: inout TutorState, _ session: inout TaskSession) -> 
     case .sweep, .step:
         break
     }
+    if !state.lessonLayout.sideBySide { state.focus = .panels }   // a narrow window shows the panels for the action
     state.status = "you predicted \(session.run.run.describe(session.answer)) · now watch the panels: \(TaskText.action(task))…"
     state.task = session
     let duration = Int((state.now.timeIntervalSince(session.shownAt) * 1000).rounded())
@@ -328,7 +329,8 @@ func taskTick(_ state: inout TutorState) {
     if done {
         session.phase = .verdict(verdict)
         markMeasure(&state, session)
-        state.status = verdict.summary + " · " + Keymap.hint(.task, [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
+        let card: [([Action], String)] = state.lessonLayout.sideBySide ? [] : [([.switchFocus], "the explanation")]
+        state.status = verdict.summary + " · " + Keymap.hint(.task, card + [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
     }
     state.task = session
 }
