@@ -28,9 +28,9 @@ enum GradientAxisProbe {
     }
 }
 
-extension TutorState {
+extension LessonSession {
     /// Sets the fixed axis for the current sentence and loss step.
-    mutating func probeGradientAxis() {
+    mutating func probeGradientAxis(models: LoadedModels) {
         gradientAxis = LogScale.covering(GradientAxisProbe.series(models: models, sentence: sentence, lossStep: lossWord))
         widenGradientAxis()
     }

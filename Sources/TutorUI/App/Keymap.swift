@@ -271,15 +271,13 @@ public enum Keymap {
 extension TutorState {
     /// The table the next key is read against.
     public var keymapMode: Keymap.Mode {
-        if editor != nil { return .editor }
-        if task != nil && screen == .lesson { return .task }
         switch screen {
         case .course: return .course
-        case .lesson: return .lesson
+        case .lesson(let lesson): return lesson.task != nil ? .task : lesson.editor == nil ? .lesson : .editor
         case .quiz: return .quiz
         case .review: return .review
-        case .experiment: return experiment?.kind == .explorer ? .explorer : .race
-        case .faq: return faq?.reading == nil ? .faqList : .faqAnswer
+        case .experiment(let experiment): return experiment.kind == .explorer ? .explorer : .race
+        case .faq(let faq): return faq.reading == nil ? .faqList : .faqAnswer
         }
     }
 

@@ -31,6 +31,8 @@ public struct QuizSession: Equatable, Sendable {
     public var labTasks: [Int: LabTask] = [:]
     /// How the lab tasks opened from this quiz went, by task id.
     public var taskResults: [String: Bool] = [:]
+    /// A lab task to open once this key is handled (the quiz waits under it as the key left it).
+    var taskToOpen: LabTask? = nil
 
     init(round: QuizRound, title: String, now: Date, isRetry: Bool = false) {
         self.round = round
@@ -94,10 +96,9 @@ private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: Stri
         state.status = round.depth.map { "no questions at \($0.rawValue) depth here yet; d in the lesson changes the depth" } ?? "no questions here yet"
         return
     }
-    state.returnScreen = state.screen
-    state.quiz = QuizSession(round: round, title: title, now: state.now)
-    state.screen = .quiz
-    state.status = quizHint(state.quiz!)
+    let quiz = QuizSession(round: round, title: title, now: state.now)
+    state.open(.quiz(quiz))
+    state.status = quizHint(quiz)
 }
 
 /// The lab task a wrong answer offers (its question's `see:`), when its models are loaded.
@@ -132,14 +133,16 @@ func quizKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     let action = state.action(for: key)
     let leaving = key == .escape || (action == .back && !quiz.takesTyping) || (quiz.isFinished && action == .answer)
     if leaving {
-        state.screen = state.returnScreen
-        state.quiz = nil
+        state.goBack()
         state.status = "quiz closed; every answer given is saved"
         return []
     }
     state.status = ""
     let effects = quizSessionKey(&state, &quiz, key)
+    let task = quiz.taskToOpen
+    quiz.taskToOpen = nil
     state.quiz = quiz
+    if let task { openTask(&state, [task], at: 0) }
     if state.status.isEmpty { state.status = quizHint(quiz) }
     return effects
 }
@@ -167,7 +170,7 @@ private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession
         if action == .answer || action == .tick || action == .nextQuestion { return nextQuestion(&state, &quiz) }
         if action == .openTask {
             // A wrong answer whose question names a task: see the answer in the live network.
-            if let task = offeredTask(state, quiz, mark) { openTask(&state, [task], at: 0) }
+            if let task = offeredTask(state, quiz, mark) { quiz.taskToOpen = task }
             else { state.status = "p opens a lab task after a wrong answer to a question that names one" }
         }
         return []
@@ -241,7 +244,7 @@ private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) 
     quiz.index += 1
     quiz.prepareQuestion(now: state.now)
     if let task = quiz.labTasks[quiz.index - 1], !quiz.isFinished {
-        openTask(&state, [task], at: 0)   // between two questions of the mixed review, in the live panels
+        quiz.taskToOpen = task   // between two questions of the mixed review, in the live panels
         return []
     }
     guard quiz.isFinished else { return [] }

@@ -4,12 +4,13 @@ import Lab
 
 /// The task card: it takes the lesson text's place while a lab task holds the panels beside it.
 enum TaskScreen {
-    static func draw(_ state: TutorState, _ session: TaskSession, in rect: Rect, sideBySide: Bool, on grid: inout CellGrid) {
+    static func draw(_ state: TutorState, _ lab: LessonSession, _ session: TaskSession, in rect: Rect, sideBySide: Bool,
+                     on grid: inout CellGrid) {
         let task = session.task, run = session.run.run
         let title = state.course.lesson(id: task.lessonID)?.title ?? task.lessonID
         let header = "Lab task \(session.index + 1) of \(session.tasks.count) · \(task.depth.rawValue) · \(title)"
             + (sideBySide ? "" : " · Tab: panels")
-        grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: state.focus == .text), clip: rect)
+        grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: lab.focus == .text), clip: rect)
         let body = rect.splitTop(1).rest
         var page = Page(width: body.width, ascii: state.ascii)
         defer { page.draw(in: body, offset: session.scroll, on: &grid) }
@@ -44,7 +45,7 @@ enum TaskScreen {
                      Style(foreground: verdict.correct ? .green : .red, bold: true))
             page.add(verdict.summary)
             page.add("Measured: " + TaskText.measured(run), Style(bold: true))
-            if let mark = markText(state) { page.add(mark, Style(dim: true)) }
+            if let mark = markText(lab) { page.add(mark, Style(dim: true)) }
             page.gap()
             page.add(Inline.parse(verdict.explanation).plainText)
             page.gap()
@@ -75,8 +76,8 @@ enum TaskScreen {
     }
 
     /// Where the panels mark the measured quantity: the cursor's step and word.
-    private static func markText(_ state: TutorState) -> String? {
-        guard let trace = state.trace, trace.tokens.indices.contains(state.cursorWord) else { return nil }
-        return "The cursor marks it in the panels: step \(state.cursorWord), “\(trace.tokens[state.cursorWord])”."
+    private static func markText(_ lab: LessonSession) -> String? {
+        guard let trace = lab.trace, trace.tokens.indices.contains(lab.cursorWord) else { return nil }
+        return "The cursor marks it in the panels: step \(lab.cursorWord), “\(trace.tokens[lab.cursorWord])”."
     }
 }

@@ -9,7 +9,9 @@ import Practice
 // The task itself is run by `TaskRun` (the same run `rnn-tutor task --plain` makes), so the
 // key, the numbers and the review log's answer text are the plain mode's. Drawn in TaskScreen.swift.
 
-/// A task holding the lesson's panels, and the learner's own lab to give back on leaving.
+/// A lab task staged in a lesson's panels: `LessonSession.task`. The lesson screen that holds it is
+/// opened over the learner's own lesson (or the quiz that offered the task), which waits on the
+/// return stack exactly as it was left: Esc gives it back.
 public struct TaskSession: Equatable, Sendable {
     public enum Phase: Equatable, Sendable {
         /// The learner chooses a prediction; the panels show the setup.
@@ -33,8 +35,6 @@ public struct TaskSession: Equatable, Sendable {
     /// Lines the task card is scrolled by (PgUp, PgDn).
     public var scroll = 0
     public var shownAt: Date
-    /// The learner's own lab and screen before the first task opened: Esc restores them.
-    public var saved: LabPlace
     /// How each task went in this visit, by id (a mixed review counts them).
     public var results: [String: Bool] = [:]
 
@@ -79,122 +79,90 @@ public struct LiveRun: Equatable, Sendable {
     }
 }
 
-/// Everything a task changes, as the learner had it.
-public struct LabPlace: Equatable, Sendable {
-    var screen: TutorState.Screen
-    var lesson: Int
-    var depth: LessonDepth
-    var textScroll: Int
-    var focus: TutorState.Focus
-    var sentence: String
-    var modelIndex: Int
-    var lossWord: Int?
-    var whhScale: Float
-    var cursorWord: Int
-    var overlay: Bool
-    var firstUnit: Int
-    var gradientAxis: LogScale?
-
-    init(_ s: TutorState) {
-        (screen, lesson, depth, textScroll, focus) = (s.screen, s.selectedLesson, s.depth, s.textScroll, s.focus)
-        (sentence, modelIndex, lossWord, whhScale, cursorWord) = (s.sentence, s.modelIndex, s.lossWord, s.whhScale, s.cursorWord)
-        (overlay, firstUnit, gradientAxis) = (s.overlay, s.firstUnit, s.gradientAxis)
+extension TutorState {
+    /// The task in view, if the screen is a lesson staging one.
+    var taskOnScreen: TaskSession? {
+        get { lessonSession?.task }
+        set { if let newValue { lessonOnScreen.task = newValue } }
     }
 }
 
-// MARK: - Opening
+// MARK: - Opening and leaving
 
 /// `p` in a lesson: its next task not yet answered right (else the first), among those at the depth read.
 func openLessonTask(_ state: inout TutorState) {
     guard let lesson = state.lesson else { return }
+    let depth = state.lessonOnScreen.depth
     let all = state.course.tasks(for: lesson.id)
-    let tasks = all.filter { $0.depth <= state.depth }
+    let tasks = all.filter { $0.depth <= depth }
     guard !tasks.isEmpty else {
         state.status = all.isEmpty ? "this lesson has no lab tasks"
-            : "no lab tasks at \(state.depth.rawValue) depth; d goes deeper, and so do the tasks"
+            : "no lab tasks at \(depth.rawValue) depth; d goes deeper, and so do the tasks"
         return
     }
     let right = state.progress.lessons[lesson.id]?.tasksAnsweredRight ?? []
     openTask(&state, tasks, at: tasks.firstIndex { !right.contains($0.id) } ?? 0)
 }
 
-/// Opens `tasks[start]`, or the next one that can run: a task whose model is not loaded (or
-/// that cannot run on it) says so in the status line and is skipped.
+/// Opens `tasks[start]`, or the next one that can run, in a lesson screen of its own over the
+/// screen in view (or in place of the task in view). A task whose model is not loaded (or that
+/// cannot run on it) says so in the status line and is skipped.
 func openTask(_ state: inout TutorState, _ tasks: [LabTask], at start: Int) {
-    let saved = state.task?.saved ?? LabPlace(state)
-    let results = state.task?.results ?? [:]
+    let results = state.taskOnScreen?.results ?? [:]
     var skipped: [String] = []
     for offset in 0..<tasks.count {
         let index = (start + offset) % tasks.count
         let task = tasks[index]
         do {
             let run = try TaskRun.run(task, models: state.models.lab, preset: state.course.lesson(id: task.lessonID)?.lab.sentence)
-            stage(&state, TaskSession(tasks: tasks, index: index, run: LiveRun(run: run), shownAt: state.now, saved: saved,
-                                      results: results))
-            if !skipped.isEmpty { state.status = "skipped: " + skipped.joined(separator: "; ") + " · " + state.status }
+            let session = TaskSession(tasks: tasks, index: index, run: LiveRun(run: run), shownAt: state.now, results: results)
+            let lab = stage(state, session)
+            if state.taskOnScreen != nil { state.lessonSession = lab } else { state.open(.lesson(lab)) }
+            state.status = (skipped.isEmpty ? "" : "skipped: " + skipped.joined(separator: "; ") + " · ") + taskHint(session)
             return
         } catch {
             skipped.append("task \(index + 1) \(error.message)")
         }
     }
-    if state.task != nil { leaveTask(&state) }
+    leaveTask(&state)
     state.status = "no lab task here can run: " + skipped.joined(separator: "; ")
 }
 
-/// Sets the lesson's panels to the task's setup. For a sweep the bars wait hidden for the commit.
-private func stage(_ state: inout TutorState, _ session: TaskSession) {
+/// The lesson's panels set to the task's setup. For a sweep the bars wait hidden for the commit.
+private func stage(_ state: TutorState, _ session: TaskSession) -> LessonSession {
     let task = session.task, setup = task.setup
-    if let lesson = state.course.lessons.firstIndex(where: { $0.id == task.lessonID }) { state.selectedLesson = lesson }
-    state.screen = .lesson
-    state.editor = nil
-    state.sentence = session.run.run.sentence
-    state.modelIndex = modelIndex(state, setup.cells[0]) ?? state.modelIndex
+    var lab = LessonSession()
+    lab.lessonIndex = state.course.lessons.firstIndex { $0.id == task.lessonID } ?? state.lessonSession?.lessonIndex ?? 0
+    lab.depth = state.lessonSession?.depth ?? state.readingDepth
+    lab.focus = state.lessonSession?.focus ?? .text
+    lab.sentence = session.run.run.sentence
+    lab.modelIndex = modelIndex(state, setup.cells[0]) ?? state.lessonSession?.modelIndex ?? state.lastModelIndex
     let toggles = if case .toggle = task.action { true } else { false }
-    state.overlay = setup.cells.count > 1 && !toggles   // the toggle shows one cell, then the other
-    state.lossWord = setup.lossStep
-    state.whhScale = setup.whhScale
-    state.cursorWord = setup.cursor ?? 0
-    state.firstUnit = 0
-    state.previousHidden = nil
-    state.gradientGhost = nil
-    state.retrace()
-    state.probeGradientAxis()
-    state.sweepFrom = task.action == .sweep ? (state.trace?.loss.step ?? 0) + 1 : nil
-    state.task = session
-    state.status = taskHint(session)
+    lab.overlay = setup.cells.count > 1 && !toggles   // the toggle shows one cell, then the other
+    lab.lossWord = setup.lossStep
+    lab.whhScale = setup.whhScale
+    lab.cursorWord = setup.cursor ?? 0
+    lab.retrace(models: state.models)
+    lab.probeGradientAxis(models: state.models)
+    lab.sweepFrom = task.action == .sweep ? (lab.trace?.loss.step ?? 0) + 1 : nil
+    lab.task = session
+    return lab
 }
 
 private func modelIndex(_ state: TutorState, _ cell: LabTask.Cell) -> Int? {
     state.models.firstIndex { $0.model.cell.rawValue == cell.rawValue }
 }
 
-/// Esc: the learner's own sentence, cell, loss step, scale, cursor and screen come back.
+/// Esc: back to the screen the task was opened over, as it was (the learner's own sentence, cell,
+/// loss step, scale and cursor, or the quiz that offered it, which learns how the task went).
 func leaveTask(_ state: inout TutorState) {
-    guard let session = state.task else { return }
-    let place = session.saved
-    state.task = nil
-    state.screen = place.screen
-    state.selectedLesson = place.lesson
-    state.depth = place.depth
-    state.textScroll = place.textScroll
-    state.focus = place.focus
-    state.sentence = place.sentence
-    state.modelIndex = place.modelIndex
-    state.lossWord = place.lossWord
-    state.whhScale = place.whhScale
-    state.cursorWord = place.cursorWord
-    state.overlay = place.overlay
-    state.firstUnit = place.firstUnit
-    state.sweepFrom = nil
-    state.gradientGhost = nil
-    state.previousHidden = nil
-    state.retrace()
-    state.gradientAxis = place.gradientAxis
-    if place.screen == .quiz, var quiz = state.quiz {
+    guard let session = state.taskOnScreen else { return }
+    state.goBack()
+    if var quiz = state.quiz {
         quiz.taskResults.merge(session.results) { $1 }
         if quiz.mark == nil { quiz.shownAt = state.now }   // the next question's time starts now
         state.quiz = quiz
-        state.status = "back to the quiz · Enter: next question"
+        state.status = quiz.mark == nil ? "back to the quiz" : "back to the quiz · Enter: next question"
     } else {
         state.status = "your own sentence and settings are back · p: the next lab task"
     }
@@ -203,18 +171,18 @@ func leaveTask(_ state: inout TutorState) {
 // MARK: - Keys and beats
 
 func taskKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
-    guard var session = state.task else { return [] }
+    guard var session = state.taskOnScreen else { return [] }
     let action = state.action(for: key)
     switch action {
     case .back?:
         leaveTask(&state)
         return []
     case .switchFocus?:
-        state.focus = state.focus == .text ? .panels : .text
+        state.lessonOnScreen.focus = state.lessonOnScreen.focus == .text ? .panels : .text
         return []
     case .pageUp?, .pageDown?:
         session.scroll = max(-100, min(100, session.scroll + (action == .pageUp ? -5 : 5)))
-        state.task = session
+        state.taskOnScreen = session
         return []
     case .redoTask?:
         openTask(&state, session.tasks, at: session.index)
@@ -240,23 +208,25 @@ func taskKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     case .down?:
         session.choice = options.isEmpty ? max(session.choice - 1, TaskSession.powers.lowerBound) : min(options.count - 1, session.choice + 1)
     case .chooseOption?:
-        if case .character(let c) = key, let n = c.wholeNumberValue, (1...options.count).contains(n) { session.choice = n - 1 }
+        if case .character(let c) = key, let n = c.wholeNumberValue, (1...max(1, options.count)).contains(n), !options.isEmpty {
+            session.choice = n - 1
+        }
     case .answer?:
         return commit(&state, &session)
     default:
         break
     }
-    state.task = session
+    state.taskOnScreen = session
     return []
 }
 
 /// `n` (or Enter after the verdict): the next task; a task opened from a quiz goes back to it.
 private func nextTask(_ state: inout TutorState, _ session: TaskSession) {
     if session.tasks.count == 1 {
-        if session.saved.screen == .lesson {
-            state.status = "this is the only lab task here · r does it again · Esc goes back"
-        } else {
+        if state.returnStack.last?.kind == .quiz {
             leaveTask(&state)
+        } else {
+            state.status = "this is the only lab task here · r does it again · Esc goes back"
         }
         return
     }
@@ -278,20 +248,22 @@ private func commit(_ state: inout TutorState, _ session: inout TaskSession) -> 
     } else {
         state.progress.lessons[task.lessonID]?.tasksAnsweredRight.remove(task.id)
     }
-    let ghost = state.shownGradient
+    var lab = state.lessonOnScreen
+    let ghost = lab.shownGradient
     switch task.action {
     case .toggle(let cell):
-        state.modelIndex = modelIndex(state, cell) ?? state.modelIndex
-        state.retrace()
-        state.gradientGhost = ghost
+        lab.modelIndex = modelIndex(state, cell) ?? lab.modelIndex
+        lab.retrace(models: state.models)
+        lab.gradientGhost = ghost
     case .scale:
-        state.gradientGhost = ghost   // the bars before the change stay dim behind the new ones
+        lab.gradientGhost = ghost   // the bars before the change stay dim behind the new ones
     case .sweep, .step:
         break
     }
-    if !state.lessonLayout.sideBySide { state.focus = .panels }   // a narrow window shows the panels for the action
+    if !state.lessonLayout.sideBySide { lab.focus = .panels }   // a narrow window shows the panels for the action
+    lab.task = session
+    state.lessonSession = lab
     state.status = "you predicted \(session.run.run.describe(session.answer)) · now watch the panels: \(TaskText.action(task))…"
-    state.task = session
     let duration = Int((state.now.timeIntervalSince(session.shownAt) * 1000).rounded())
     return [.record(.taskAnswer(task: task.id, lesson: task.lessonID, answer: verdict.logText, correct: verdict.correct,
                                 durationMs: max(0, duration), at: state.now))]
@@ -303,51 +275,52 @@ private let actionPace = 3
 /// On each beat while acting: the cursor walks, the scale turns, the sweep runs (LessonKeys'
 /// `advanceSweep` reveals its bars); when the action is over, the verdict.
 func taskTick(_ state: inout TutorState) {
-    guard var session = state.task, case .acting(let verdict) = session.phase else { return }
+    guard var lab = state.lessonSession, var session = lab.task, case .acting(let verdict) = session.phase else { return }
     session.ticks += 1
     var done = false
     switch session.task.action {
     case .sweep:
-        done = state.sweepFrom == nil
+        done = lab.sweepFrom == nil
     case .toggle:
         done = session.ticks >= 2 * actionPace
     case .step(let target):
         if session.ticks % actionPace == 0 {
-            if state.cursorWord == target { done = true } else { state.cursorWord += state.cursorWord < target ? 1 : -1 }
+            if lab.cursorWord == target { done = true } else { lab.cursorWord += lab.cursorWord < target ? 1 : -1 }
         }
     case .scale(let target):
         if session.ticks % actionPace == 0 {
-            if state.whhScale == target {
+            if lab.whhScale == target {
                 done = true
             } else {
-                let step: Float = state.whhScale < target ? 0.25 : -0.25
-                state.whhScale = abs(target - state.whhScale) <= 0.25 ? target : state.whhScale + step
-                state.retrace()
+                let step: Float = lab.whhScale < target ? 0.25 : -0.25
+                lab.whhScale = abs(target - lab.whhScale) <= 0.25 ? target : lab.whhScale + step
+                lab.retrace(models: state.models)
             }
         }
     }
     if done {
         session.phase = .verdict(verdict)
-        markMeasure(&state, session)
+        markMeasure(&lab, session)
         let card: [([Action], String)] = state.lessonLayout.sideBySide ? [] : [([.switchFocus], "the explanation")]
         state.status = verdict.summary + " · " + Keymap.hint(.task, card + [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
     }
-    state.task = session
+    lab.task = session
+    state.lessonSession = lab
 }
 
 /// Puts the cursor on the step the measure reads (the keyed option's, for a choice), so every
 /// panel shows that step; a unit measure scrolls the unit into view.
-private func markMeasure(_ state: inout TutorState, _ session: TaskSession) {
+private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession) {
     let run = session.run.run
     var measure = run.task.question.measures[0]
     if case .choose(_, let options) = run.task.question, case .option(let i) = run.key { measure = options[i].measure }
     let step: Int? = switch measure.kind {
     case .gradientRatio: measure.to
-    case .loss: state.trace?.loss.step
+    case .loss: lab.trace?.loss.step
     default: measure.step
     }
-    if let step, let count = state.trace?.tokens.count, step < count { state.cursorWord = step }
-    if let unit = measure.unit { state.firstUnit = unit }
+    if let step, let count = lab.trace?.tokens.count, step < count { lab.cursorWord = step }
+    if let unit = measure.unit { lab.firstUnit = unit }
 }
 
 /// The status line while the learner predicts, in the task table's own keys.

@@ -1,0 +1,103 @@
+import Course
+import Foundation
+import ModelFile
+import RNNCore
+import Trace
+
+/// A lesson in view: where the learner is in its text, and the lab beside it (the sentence,
+/// the cell, the loss word, the knob, and the traces the panels draw).
+public struct LessonSession: Equatable, Sendable {
+    public enum Focus: Equatable, Sendable { case text, panels }
+
+    /// The lesson's place in the course.
+    public var lessonIndex = 0
+    public var focus: Focus = .text
+    public var depth: LessonDepth = .basic
+    public var textScroll = 0
+    /// The link of the lesson text that Enter would follow (its number in reading order).
+    public var selectedLink: Int? = nil
+    public var modelIndex = 0
+    public var sentence: String = ""
+    /// The word the cursor is on (0-based).
+    public var cursorWord = 0
+    public var lossWord: Int? = nil
+    public var whhScale: Float = 1
+    /// While the backward sweep replays: the earliest word revealed so far.
+    public var sweepFrom: Int? = nil
+    var sweepTicks = 0
+    public var firstUnit = 0
+    /// Whether the gradient plot overlays every loaded cell (the vanishing-gradient lesson starts so).
+    public var overlay = false
+    /// The sentence editor, while it is open.
+    public var editor: LineEditor? = nil
+    /// A lab task staged in this lesson's panels (see TaskSession.swift); the learner's own
+    /// lesson waits under it on the return stack.
+    public var task: TaskSession? = nil
+    /// The current word's hidden state before the last key, so the panel can mark the units that moved.
+    public var previousHidden: [Float]? = nil
+    /// The traces the panels draw, recomputed by `retrace` when an input changes.
+    public private(set) var traces = LessonTraces()
+    public var trace: SentenceTrace? { traces.current }
+    public var traceError: String? { traces.error }
+    /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
+    public var overlayTraces: [SentenceTrace] { traces.overlay }
+    /// The gradient panel's axis, fixed for the lesson's sentence (see `GradientAxisProbe`).
+    public var gradientAxis: LogScale? = nil
+    /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
+    public var gradientGhost: [[Float]]? = nil
+
+    public init() {}
+
+    /// What the traces are computed from.
+    var inputs: LessonTraces.Inputs {
+        LessonTraces.Inputs(sentence: sentence, modelIndex: modelIndex, lossWord: lossWord, whhScale: whhScale, overlay: overlay)
+    }
+
+    /// The hidden state at the cursor, as the panel shows it.
+    var currentHidden: [Float]? {
+        guard let trace, trace.steps.indices.contains(cursorWord) else { return nil }
+        return trace.steps[cursorWord].hidden
+    }
+
+    /// Recomputes the trace after the sentence, model, loss step or knob changed.
+    mutating func retrace(models: LoadedModels) {
+        guard models.indices.contains(modelIndex) else { traces = LessonTraces(error: "no model loaded"); return }
+        // One trace per cell for the overlay (the current one among them), else just the current cell's.
+        let cells = overlay ? Array(models.indices) : [modelIndex]
+        func computeAll() throws(TraceError) -> [SentenceTrace] {
+            var result: [SentenceTrace] = []
+            for i in cells {
+                result.append(try SentenceTrace.compute(model: models[i].model, packedHead: models[i].head,
+                                                        input: .text(sentence), lossStep: lossWord, whhScale: whhScale))
+            }
+            return result
+        }
+        do {
+            let computed: [SentenceTrace]
+            do {
+                computed = try computeAll()
+            } catch .lossStepOutOfRange {
+                lossWord = nil   // another model may split the sentence into fewer words: aim at its last one
+                computed = try computeAll()
+            }
+            let current = computed[cells.firstIndex(of: modelIndex)!]
+            traces = LessonTraces(inputs: inputs, current: current, overlay: overlay ? computed : [])
+            cursorWord = min(cursorWord, current.tokens.count - 1)
+            if gradientAxis != nil { widenGradientAxis() }
+        } catch {
+            traces = LessonTraces(inputs: inputs, error: error.description)
+        }
+    }
+}
+
+extension TutorState {
+    /// The lesson on screen, for the lesson's own code, which runs only while one is
+    /// (elsewhere it reads as an empty session and writing it changes nothing).
+    var lessonOnScreen: LessonSession {
+        get { lessonSession ?? LessonSession() }
+        set { lessonSession = newValue }
+    }
+
+    /// Recomputes the lesson's traces after an input changed.
+    mutating func retrace() { lessonOnScreen.retrace(models: models) }
+}
