@@ -58,21 +58,22 @@ func resume(_ state: inout TutorState) -> [Effect] {
 
 /// Where the learner is in the lesson, for the store (on leaving it or quitting).
 func recordPosition(_ state: inout TutorState) -> [Effect] {
-    guard let lesson = state.lesson else { return [] }
+    guard let lesson = state.lesson, let here = state.lessonSession else { return [] }
     let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
-    let sentence = state.lessonOnScreen.sentence == lesson.lab.sentence ? nil : state.lessonOnScreen.sentence
+    let sentence = here.sentence == lesson.lab.sentence ? nil : here.sentence
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
-    progress.depth = state.lessonOnScreen.depth.rawValue
-    progress.position = state.lessonOnScreen.textScroll
-    progress.labWord = state.lessonOnScreen.cursorWord
+    progress.depth = here.depth.rawValue
+    progress.position = here.textScroll
+    progress.labWord = here.cursorWord
     progress.labCell = cell
     progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
     state.progress.lastLesson = lesson.id
-    state.readingDepth = state.lessonOnScreen.depth
-    state.lastModelIndex = state.lessonOnScreen.modelIndex
-    return [.record(.position(lesson: lesson.id, depth: state.lessonOnScreen.depth.rawValue, line: state.lessonOnScreen.textScroll, at: state.now)),
-            .record(.lab(lesson: lesson.id, word: state.lessonOnScreen.cursorWord, cell: cell, sentence: sentence))]
+    // The next lesson opened without saved progress starts at this depth and cell.
+    state.readingDepth = here.depth
+    state.lastModelIndex = here.modelIndex
+    return [.record(.position(lesson: lesson.id, depth: here.depth.rawValue, line: here.textScroll, at: state.now)),
+            .record(.lab(lesson: lesson.id, word: here.cursorWord, cell: cell, sentence: sentence))]
 }
 
 /// Marks the lesson read the first time its last line is on screen (`limit`: the scroll

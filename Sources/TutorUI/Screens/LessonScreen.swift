@@ -66,8 +66,7 @@ enum LessonScreen {
         PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, unknown: unknown, in: prediction,
                              on: &grid, options: state.render)
         let gatesFirst = state.lesson.map { lesson in
-            let order = lesson.lab.panels.map(\.rawValue)
-            return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
+            (lesson.lab.panels.firstIndex(of: .gates) ?? .max) < (lesson.lab.panels.firstIndex(of: .hidden) ?? .max)
         } ?? false
         func hidden(_ area: Rect) {
             HiddenStatePanel.draw(trace, step: step, firstUnit: session.firstUnit, previous: session.previousHidden,
