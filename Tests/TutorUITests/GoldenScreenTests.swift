@@ -54,9 +54,9 @@ import Testing
                keys: [.enter, .character("p"), .down, .down, .down, .down, .enter], ticks: 200),
         // Issue 18's dialogues and FAQ, on the shipped course (the FAQ is the course's own).
         Screen(name: "dialogue-100x30", width: 100, height: 30, shipped: true, keys: [.down, .down, .down, .down, .down, .enter,
-                                                                                  .pageDown, .pageDown]),
+                                                                                  .pageDown, .pageDown, .pageDown]),
         Screen(name: "dialogue-ascii-80x24", width: 80, height: 24, ascii: true, shipped: true,
-               keys: [.down, .enter, .pageDown, .pageDown]),
+               keys: [.down, .enter, .pageDown, .pageDown, .pageDown]),
         Screen(name: "faq-list-100x30", width: 100, height: 30, shipped: true, keys: [.character("f")] + "lstm".map { .character($0) }),
         Screen(name: "faq-answer-80x24", width: 80, height: 24, shipped: true,
                keys: [.character("f"), .down, .down, .down, .enter, .character("g")]),

@@ -57,7 +57,8 @@ public struct TutorState: Equatable, Sendable {
     public var height: Int
     public var ascii: Bool
     public var color: Bool
-    public static let courseStatus = "Enter opens a lesson · f questions and answers · ? help · q quits"
+    public static let courseStatus = Keymap.hint(.course, [([.open], "opens a lesson"), ([.faq], "questions and answers"),
+                                                           ([.help], "help"), ([.quit], "quits")])
     public var status = TutorState.courseStatus
     public var quit = false
 

@@ -32,7 +32,7 @@ func unfoldedView(_ state: TutorState) -> CellGrid {
     case .faq: FAQScreen.draw(state, in: main, on: &grid)
     }
     grid.fill(statusRow, style: Style(reverse: true))
-    grid.put(" " + state.status, x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
+    grid.put(" " + TextLayout.fitted(state.status, statusRow.width - 1), x: 0, y: statusRow.y, style: Style(reverse: true), clip: statusRow)
     if state.showHelp { drawHelp(state, on: &grid) }
     return grid
 }

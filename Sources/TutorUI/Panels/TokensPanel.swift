@@ -17,17 +17,23 @@ public enum TokensPanel {
         var first = 0
         while first < step && !fits(first...max(last, first)) { first += 1 }
         var x = body.x
-        if first > 0 { x += grid.put(options.ascii ? "< " : "… ", x: x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
+        // A loss word out of view keeps its caret, under the mark of the words it is among.
+        func caretAt(_ x: Int) { if body.height > 1 { grid.put("^", x: x, y: body.y + 1, style: Style(foreground: .magenta), clip: body) } }
+        if first > 0 {
+            if trace.loss.step < first { caretAt(x) }
+            x += grid.put(options.ascii ? "< " : "… ", x: x, y: body.y, style: PanelFrame.captionStyle, clip: body)
+        }
         for t in first..<trace.tokens.count {
             let remaining = body.maxX - x
             if t != step && displayWidth(of: trace.tokens[t]) > remaining - (t < trace.tokens.count - 1 ? 2 : 0) {
                 grid.put(options.ascii ? ">" : "…", x: body.maxX - 1, y: body.y, style: PanelFrame.captionStyle, clip: body)
+                if trace.loss.step >= t { caretAt(body.maxX - 1) }
                 break
             }
             var style = t == step ? Style(reverse: true) : (t == trace.loss.step ? Style(bold: true) : .plain)
             if trace.ids[t] == unknownID { style.foreground = .red; style.underline = true }
             let used = grid.put(trace.tokens[t], x: x, y: body.y, style: style, clip: body)
-            if t == trace.loss.step && body.height > 1 { grid.put("^", x: x, y: body.y + 1, style: Style(foreground: .magenta), clip: body) }
+            if t == trace.loss.step { caretAt(x) }
             x += used + 1
         }
     }

@@ -109,19 +109,19 @@ private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _
             session.scroll = min(max(0, next.line - 2), limit)
         }
         let title = state.course.lesson(id: next.link.lessonID)?.title ?? next.link.lessonID
-        state.status = "link to \"\(title)\" · Enter follows it · g next link"
+        state.status = "link to \"\(title)\" · " + Keymap.hint(.faqAnswer, [([.followLink], "follows it"), ([.selectLink], "next link")])
     case .followLink:
         guard let ordinal = session.selectedLink,
               let link = linkLines(lines).first(where: { $0.link.ordinal == ordinal })?.link,
               let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
-            state.status = "no link selected: g selects one"
+            state.status = "no link selected: " + Keymap.hint(.faqAnswer, [([.selectLink], "selects one")])
             return []
         }
         // The lesson opens as from a lesson's link; leaving it comes back to this answer.
         state.faq = session
         state.selectedLesson = target
         let effects = openLesson(&state)
-        state.status = "\(state.lesson?.title ?? "") · Esc goes back to the question"
+        state.status = "\(state.lesson?.title ?? "") · " + Keymap.hint(.lesson, [([.back], "goes back to the question")])
         return effects
     default: break
     }
@@ -129,8 +129,9 @@ private func answerKey(_ state: inout TutorState, _ session: inout FAQSession, _
 }
 
 enum FAQScreen {
-    static let listStatus = "type to filter · ↑↓ choose · Enter reads the answer · Esc back"
-    static let answerStatus = "g selects a link · Enter follows it · ↑↓ scroll · Esc back to the questions"
+    static let listStatus = "type to filter · " + Keymap.hint(.faqList, [([.up, .down], "choose"), ([.open], "reads the answer"), ([.back], "back")])
+    static let answerStatus = Keymap.hint(.faqAnswer, [([.selectLink], "selects a link"), ([.followLink], "follows it"), ([.up, .down], "scroll"),
+                                                       ([.back], "back to the questions")])
 
     /// Rows of the question list (the screen less the title, the search line and a gap).
     static func listRows(_ state: TutorState) -> Int { max(1, state.height - 1 - 3) }

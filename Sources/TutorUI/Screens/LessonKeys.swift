@@ -33,7 +33,7 @@ func openLesson(_ state: inout TutorState) -> [Effect] {
     state.lessonOnScreen.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
     state.retrace()
     state.lessonOnScreen.probeGradientAxis(models: state.models)
-    state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
+    state.status = "\(lesson.title) · " + lessonHint([([.nextWord], "steps a word"), ([.backwardSweep], "sweeps backward"), ([.help], "keys")])
     return noteIfRead(&state)
 }
 
@@ -51,27 +51,29 @@ func resume(_ state: inout TutorState) -> [Effect] {
     guard let id = state.progress.lastLesson, let index = state.course.lessons.firstIndex(where: { $0.id == id }) else { return [] }
     state.selectedLesson = index
     let effects = openLesson(&state)
-    state.status = "Back in \"\(state.course.lessons[index].title)\" where you left off · q: all lessons · ? keys"
+    state.status = "Back in \"\(state.course.lessons[index].title)\" where you left off · "
+        + lessonHint([([.back], "all lessons"), ([.help], "keys")])
     return effects
 }
 
 /// Where the learner is in the lesson, for the store (on leaving it or quitting).
 func recordPosition(_ state: inout TutorState) -> [Effect] {
-    guard let lesson = state.lesson else { return [] }
+    guard let lesson = state.lesson, let here = state.lessonSession else { return [] }
     let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
-    let sentence = state.lessonOnScreen.sentence == lesson.lab.sentence ? nil : state.lessonOnScreen.sentence
+    let sentence = here.sentence == lesson.lab.sentence ? nil : here.sentence
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
-    progress.depth = state.lessonOnScreen.depth.rawValue
-    progress.position = state.lessonOnScreen.textScroll
-    progress.labWord = state.lessonOnScreen.cursorWord
+    progress.depth = here.depth.rawValue
+    progress.position = here.textScroll
+    progress.labWord = here.cursorWord
     progress.labCell = cell
     progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
     state.progress.lastLesson = lesson.id
-    state.readingDepth = state.lessonOnScreen.depth
-    state.lastModelIndex = state.lessonOnScreen.modelIndex
-    return [.record(.position(lesson: lesson.id, depth: state.lessonOnScreen.depth.rawValue, line: state.lessonOnScreen.textScroll, at: state.now)),
-            .record(.lab(lesson: lesson.id, word: state.lessonOnScreen.cursorWord, cell: cell, sentence: sentence))]
+    // The next lesson opened without saved progress starts at this depth and cell.
+    state.readingDepth = here.depth
+    state.lastModelIndex = here.modelIndex
+    return [.record(.position(lesson: lesson.id, depth: here.depth.rawValue, line: here.textScroll, at: state.now)),
+            .record(.lab(lesson: lesson.id, word: here.cursorWord, cell: cell, sentence: sentence))]
 }
 
 /// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
@@ -89,7 +91,7 @@ private func leaveLesson(_ state: inout TutorState) -> [Effect] {
     let effects = recordPosition(&state)
     state.goBack()
     switch state.screen {
-    case .lesson: state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.returnStack.isEmpty ? "" : " · Esc goes back further")
+    case .lesson: state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.returnStack.isEmpty ? "" : " · " + lessonHint([([.back], "goes back further")]))
     case .faq: state.status = FAQScreen.answerStatus
     default: state.status = TutorState.courseStatus
     }
@@ -122,7 +124,7 @@ private func selectNextLink(_ state: inout TutorState) {
         state.lessonOnScreen.textScroll = min(max(0, next.line - 2), max(0, lines.count - height))
     }
     let title = state.course.lessons.first { $0.id == next.link.lessonID }?.title ?? next.link.lessonID
-    state.status = "link to \"\(title)\" · Enter follows it · g next link"
+    state.status = "link to \"\(title)\" · " + lessonHint([([.followLink], "follows it"), ([.selectLink], "next link")])
 }
 
 /// Enter on a selected link: opens that lesson; Esc comes back here.
@@ -130,13 +132,13 @@ private func followLink(_ state: inout TutorState) -> [Effect] {
     guard let selected = state.lessonOnScreen.selectedLink,
           let link = linkLines(state.lessonLines).first(where: { $0.link.ordinal == selected })?.link,
           let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
-        state.status = "no link selected: g selects one"
+        state.status = "no link selected: " + lessonHint([([.selectLink], "selects one")])
         return []
     }
     var effects = recordPosition(&state)
     state.selectedLesson = target
     effects += openLesson(&state)
-    state.status = "\(state.lesson?.title ?? "") · Esc goes back to the lesson you came from"
+    state.status = "\(state.lesson?.title ?? "") · " + lessonHint([([.back], "goes back to the lesson you came from")])
     return effects
 }
 
@@ -150,7 +152,7 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
     case .traceSentence:
         let text = editor.text
         guard !Tokenizer.words(in: text, lowercase: false).isEmpty else {
-            state.status = "type at least one word (Esc keeps the old sentence)"
+            state.status = "type at least one word (" + Keymap.hint(.editor, [([.keepSentence], "keeps the old sentence")]) + ")"
             return
         }
         let old = state.lessonOnScreen.sentence
@@ -179,7 +181,7 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
             }
             state.lessonOnScreen.editor = editor
         } else {
-            state.status = "Enter traces the sentence · Esc keeps the old one"
+            state.status = Keymap.hint(.editor, [([.traceSentence], "traces the sentence"), ([.keepSentence], "keeps the old one")])
         }
     }
 }
@@ -227,7 +229,9 @@ private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] 
             openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.lessonOnScreen.whhScale),
                                              clipping: lab.clipping))
             return effects
-        case .none: state.status = "this lesson has no experiment of its own; v opens the gradient explorer, and x on the course screen the race"
+        case .none:
+            state.status = "this lesson has no experiment of its own; " + lessonHint([([.explorer], "opens the gradient explorer")])
+                + ", and " + Keymap.hint(.course, [([.race], "on the course screen the race")])
         }
     case .explorer:
         let effects = recordPosition(&state)
@@ -237,7 +241,7 @@ private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] 
     case .followLink: return followLink(&state)
     case .editSentence:
         state.lessonOnScreen.editor = LineEditor(state.lessonOnScreen.sentence)
-        state.status = "edit the sentence · Enter traces it · Esc keeps the old one"
+        state.status = "edit the sentence · " + Keymap.hint(.editor, [([.traceSentence], "traces it"), ([.keepSentence], "keeps the old one")])
     case .nextWord:
         state.lessonOnScreen.cursorWord = min(state.lessonOnScreen.cursorWord + 1, max(words - 1, 0))
         describeCursorWord(&state)
@@ -254,7 +258,7 @@ private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] 
     case .pageDown: return scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
     case .switchFocus:
         state.lessonOnScreen.focus = state.lessonOnScreen.focus == .text ? .panels : .text
-        state.status = state.lessonOnScreen.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
+        state.status = lessonHint([([.up, .down], state.lessonOnScreen.focus == .text ? "scroll the lesson text" : "scroll the hidden units")])
     case .cycleDepth:
         let all = LessonDepth.allCases
         state.lessonOnScreen.depth = all[(all.firstIndex(of: state.lessonOnScreen.depth)! + 1) % all.count]
@@ -340,3 +344,6 @@ func describeGradient(_ state: inout TutorState, prefix: String) {
     guard let trace = state.lessonOnScreen.trace else { state.status = prefix; return }
     state.status = GradientSummary.text(trace, prefix: prefix, whhScale: state.lessonOnScreen.whhScale, classifier: state.model?.task == .classify)
 }
+
+/// A status-line hint in the lesson's own keys.
+private func lessonHint(_ parts: [([Action], String)]) -> String { Keymap.hint(.lesson, parts) }

@@ -40,7 +40,11 @@ enum LessonScreen {
 
     private static func drawText(_ state: TutorState, _ session: LessonSession, _ lesson: Lesson, layout: LessonLayout, on grid: inout CellGrid) {
         let rect = layout.text
-        let header = "\(lesson.order). \(lesson.title) · \(session.depth.rawValue) (d)" + (layout.sideBySide ? "" : " · Tab: panels")
+        // Alone on a narrow screen the title gives way to the key that brings the panels.
+        let title = "\(lesson.order). \(lesson.title) · \(session.depth.rawValue) (d)"
+        let tab = " · Tab: panels"
+        let header = layout.sideBySide ? TextLayout.fitted(title, rect.width)
+            : TextLayout.fitted(title, max(2, rect.width - displayWidth(of: tab))) + tab
         grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: session.focus == .text), clip: rect)
         TextLayout.draw(state.lessonLines, scroll: session.textScroll, selectedLink: session.selectedLink, in: layout.textBody, on: &grid)
     }
@@ -68,8 +72,7 @@ enum LessonScreen {
         PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, unknown: unknown, in: prediction,
                              on: &grid, options: state.render)
         let gatesFirst = state.lesson.map { lesson in
-            let order = lesson.lab.panels.map(\.rawValue)
-            return (order.firstIndex(of: "gates") ?? .max) < (order.firstIndex(of: "hidden") ?? .max)
+            (lesson.lab.panels.firstIndex(of: .gates) ?? .max) < (lesson.lab.panels.firstIndex(of: .hidden) ?? .max)
         } ?? false
         func hidden(_ area: Rect) {
             HiddenStatePanel.draw(trace, step: step, firstUnit: session.firstUnit, previous: session.previousHidden,
@@ -91,8 +94,13 @@ enum LessonScreen {
             if gatesFirst { gates(hiddenArea); hidden(gatesArea) } else { hidden(hiddenArea); gates(gatesArea) }
             drawGradient(state, session, trace, in: gradient, on: &grid)
         } else {
+            // Too short for both: the one the preset puts first, and a line naming the other.
             let (upper, gradient) = lower.splitTop(lower.height / 2)
-            if gatesFirst { gates(upper) } else { hidden(upper) }
+            let (shown, note) = upper.splitTop(max(0, upper.height - 1))
+            if gatesFirst { gates(shown) } else { hidden(shown) }
+            let other = gatesFirst ? "hidden state" : (trace.cell == .rnn ? "pre-activation" : "gates")
+            grid.put(TextLayout.fitted("\(other): not shown (a taller window shows it)", note.width), x: note.x, y: note.y,
+                     style: PanelFrame.captionStyle, clip: note)
             drawGradient(state, session, trace, in: gradient, on: &grid)
         }
     }

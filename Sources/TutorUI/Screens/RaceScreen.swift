@@ -16,27 +16,39 @@ func experimentProgress(_ state: inout TutorState, _ snapshot: ExperimentSnapsho
     session.snapshot = snapshot
     state.experiment = session
     if wasRunning && !snapshot.running {
-        state.status = snapshot.race.isFinished ? finishedSummary(snapshot.race) : experimentHint(session)
+        state.status = snapshot.race.isFinished ? finishedSummary(snapshot.race, session) : experimentHint(session)
     }
 }
 
+/// The status line of an experiment, in the keys of its own table.
 private func experimentHint(_ session: ExperimentSession) -> String {
-    if session.isRunning { return "training in the background · Esc stops" }
+    let mode: Keymap.Mode = session.kind == .race ? .race : .explorer
+    if session.isRunning { return "training in the background · " + Keymap.hint(mode, [([.back], "stops")]) }
     switch session.kind {
-    case .race: return "← → T · + − steps · n next seed · Enter starts the race · q back"
-    case .explorer: return "1 2 3 cell · + − W_hh · c clipping · ← → T · Enter trains · s one step · q back"
+    case .race:
+        return Keymap.hint(.race, [([.shorterSequence, .longerSequence], "T"), ([.moreSteps, .fewerSteps], "steps"),
+                                   ([.nextSeed], "next seed"), ([.train], "starts the race"), ([.back], "back")])
+    case .explorer:
+        return Keymap.hint(.explorer, [([.chooseRNN, .chooseLSTM, .chooseGRU], "cell"), ([.scaleUp, .scaleDown], "W_hh"),
+                                       ([.clipping], "clipping"), ([.shorterSequence, .longerSequence], "T"), ([.train], "trains"),
+                                       ([.oneStep], "one step"), ([.back], "back")])
     }
 }
 
-private func finishedSummary(_ race: AddingRace) -> String {
+/// "Enter runs again · Esc back", after a run.
+private func againOrBack(_ session: ExperimentSession) -> String {
+    Keymap.hint(session.kind == .race ? .race : .explorer, [([.train], "runs again"), ([.back], "back")])
+}
+
+private func finishedSummary(_ race: AddingRace, _ session: ExperimentSession) -> String {
     if race.standings.count == 1, let only = race.standings.first {
         let error = only.heldOutError ?? .nan
         return "done: \(only.cell.displayName) held-out error " + Numbers.error(error)
-            + (AddingRace.learned(error) ? " (learned)" : " (not learned)") + " · Enter runs again · q back"
+            + (AddingRace.learned(error) ? " (learned)" : " (not learned)") + " · " + againOrBack(session)
     }
     let learned = race.standings.filter { AddingRace.learned($0.heldOutError ?? .nan) }.map(\.cell.displayName)
     return "done: " + (learned.isEmpty ? "no cell learned the task" : learned.joined(separator: ", ") + " learned the task")
-        + " · Enter runs again · q back"
+        + " · " + againOrBack(session)
 }
 
 func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
@@ -48,7 +60,7 @@ func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         session.snapshot?.running = false
         session.stopped = true
         state.experiment = session
-        state.status = "stopped at step \(session.snapshot?.race.step ?? 0) · Enter runs again · q back"
+        state.status = "stopped at step \(session.snapshot?.race.step ?? 0) · " + againOrBack(session)
         return [.stopTraining]
     }
     var effects: [Effect] = []
@@ -56,7 +68,7 @@ func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     switch action {
     case .back?:
         state.goBack()
-        state.status = state.screen == .course ? "Enter opens a lesson · ? help · q quits" : "experiment closed"
+        state.status = state.screen == .course ? TutorState.courseStatus : "experiment closed"
         return []
     case .shorterSequence?, .longerSequence?:
         let lengths = ExperimentSession.lengths
@@ -87,7 +99,10 @@ func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     case .oneStep?:
         // One step at a time, continuing the run shown.
         let snapshot = session.snapshot ?? ExperimentSnapshot(race: AddingRace(session.settings), running: false)
-        guard !snapshot.race.isFinished else { state.status = "the run is over · Enter starts a new one"; return [] }
+        guard !snapshot.race.isFinished else {
+            state.status = "the run is over · " + Keymap.hint(.explorer, [([.train], "starts a new one")])
+            return []
+        }
         session.snapshot = ExperimentSnapshot(race: snapshot.race, running: true)
         effects.append(.train(session.snapshot!, until: snapshot.race.step + 1))
     case .chooseRNN?, .chooseLSTM?, .chooseGRU?:
@@ -133,8 +148,19 @@ enum RaceScreen {
         y += 1
         guard let snapshot = session.snapshot else {
             let choices = ExperimentSession.lengths.map { $0 == s.length ? "[\($0)]" : " \($0) " }.joined(separator: " ")
-            grid.put("T: \(choices)   (← →)    steps: \(s.steps) (+ −)    seed: \(s.seed) (n)    Enter starts",
-                     x: rect.x + 1, y: y, clip: rect)
+            // The knobs go on as many lines as they need rather than lose the last of them on a narrow screen.
+            let groups = ["T: \(choices)   (← →)", "steps: \(s.steps) (+ −)", "seed: \(s.seed) (n)", "Enter starts"]
+            var knobs = [""]
+            for group in groups {
+                let joined = knobs[knobs.count - 1].isEmpty ? group : knobs[knobs.count - 1] + "    " + group
+                if displayWidth(of: joined) <= rect.width - 2 || knobs[knobs.count - 1].isEmpty { knobs[knobs.count - 1] = joined }
+                else { knobs.append(group) }
+            }
+            for line in knobs {
+                grid.put(line, x: rect.x + 1, y: y, clip: rect)
+                y += 1
+            }
+            y -= 1
             let expectation = "RNN, LSTM and GRU train side by side on the same batches. With the defaults (T = 50) expect "
                 + "the gated cells to fall well below the line within seconds, and the RNN to stay near it."
             for (i, line) in TextLayout.wrap(expectation, width: max(1, rect.width - 2)).enumerated() {
@@ -144,7 +170,7 @@ enum RaceScreen {
         }
         let race = snapshot.race
         // One line per cell: progress bar, loss, the gradient reaching the first step.
-        let barWidth = max(5, min(30, rect.width / 4))
+        let barWidth = rect.width < 80 ? 5 : min(30, rect.width / 4)   // narrow: room for the verdict
         for standing in race.standings {
             let style = Style(foreground: CellPalette.color(standing.cell), bold: true)
             var x = rect.x + 1
@@ -152,12 +178,16 @@ enum RaceScreen {
             x += grid.put(Bar.text(Double(race.step) / Double(max(1, s.steps)), width: barWidth, ascii: state.ascii),
                           x: x, y: y, style: style, clip: rect)
             let loss = standing.lossCurve.last ?? standing.lastLoss
-            var text = " \(race.step)/\(s.steps) loss \(Numbers.value(loss)) ‖∂L/∂h₀‖ \(Numbers.magnitude(standing.firstStepCurve.last))"
-            if let error = standing.heldOutError {
-                text += " · held-out " + Numbers.error(error) + (AddingRace.learned(error) ? " learned" : " not learned")
+            let progress = " \(race.step)/\(s.steps) loss \(Numbers.value(loss))"
+            let gradient = " ‖∂L/∂h₀‖ \(Numbers.magnitude(standing.firstStepCurve.last))"
+            let verdict = standing.heldOutError.map { error in
+                " · held-out " + Numbers.error(error) + (AddingRace.learned(error) ? " learned" : " not learned")
                     + " · " + Numbers.seconds(standing.seconds)
-            }
-            grid.put(state.render.spell(text), x: x, y: y, clip: rect)
+            } ?? ""
+            // On a narrow screen the verdict matters more than the gradient (the plot beside shows that).
+            var text = state.render.spell(progress + gradient + verdict)
+            if displayWidth(of: text) > rect.maxX - x && !verdict.isEmpty { text = state.render.spell(progress + verdict) }
+            grid.put(TextLayout.fitted(text, rect.maxX - x), x: x, y: y, clip: rect)
             y += 1
         }
         y += 1

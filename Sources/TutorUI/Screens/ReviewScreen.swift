@@ -70,7 +70,7 @@ private func showCard(_ state: inout TutorState) {
     review.shownAt = state.now
     review.intervals = intervals(state, for: card, in: review)
     state.review = review
-    state.status = "Space shows the answer · q: stop (grades so far are kept)"
+    state.status = Keymap.hint(.review, [([.showAnswer], "shows the answer"), ([.back], "stops (grades so far are kept)")])
 }
 
 func reviewKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
@@ -88,7 +88,8 @@ func reviewKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
             // The intervals as of now, the moment closest to the grade (the study day may have turned).
             review.intervals = intervals(state, for: card, in: review)
             state.review = review
-            state.status = "how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy"
+            state.status = "how well did you know it? "
+                + Keymap.hint(.review, [([.gradeAgain], "Again"), ([.gradeHard], "Hard"), ([.gradeGood], "Good"), ([.gradeEasy], "Easy")])
         }
         return []
     }

@@ -187,7 +187,8 @@ public enum TextLayout {
         return lines
     }
 
-    /// `text` cut to `width` columns with "…" when it does not fit (leading spaces kept).
+    /// `text` cut to `width` columns with "…" when it does not fit (leading spaces kept). The cut
+    /// falls between words when one ends in the last third of the line: half a word reads as a typo.
     public static func fitted(_ text: String, _ width: Int) -> String {
         guard displayWidth(of: text) > width, width > 1 else { return text }
         var cut = ""
@@ -195,7 +196,11 @@ public enum TextLayout {
             guard displayWidth(of: cut + String(character)) < width else { break }
             cut.append(character)
         }
-        while cut.last == " " { cut.removeLast() }
+        let wordGoesOn = text.dropFirst(cut.count).first.map { $0 != " " } ?? false
+        if wordGoesOn, let space = cut.lastIndex(of: " "), displayWidth(of: String(cut[..<space])) >= width * 2 / 3 {
+            cut = String(cut[..<space])
+        }
+        while let last = cut.last, " ,;:·(".contains(last) { cut.removeLast() }
         return cut + "…"
     }
 
