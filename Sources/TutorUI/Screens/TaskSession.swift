@@ -50,7 +50,10 @@ public struct TaskSession: Equatable, Sendable {
     var holdsSweep: Bool { phase == .predicting && task.action == .sweep }
 
     /// What the learner's choice stands for.
-    var answer: TaskAnswer {
+    var answer: TaskAnswer { answer(choosing: choice) }
+
+    /// What a choice stands for: an option, yes (0) or no (1), or a power of ten.
+    func answer(choosing choice: Int) -> TaskAnswer {
         switch task.question {
         case .powerOfTen: .power(choice)
         case .yesNo: .yes(choice == 0)
