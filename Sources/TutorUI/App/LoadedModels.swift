@@ -31,24 +31,3 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
 
     public static func == (a: LoadedModels, b: LoadedModels) -> Bool { a.loadID == b.loadID }
 }
-
-/// The lesson's traces: derived from the models and the inputs below, so two values are
-/// equal when the same inputs made them.
-public struct LessonTraces: Equatable, Sendable {
-    /// What the traces were computed from.
-    public struct Inputs: Equatable, Sendable {
-        public var sentence: String
-        public var modelIndex: Int
-        public var lossWord: Int?
-        public var whhScale: Float
-        public var overlay: Bool
-    }
-    public var inputs: Inputs? = nil
-    /// The current cell's trace (nil when it could not be computed: `error` says why).
-    public var current: SentenceTrace? = nil
-    public var error: String? = nil
-    /// One trace per loaded model, for the overlay (empty when not overlaid).
-    public var overlay: [SentenceTrace] = []
-
-    public static func == (a: LessonTraces, b: LessonTraces) -> Bool { a.inputs == b.inputs && a.error == b.error }
-}

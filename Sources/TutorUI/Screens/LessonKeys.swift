@@ -326,6 +326,7 @@ func advanceSweep(_ state: inout TutorState) {
 }
 
 private func describeCursorWord(_ state: inout TutorState) {
+    state.lessonOnScreen.showCursorWord(models: state.models)
     guard let trace = state.lessonOnScreen.trace else { return }
     let word = trace.tokens[state.lessonOnScreen.cursorWord]
     let guess = trace.steps[state.lessonOnScreen.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""

@@ -59,34 +59,19 @@ public struct LessonSession: Equatable, Sendable {
         return trace.steps[cursorWord].hidden
     }
 
-    /// Recomputes the trace after the sentence, model, loss step or knob changed.
+    /// Brings the traces up to the sentence, model, loss step, knob and overlay, doing only the
+    /// work that changed (see `LessonTraces`), with the prediction at the cursor's word.
     mutating func retrace(models: LoadedModels) {
-        guard models.indices.contains(modelIndex) else { traces = LessonTraces(error: "no model loaded"); return }
-        // One trace per cell for the overlay (the current one among them), else just the current cell's.
-        let cells = overlay ? Array(models.indices) : [modelIndex]
-        func computeAll() throws(TraceError) -> [SentenceTrace] {
-            var result: [SentenceTrace] = []
-            for i in cells {
-                result.append(try SentenceTrace.compute(model: models[i].model, packedHead: models[i].head,
-                                                        input: .text(sentence), lossStep: lossWord, whhScale: whhScale))
-            }
-            return result
-        }
-        do {
-            let computed: [SentenceTrace]
-            do {
-                computed = try computeAll()
-            } catch .lossStepOutOfRange {
-                lossWord = nil   // another model may split the sentence into fewer words: aim at its last one
-                computed = try computeAll()
-            }
-            let current = computed[cells.firstIndex(of: modelIndex)!]
-            traces = LessonTraces(inputs: inputs, current: current, overlay: overlay ? computed : [])
+        lossWord = traces.follow(inputs, models: models, cursor: cursorWord).lossWord
+        if let current = traces.current {
             cursorWord = min(cursorWord, current.tokens.count - 1)
             if gradientAxis != nil { widenGradientAxis() }
-        } catch {
-            traces = LessonTraces(inputs: inputs, error: error.description)
         }
+    }
+
+    /// The cursor moved: the prediction panel needs the head at its word (computed here, never in `view`).
+    mutating func showCursorWord(models: LoadedModels) {
+        traces.showStep(cursorWord, models: models)
     }
 }
 
