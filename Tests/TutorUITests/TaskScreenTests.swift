@@ -126,6 +126,39 @@ import Testing
         #expect(s.lab.focus == .text && s.lessonSession?.task == nil)
     }
 
+    @Test func theScaleTurnsAQuarterAtATimeWithTheOldBarsAsAGhost() throws {
+        var s = try Self.state()
+        s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "gradient" })
+        _ = s.press(.open)
+        _ = s.press(.openTask)
+        #expect(s.lessonSession?.task?.task.id == "gradient-task-quarter-whh" && !s.lab.overlay && s.lab.whhScale == 1)
+        for _ in 0..<6 { _ = s.press(.down) }
+        _ = s.press(.answer)
+        var scales: [Float] = []
+        for _ in 0..<100 where s.lessonSession?.task?.isActing == true {
+            _ = update(&s, .tick)
+            if scales.last != s.lab.whhScale { scales.append(s.lab.whhScale) }
+            #expect(s.lab.gradientGhost != nil)
+        }
+        #expect(scales == [1, 0.75, 0.5, 0.25])
+        let plain = try Self.plainRun("gradient-task-quarter-whh")
+        #expect(s.lessonSession?.task?.verdict == plain.mark(.power(-6)))
+        #expect(s.lab.cursorWord == 0)
+        // "Measured: 5.17e-07 (log10 -6.29); before 1.25e-08, after 6.47e-15", wrapped in the card.
+        #expect(view(s).text.contains("Measured: " + TaskText.measured(plain).components(separatedBy: ";")[0] + "; before"))
+    }
+
+    @Test func ctrlCInATaskKeepsTheLearnersOwnPlaceNotTheTasks() throws {
+        var s = try Self.state()
+        _ = update(&s, .key(.enter))
+        _ = s.press(.nextWord)
+        _ = s.press(.nextWord)
+        _ = s.press(.openTask)
+        #expect(s.lab.cursorWord == 12)
+        let effects = update(&s, .key(.controlC))
+        #expect(s.quit && effects.contains(.record(.lab(lesson: "reading", word: 2, cell: "rnn", sentence: nil))))
+    }
+
     @Test func aTaskWhoseModelIsNotLoadedSaysSoAndIsSkipped() throws {
         var s = try Self.state(cells: ["rnn"])
         s.progress.lessons["reading", default: LessonProgress()].tasksAnsweredRight = ["reading-task-sweep", "reading-task-step"]

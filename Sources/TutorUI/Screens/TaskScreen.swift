@@ -8,7 +8,8 @@ enum TaskScreen {
                      on grid: inout CellGrid) {
         let task = session.task, run = session.run.run
         let title = state.course.lesson(id: task.lessonID)?.title ?? task.lessonID
-        let header = "Lab task \(session.index + 1) of \(session.tasks.count) · \(task.depth.rawValue) · \(title)"
+        let place = session.tasks.count > 1 ? " \(session.index + 1) of \(session.tasks.count)" : ""
+        let header = "Lab task\(place) · \(task.depth.rawValue) · \(title)"
             + (sideBySide ? "" : " · Tab: panels")
         grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: lab.focus == .text), clip: rect)
         let body = rect.splitTop(1).rest
@@ -24,12 +25,13 @@ enum TaskScreen {
         if session.options.isEmpty {
             drawPowers(session, verdict: verdict, ascii: state.ascii, on: &page)
         } else {
+            // Once the verdict is in, the network's answer is marked beside the options.
+            let keyed: TaskAnswer? = if case .verdict(let verdict) = session.phase { verdict.key } else { nil }
             for (i, label) in session.options.enumerated() {
                 let chosen = i == session.choice
-                let keyed = verdict.map { TaskAnswer.option(i) == $0.key || TaskAnswer.yes(i == 0) == $0.key } ?? false
                 if chosen { page.anchorHere() }
                 let style = chosen && verdict == nil ? Style(reverse: true) : chosen ? Style(bold: true) : .plain
-                let note = verdict != nil && keyed && isPhaseVerdict(session) ? (state.ascii ? "   <- the network" : "   ← the network") : ""
+                let note = keyed == session.answer(choosing: i) ? (state.ascii ? "   <- the network" : "   ← the network") : ""
                 page.add(label + note, style, prefix: "\(chosen ? (state.ascii ? ">" : "▶") : " ") \(i + 1). ")
             }
         }
@@ -44,7 +46,9 @@ enum TaskScreen {
             page.add(verdict.correct ? (state.ascii ? "Right." : "✓ Right.") : (state.ascii ? "Not this time." : "✗ Not this time."),
                      Style(foreground: verdict.correct ? .green : .red, bold: true))
             page.add(verdict.summary)
-            page.add("Measured: " + TaskText.measured(run), Style(bold: true))
+            // The summary quotes the measured values; this line adds log10, or before and after, where there are.
+            let measured = TaskText.measured(run)
+            if measured != run.measuredText { page.add("Measured: " + measured, Style(bold: true)) }
             if let mark = markText(lab) { page.add(mark, Style(dim: true)) }
             page.gap()
             page.add(Inline.parse(verdict.explanation).plainText)
@@ -52,10 +56,6 @@ enum TaskScreen {
             page.add(Keymap.hint(.task, [([.redoTask], "redo"), ([.nextTask], "next task"), ([.back], "back to your own lab")]),
                      Style(dim: true))
         }
-    }
-
-    private static func isPhaseVerdict(_ session: TaskSession) -> Bool {
-        if case .verdict = session.phase { true } else { false }
     }
 
     /// A power of ten on a log scale: a row of powers around the one chosen, the chosen one boxed.

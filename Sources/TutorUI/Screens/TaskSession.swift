@@ -50,7 +50,10 @@ public struct TaskSession: Equatable, Sendable {
     var holdsSweep: Bool { phase == .predicting && task.action == .sweep }
 
     /// What the learner's choice stands for.
-    var answer: TaskAnswer {
+    var answer: TaskAnswer { answer(choosing: choice) }
+
+    /// What a choice stands for: an option, yes (0) or no (1), or a power of ten.
+    func answer(choosing choice: Int) -> TaskAnswer {
         switch task.question {
         case .powerOfTen: .power(choice)
         case .yesNo: .yes(choice == 0)
@@ -285,7 +288,12 @@ func taskTick(_ state: inout TutorState) {
         done = session.ticks >= 2 * actionPace
     case .step(let target):
         if session.ticks % actionPace == 0 {
-            if lab.cursorWord == target { done = true } else { lab.cursorWord += lab.cursorWord < target ? 1 : -1 }
+            if lab.cursorWord == target {
+                done = true
+            } else {
+                lab.cursorWord += lab.cursorWord < target ? 1 : -1
+                lab.showCursorWord(models: state.models)
+            }
         }
     case .scale(let target):
         if session.ticks % actionPace == 0 {
@@ -300,7 +308,7 @@ func taskTick(_ state: inout TutorState) {
     }
     if done {
         session.phase = .verdict(verdict)
-        markMeasure(&lab, session)
+        markMeasure(&lab, session, models: state.models)
         let card: [([Action], String)] = state.lessonLayout.sideBySide ? [] : [([.switchFocus], "the explanation")]
         state.status = verdict.summary + " · " + Keymap.hint(.task, card + [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
     }
@@ -310,7 +318,7 @@ func taskTick(_ state: inout TutorState) {
 
 /// Puts the cursor on the step the measure reads (the keyed option's, for a choice), so every
 /// panel shows that step; a unit measure scrolls the unit into view.
-private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession) {
+private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, models: LoadedModels) {
     let run = session.run.run
     var measure = run.task.question.measures[0]
     if case .choose(_, let options) = run.task.question, case .option(let i) = run.key { measure = options[i].measure }
@@ -319,7 +327,10 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession) {
     case .loss: lab.trace?.loss.step
     default: measure.step
     }
-    if let step, let count = lab.trace?.tokens.count, step < count { lab.cursorWord = step }
+    if let step, let count = lab.trace?.tokens.count, step < count {
+        lab.cursorWord = step
+        lab.showCursorWord(models: models)
+    }
     if let unit = measure.unit { lab.firstUnit = unit }
 }
 
