@@ -291,8 +291,7 @@ func taskTick(_ state: inout TutorState) {
             if lab.cursorWord == target {
                 done = true
             } else {
-                lab.cursorWord += lab.cursorWord < target ? 1 : -1
-                lab.showCursorWord(models: state.models)
+                lab.cursorWord += lab.cursorWord < target ? 1 : -1   // update runs the head at the new word
             }
         }
     case .scale(let target):
