@@ -179,6 +179,8 @@ enum InlineParser {
             case 0x48, 0x57, 0x68, 0x77: break   // H W h w
             default: return nil
             }
+            // "http…" or "www.": most h and w start no address, and the next letter says so cheaply.
+            guard start + 1 < end, ["t", "T", "w", "W"].contains(characters[start + 1]) else { return nil }
             guard start == 0 || !(characters[start - 1].isLetter || characters[start - 1].isNumber) else { return nil }
             let ahead = String(characters[start..<min(end, start + 8)]).lowercased()
             guard ahead.hasPrefix("http://") || ahead.hasPrefix("https://") || ahead.hasPrefix("www.") else { return nil }
