@@ -11,6 +11,8 @@ public enum Action: String, Sendable, CaseIterable {
     case nextWord, previousWord, firstWord, lastWord, selectLink, followLink, switchFocus, cycleDepth, editSentence
     case chooseRNN, chooseLSTM, chooseGRU, cycleCell, lossEarlier, lossLater, backwardSweep, overlay, scaleUp, scaleDown
     case lessonQuiz, mixedQuiz, reviewCards, experiment, race, explorer, faq
+    // Lab tasks (predict, then watch the network): from a lesson, from a quiz's feedback, and in the task.
+    case openTask, redoTask, nextTask
     // The sentence editor.
     case moveCursor, deleteCharacter, traceSentence, keepSentence
     // The quiz.
@@ -40,12 +42,12 @@ public struct Binding: Sendable {
 public enum Keymap {
     /// The screens and modes that have a table of their own.
     public enum Mode: String, Sendable, CaseIterable {
-        case course, lesson, editor, quiz, review, race, explorer, faqList, faqAnswer
+        case course, lesson, editor, quiz, review, race, explorer, faqList, faqAnswer, task
     }
 
-    /// Keys kept free for the next features (the next guided task, the network writes,
-    /// find the unit, cycle the layer, the Jacobian panel): no table may bind them.
-    public static let reserved: [Key] = ["p", "w", "u", "L", "J"].map { .character($0) }
+    /// Keys kept free for the next features (the network writes, find the unit, cycle the
+    /// layer, the Jacobian panel): no table may bind them.
+    public static let reserved: [Key] = ["w", "u", "L", "J"].map { .character($0) }
 
     private static func c(_ characters: String) -> [Key] { characters.map { .character($0) } }
     private static let digits: [Key] = (1...9).map { .character(Character(String($0))) }
@@ -92,6 +94,7 @@ public enum Keymap {
             Binding(c("o"), .overlay, "overlay all the cells"),
             Binding(c("+="), .scaleUp, "W_hh scale +0.25 (to 4)"),
             Binding(c("-"), .scaleDown, "W_hh scale −0.25 (to 0)"),
+            Binding(c("p"), .openTask, "the next lab task: predict, then watch"),
             Binding(c("t"), .lessonQuiz, "quiz on this lesson"),
             Binding(c("r"), .reviewCards, "the lesson's cards due"),
             Binding(c("x"), .experiment, "the lesson's experiment"),
@@ -119,6 +122,7 @@ public enum Keymap {
             Binding([.enter], .answer, "answer, then the next question"),
             Binding([.right], .nextQuestion, "the next question (after the feedback)"),
             Binding(c("r"), .retryMissed, "retry the missed questions (at the end)"),
+            Binding(c("p"), .openTask, "after a wrong answer: the lab task that shows why"),
             Binding(c("?"), .help, "this help"),
             Binding([.escape] + c("q"), .back, "stop the quiz (answers are kept)"),
             Binding([.controlC], .quit, "quit"),
@@ -166,6 +170,20 @@ public enum Keymap {
             Binding([.enter], .followLink, "follow the link (Esc comes back)"),
             Binding(c("?"), .help, "this help"),
             Binding([.escape] + c("q") + [.left, .backspace] + c("h"), .back, "back to the questions"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .task: return [
+            Binding([.up] + c("k"), .up, "the option above; a power of ten up"),
+            Binding([.down] + c("j"), .down, "the option below; a power of ten down"),
+            Binding(digits, .chooseOption, "choose that option"),
+            Binding([.enter], .answer, "commit to your prediction (then: the next task)"),
+            Binding(c("r"), .redoTask, "do the task again"),
+            Binding(c("pn"), .nextTask, "the next task"),
+            Binding([.pageUp], .pageUp, "scroll the task a page up"),
+            Binding([.pageDown], .pageDown, "scroll the task a page down"),
+            Binding([.tab], .switchFocus, "task ↔ panels (narrow window)"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q"), .back, "leave: your own sentence, cell and settings come back"),
             Binding([.controlC], .quit, "quit"),
         ]
         case .explorer: return [
@@ -255,7 +273,7 @@ extension TutorState {
     public var keymapMode: Keymap.Mode {
         switch screen {
         case .course: return .course
-        case .lesson(let lesson): return lesson.editor == nil ? .lesson : .editor
+        case .lesson(let lesson): return lesson.task != nil ? .task : lesson.editor == nil ? .lesson : .editor
         case .quiz: return .quiz
         case .review: return .review
         case .experiment(let experiment): return experiment.kind == .explorer ? .explorer : .race
