@@ -388,12 +388,14 @@ func screenedLines(_ text: String, _ problems: inout FileProblems) -> [String] {
     var reportedCarriageReturn = false
     var scalars = text.unicodeScalars[...]
     if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }   // a byte-order mark some editors add
+    // General category Cc is exactly C0, DEL and C1: a range test instead of a property lookup per character.
+    func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
     return scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+        if !line.contains(where: isControl) { return String(line) }   // nearly every line: one copy
         var screened = String.UnicodeScalarView()
         var reportedHere = false
         for scalar in line {
-            // General category Cc is exactly C0, DEL and C1: a range test instead of a property lookup per character.
-            guard scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) else {
+            guard isControl(scalar) else {
                 screened.append(scalar)
                 continue
             }

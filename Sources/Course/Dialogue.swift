@@ -6,8 +6,8 @@ extension DialogueTurn {
     /// the colon cannot be a name (no colon, a sentence, a URL's `https`).
     static func split(_ line: String) -> (speaker: String, text: String)? {
         guard let colon = line.firstIndex(of: ":") else { return nil }
-        let speaker = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let speaker = line[..<colon].trimmingWhitespace()
+        let text = line[line.index(after: colon)...].trimmingWhitespace()
         let words = speaker.split(separator: " ")
         guard !speaker.isEmpty, speaker.count <= longestSpeaker, words.count <= 3,
               speaker.first!.isLetter, speaker.first!.isUppercase,

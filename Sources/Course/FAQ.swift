@@ -36,7 +36,7 @@ public struct FAQEntry: Equatable, Sendable {
         var answer: [[Inline]]?
         if let text = fields.text("answer", problems: &problems) {
             // Paragraphs are separated by a blank line, as in a lesson.
-            let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingWhitespaceAndNewlines() }
                 .filter { !$0.isEmpty }
             answer = paragraphs.map { paragraph in
                 InlineParser.parse(paragraph, firstLine: fields.line("answer"), problems: &problems, links: &links)

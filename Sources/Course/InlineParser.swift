@@ -70,7 +70,7 @@ enum InlineParser {
                         flush()
                         result.append(.lessonLink(id: id, text: label))
                         links.append(LessonLinkUse(id: id, line: lines[i]))
-                        if label.trimmingCharacters(in: .whitespaces).isEmpty {
+                        if label.trimmingWhitespace().isEmpty {
                             problems.append((lines[i], "the link to lesson \(quoted(id)) has no text: write [the words](lesson:\(id))"))
                         }
                     } else {
@@ -108,7 +108,7 @@ enum InlineParser {
                     while i + run < end, characters[i + run] == "`" { run += 1 }
                     if run == fence {
                         let inner = String(characters[(start + fence)..<i]).replacingOccurrences(of: "\n", with: " ")
-                        return (fence > 1 ? inner.trimmingCharacters(in: .whitespaces) : inner, i + run)
+                        return (fence > 1 ? inner.trimmingWhitespace() : inner, i + run)
                     }
                     i += run
                 } else {
@@ -152,7 +152,7 @@ enum InlineParser {
                   close + 1 < end, characters[close + 1] == "(",
                   let targetEnd = (close + 2..<end).first(where: { characters[$0] == ")" }) else { return nil }
             let label = String(characters[(start + 1)..<close]).replacingOccurrences(of: "\n", with: " ")
-            let target = String(characters[(close + 2)..<targetEnd]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let target = String(characters[(close + 2)..<targetEnd]).trimmingWhitespaceAndNewlines()
             return (label, target, targetEnd + 1)
         }
 
@@ -179,6 +179,8 @@ enum InlineParser {
             case 0x48, 0x57, 0x68, 0x77: break   // H W h w
             default: return nil
             }
+            // "http…" or "www.": most h and w start no address, and the next letter says so cheaply.
+            guard start + 1 < end, ["t", "T", "w", "W"].contains(characters[start + 1]) else { return nil }
             guard start == 0 || !(characters[start - 1].isLetter || characters[start - 1].isNumber) else { return nil }
             let ahead = String(characters[start..<min(end, start + 8)]).lowercased()
             guard ahead.hasPrefix("http://") || ahead.hasPrefix("https://") || ahead.hasPrefix("www.") else { return nil }

@@ -86,7 +86,7 @@ extension BodyReader {
         for item in block.items {
             switch item {
             case .line(let text, let number):
-                let line = text.trimmingCharacters(in: .whitespaces)
+                let line = text.trimmingWhitespace()
                 if line.isEmpty { continue }
                 guard let turn = DialogueTurn.split(line) else {
                     problems.error(number, "a dialogue line is one turn, `Speaker: what they say` (a name of at most \(DialogueTurn.longestSpeaker) characters, then a colon); this line has no speaker")
@@ -177,9 +177,9 @@ extension BodyReader {
     mutating func recap(_ block: ColonBlock) -> Block {
         var lines: [[Inline]] = []
         for case .line(let text, let number) in block.items {
-            var line = text.trimmingCharacters(in: .whitespaces)
+            var line = text.trimmingWhitespace()
             if line.isEmpty { continue }
-            if line.hasPrefix("- ") { line = String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+            if line.hasPrefix("- ") { line = String(line.dropFirst(2)).trimmingWhitespace() }
             lines.append(inline([(line, number)]))
         }
         if lines.count != 3 {
@@ -191,7 +191,7 @@ extension BodyReader {
     mutating func readGlossary(_ block: ColonBlock) {
         var entriesHere = 0
         for case .line(let text, let number) in block.items {
-            var line = text.trimmingCharacters(in: .whitespaces)
+            var line = text.trimmingWhitespace()
             if line.isEmpty { continue }
             if line.hasPrefix("- ") {
                 problems.error(number, "a glossary line is `term: definition`, without a list marker")
@@ -205,17 +205,17 @@ extension BodyReader {
                 } else {
                     problems.error(number, "unknown depth tag `[\(tag)]`; a glossary line starts `[basic]`, `[standard]` or `[deep]`")
                 }
-                line = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+                line = line[line.index(after: close)...].trimmingWhitespace()
             } else {
-                let term = line.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
+                let term = line.prefix { $0 != ":" }.trimmingWhitespace()
                 problems.missingDepth(number, "glossary term \(quoted(term)) has no depth tag (`[basic] term: definition`); it counts as standard")
             }
             guard let colon = line.firstIndex(of: ":") else {
                 problems.error(number, "a glossary line is `term: definition`; this one has no colon")
                 continue
             }
-            let term = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let definition = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let term = line[..<colon].trimmingWhitespace()
+            let definition = line[line.index(after: colon)...].trimmingWhitespace()
             guard !term.isEmpty, !definition.isEmpty else {
                 problems.error(number, "a glossary line is `term: definition`; this one has no \(term.isEmpty ? "term" : "definition")")
                 continue
@@ -233,7 +233,7 @@ extension BodyReader {
     mutating func readReferences(_ block: ColonBlock) {
         var linesHere = 0
         for case .line(let text, _) in block.items {
-            let line = text.trimmingCharacters(in: .whitespaces)
+            let line = text.trimmingWhitespace()
             if line.isEmpty { continue }
             references.append(line)
             linesHere += 1

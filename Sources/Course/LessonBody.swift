@@ -128,7 +128,7 @@ struct BodyReader {
                 } else {
                     recapLine = block.line
                 }
-            case .line(let text, let number) where recapLine != nil && !text.trimmingCharacters(in: .whitespaces).isEmpty:
+            case .line(let text, let number) where recapLine != nil && !text.trimmingWhitespace().isEmpty:
                 problems.error(number, "text after the recap (line \(recapLine!)); the recap is the last part of its depth block")
                 return
             case .block(let block) where recapLine != nil:
@@ -181,7 +181,7 @@ struct BodyReader {
         }
 
         for (text, number) in body {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace()
             if codeFenceLine != nil {
                 if trimmed.count >= 3 && trimmed.allSatisfy({ $0 == "`" }) { codeFenceLine = nil }
                 append(.line(text, number))
@@ -192,7 +192,7 @@ struct BodyReader {
                 codeFenceLine = number
                 append(.line(text, number))
             } else if trimmed.hasPrefix(":::") {
-                let rest = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
+                let rest = trimmed.dropFirst(3).trimmingWhitespace()
                 if !rest.isEmpty {
                     open.append(opening(rest, line: number, inside: open.last))
                 } else if open.isEmpty {

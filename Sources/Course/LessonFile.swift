@@ -29,9 +29,9 @@ enum LessonFile {
             parts: [], glossary: [], references: [], fileName: fileName))
 
         var bodyStart = 0
-        if lines.first?.trimmingCharacters(in: .whitespaces) != "---" {
+        if lines.first?.trimmingWhitespace() != "---" {
             problems.error(1, "a lesson starts with its front matter: a line `---`, the keys \(frontMatterKeys.joined(separator: ", ")), and another `---`")
-        } else if let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) {
+        } else if let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingWhitespace() == "---" }) {
             readFrontMatter(lines[1..<close].joined(separator: "\n"), into: &parsed, vocabulary: vocabulary, problems: &problems)
             bodyStart = close + 1
         } else {

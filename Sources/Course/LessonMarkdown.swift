@@ -10,15 +10,15 @@ extension BodyReader {
         var i = 0
         while i < lines.count {
             let (text, number) = lines[i]
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace()
             if trimmed.isEmpty {
                 i += 1
             } else if trimmed.hasPrefix("```") {
-                let isMath = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces) == "math"
+                let isMath = trimmed.dropFirst(3).trimmingWhitespace() == "math"
                 var content: [String] = []
                 i += 1
                 while i < lines.count {
-                    let inner = lines[i].text.trimmingCharacters(in: .whitespaces)
+                    let inner = lines[i].text.trimmingWhitespace()
                     i += 1
                     if inner.count >= 3 && inner.allSatisfy({ $0 == "`" }) { break }
                     content.append(lines[i - 1].text)
@@ -36,7 +36,7 @@ extension BodyReader {
             } else {
                 var paragraph: [SourceLine] = []
                 while i < lines.count {
-                    let line = lines[i].text.trimmingCharacters(in: .whitespaces)
+                    let line = lines[i].text.trimmingWhitespace()
                     if line.isEmpty || startsBlock(line) { break }
                     paragraph.append((line, lines[i].line))
                     i += 1
@@ -56,12 +56,12 @@ extension BodyReader {
         }
         while i < lines.count {
             let (text, number) = lines[i]
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace()
             let startsAtMargin = !text.hasPrefix(" ")
             if trimmed.isEmpty {
                 // A blank line ends the list, unless another item of it follows.
                 var next = i + 1
-                while next < lines.count, lines[next].text.trimmingCharacters(in: .whitespaces).isEmpty { next += 1 }
+                while next < lines.count, lines[next].text.trimmingWhitespace().isEmpty { next += 1 }
                 guard next < lines.count, !lines[next].text.hasPrefix(" "),
                       listMarker(lines[next].text)?.ordered == ordered else { break }
                 i = next
@@ -91,16 +91,16 @@ extension BodyReader {
         let rest = line.dropFirst(hashes)
         guard rest.isEmpty || rest.hasPrefix(" ") else { return nil }
         if hashes > 3 { problems.error(number, "headings go three levels deep (#, ##, ###); this one has \(hashes)") }
-        let text = rest.trimmingCharacters(in: .whitespaces)
+        let text = rest.trimmingWhitespace()
         if text.isEmpty { problems.error(number, "the heading has no text") }
         return .heading(level: min(hashes, 3), text: inline([(text, number)]))
     }
 
     func listMarker(_ line: String) -> (ordered: Bool, rest: String)? {
-        if line.hasPrefix("- ") { return (false, String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)) }
+        if line.hasPrefix("- ") { return (false, String(line.dropFirst(2)).trimmingWhitespace()) }
         let digits = line.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, line.dropFirst(digits.count).hasPrefix(". ") else { return nil }
-        return (true, String(line.dropFirst(digits.count + 2)).trimmingCharacters(in: .whitespaces))
+        return (true, String(line.dropFirst(digits.count + 2)).trimmingWhitespace())
     }
 
     /// Lines that end a paragraph: the start of another kind of block.

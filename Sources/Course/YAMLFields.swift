@@ -14,7 +14,9 @@ enum YAMLDocument {
 /// Composes `text`, whose first line is line `problems.lineOffset + 1` of the file.
 func composeYAML(_ text: String, problems: inout FileProblems) -> YAMLDocument {
     do {
-        guard let node = try Yams.compose(yaml: text) else { return .empty }
+        // The basic resolver tags no scalar by pattern (that took a regular expression per scalar):
+        // the readers below parse numbers and flags themselves.
+        guard let node = try Yams.compose(yaml: text, .basic) else { return .empty }
         return .node(node)
     } catch let error as YamlError {
         let offset = problems.lineOffset
@@ -106,7 +108,7 @@ struct YAMLMapping {
             problems.error(line(key), "`\(key)` of \(what) must be text, not a list or mapping")
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = scalar.string.trimmingWhitespaceAndNewlines()
         if text.isEmpty {
             problems.error(line(key), "`\(key)` of \(what) is empty")
             return nil
@@ -136,7 +138,7 @@ struct YAMLMapping {
 
     func flag(_ key: String, required: Bool = true, problems: inout FileProblems) -> Bool? {
         guard let node = value(key, required: required, problems: &problems) else { return nil }
-        guard case .scalar(let scalar) = node, let flag = Bool.construct(from: scalar) else {
+        guard case .scalar(let scalar) = node, let flag = Self.flag(scalar) else {
             problems.error(line(key), "`\(key)` must be true or false, not \(quoted(describe(node)))")
             return nil
         }
@@ -153,6 +155,16 @@ struct YAMLMapping {
         return Array(sequence)
     }
 
+    /// A plain true/false word, as YAML 1.1's default resolver reads it (a quoted "true" is text).
+    private static func flag(_ scalar: Node.Scalar) -> Bool? {
+        guard scalar.style == .plain else { return nil }
+        switch scalar.string {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
     private func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
@@ -165,7 +177,7 @@ func text(of node: Node, _ problems: inout FileProblems, what: String) -> String
         problems.error(line(of: node, problems), "\(what) must be text, not a list or mapping")
         return nil
     }
-    let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = scalar.string.trimmingWhitespaceAndNewlines()
     if text.isEmpty {
         problems.error(line(of: node, problems), "\(what) is empty")
         return nil

@@ -187,19 +187,26 @@ public enum SafeTensors {
 
     private static func decode(_ entry: Entry, from bytes: [UInt8], dataStart: Int) -> StoredTensor {
         let start = dataStart + entry.begin
-        let count = (entry.end - entry.begin) / entry.dtype.byteSize
-        var values = [Float](repeating: 0, count: count)
-        for i in 0..<count {
-            let o = start + i * entry.dtype.byteSize
-            switch entry.dtype {
-            case .f32:
-                let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
-                values[i] = Float(bitPattern: bits)
-            case .f16:
-                values[i] = float(fromFloat16Bits: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8)
-            case .bf16:
-                values[i] = float(fromBFloat16Bits: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8)
+        let size = entry.dtype.byteSize
+        let count = (entry.end - entry.begin) / size
+        precondition(start >= 0 && start + count * size <= bytes.count, "the entry was checked to lie in the data")
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            bytes.withUnsafeBytes { raw in
+                let source = raw.baseAddress! + start
+                func halfBits(_ i: Int) -> UInt16 { UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                switch entry.dtype {
+                case .f32:
+                    // Little-endian IEEE floats: on a little-endian machine, the bytes as they are.
+                    for i in 0..<count {
+                        out[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    }
+                case .f16:
+                    for i in 0..<count { out[i] = float(fromFloat16Bits: halfBits(i)) }
+                case .bf16:
+                    for i in 0..<count { out[i] = float(fromBFloat16Bits: halfBits(i)) }
+                }
             }
+            initialized = count
         }
         return StoredTensor(name: entry.name, dtype: entry.dtype, tensor: Tensor(shape: entry.shape, values: values))
     }

@@ -80,42 +80,98 @@ public struct StepJacobian: Sendable {
     }
 }
 
-/// y = A·x (or y += A·x) for an n×n row-major A.
+/// y = A·x (or y += A·x) for an n×n row-major A. Four rows at a time, each with its own
+/// accumulator summed in the same order as one row alone: the same bits, four chains in flight.
 @inline(__always)
 private func matrixVector(_ a: UnsafePointer<Float>, _ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                           accumulate: Bool) {
-    for i in 0..<n {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    let vectorEnd = n - n % 8
+    var i = 0
+    while i + 4 <= n {
+        let r0 = a + i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        var j = 0
+        while j < vectorEnd {
+            let xj = load(x + j)
+            s0 += load(r0 + j) * xj
+            s1 += load(r1 + j) * xj
+            s2 += load(r2 + j) * xj
+            s3 += load(r3 + j) * xj
+            j += 8
+        }
+        var totals = (s0.sum(), s1.sum(), s2.sum(), s3.sum())
+        while j < n {
+            totals.0 += r0[j] * x[j]; totals.1 += r1[j] * x[j]; totals.2 += r2[j] * x[j]; totals.3 += r3[j] * x[j]
+            j += 1
+        }
+        y[i] = accumulate ? y[i] + totals.0 : totals.0
+        y[i + 1] = accumulate ? y[i + 1] + totals.1 : totals.1
+        y[i + 2] = accumulate ? y[i + 2] + totals.2 : totals.2
+        y[i + 3] = accumulate ? y[i + 3] + totals.3 : totals.3
+        i += 4
+    }
+    while i < n {
         let row = a + i * n
         var sum = SIMD8<Float>()
         var j = 0
-        while j + 8 <= n {
-            sum += UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
-                * UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
-            j += 8
-        }
+        while j < vectorEnd { sum += load(row + j) * load(x + j); j += 8 }
         var total = sum.sum()
         while j < n { total += row[j] * x[j]; j += 1 }
         y[i] = accumulate ? y[i] + total : total
+        i += 1
     }
 }
 
-/// x = Aᵀ·y (or x += Aᵀ·y) for an n×n row-major A: a sum of rows weighted by y.
+/// x = Aᵀ·y (or x += Aᵀ·y) for an n×n row-major A: a sum of rows weighted by y (rows of
+/// weight 0 skipped). Four rows are added to each block of x while it is in a register, one
+/// after the other as one row at a time would: the same bits, a quarter of the loads and stores.
 @inline(__always)
 private func transposedMatrixVector(_ a: UnsafePointer<Float>, _ n: Int, _ y: UnsafePointer<Float>,
                                     _ x: UnsafeMutablePointer<Float>, accumulate: Bool) {
     if !accumulate { x.update(repeating: 0, count: n) }
-    for i in 0..<n {
-        let row = a + i * n, weight = y[i]
-        if weight == 0 { continue }
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    let vectorEnd = n - n % 8
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { indices in
+    var count = 0
+    for i in 0..<n where y[i] != 0 { indices[count] = i; count += 1 }
+    let rows = UnsafeBufferPointer(rebasing: indices[0..<count])
+    var k = 0
+    while k + 4 <= rows.count {
+        let r0 = a + rows[k] * n, r1 = a + rows[k + 1] * n, r2 = a + rows[k + 2] * n, r3 = a + rows[k + 3] * n
+        let w0 = y[rows[k]], w1 = y[rows[k + 1]], w2 = y[rows[k + 2]], w3 = y[rows[k + 3]]
+        let v0 = SIMD8<Float>(repeating: w0), v1 = SIMD8<Float>(repeating: w1)
+        let v2 = SIMD8<Float>(repeating: w2), v3 = SIMD8<Float>(repeating: w3)
+        var j = 0
+        while j < vectorEnd {
+            var sum = load(x + j) + v0 * load(r0 + j)
+            sum = sum + v1 * load(r1 + j)
+            sum = sum + v2 * load(r2 + j)
+            sum = sum + v3 * load(r3 + j)
+            UnsafeMutableRawPointer(x + j).storeBytes(of: sum, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < n {
+            var value = x[j] + w0 * r0[j]
+            value = value + w1 * r1[j]
+            value = value + w2 * r2[j]
+            x[j] = value + w3 * r3[j]
+            j += 1
+        }
+        k += 4
+    }
+    while k < rows.count {
+        let row = a + rows[k] * n, weight = y[rows[k]]
         let w8 = SIMD8<Float>(repeating: weight)
         var j = 0
-        while j + 8 <= n {
-            let sum = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
-                + w8 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+        while j < vectorEnd {
+            let sum = load(x + j) + w8 * load(row + j)
             UnsafeMutableRawPointer(x + j).storeBytes(of: sum, as: SIMD8<Float>.self)
             j += 8
         }
         while j < n { x[j] += weight * row[j]; j += 1 }
+        k += 1
+    }
     }
 }
 
@@ -239,10 +295,24 @@ extension RecurrentNetwork {
                     let tc = tanhf(c), throughCell = o * (1 - tc * tc)
                     let viaI = g * ig * (1 - ig) * scale, viaF = previousCell * f * (1 - f) * scale
                     let viaG = ig * (1 - g * g) * scale, viaO = tc * o * (1 - o) * scale
-                    for j in 0..<h {
-                        let dc = viaI * w[i * h + j] + viaF * w[(h + i) * h + j] + viaG * w[(2 * h + i) * h + j]
-                        bMatrix[i * h + j] = dc
-                        a[i * h + j] = viaO * w[(3 * h + i) * h + j] + throughCell * dc
+                    // Eight columns at a time: the same products and sums per element as one at a time.
+                    let wi = w + i * h, wf = w + (h + i) * h, wg = w + (2 * h + i) * h, wo = w + (3 * h + i) * h
+                    let bRow = bMatrix.baseAddress! + i * h, aRow = a.baseAddress! + i * h
+                    let (vI, vF, vG) = (SIMD8<Float>(repeating: viaI), SIMD8<Float>(repeating: viaF), SIMD8<Float>(repeating: viaG))
+                    let (vO, vC) = (SIMD8<Float>(repeating: viaO), SIMD8<Float>(repeating: throughCell))
+                    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+                    var j = 0
+                    while j + 8 <= h {
+                        let dc = vI * load(wi + j) + vF * load(wf + j) + vG * load(wg + j)
+                        UnsafeMutableRawPointer(bRow + j).storeBytes(of: dc, as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(aRow + j).storeBytes(of: vO * load(wo + j) + vC * dc, as: SIMD8<Float>.self)
+                        j += 8
+                    }
+                    while j < h {
+                        let dc = viaI * wi[j] + viaF * wf[j] + viaG * wg[j]
+                        bRow[j] = dc
+                        aRow[j] = viaO * wo[j] + throughCell * dc
+                        j += 1
                     }
                     throughCellF[i] = throughCell * f
                     forget[i] = f

@@ -29,7 +29,8 @@ extension SentenceTrace {
     public func jacobian(network: RecurrentNetwork) -> JacobianTrace {
         let a = network.architecture, k = loss.step, count = steps.count, h = hiddenSize
         let layers = (0..<a.layerCount).map { layer -> JacobianTrace.Layer in
-            let sigmas = (0..<count).map { network.stepJacobian(forward, layer: layer, step: $0).largestSingularValue() }
+            // Each step's σ_max on its own: the steps side by side on the worker pool, the same numbers whatever the threads.
+            let sigmas = WorkerPool.shared.map(shards: count) { network.stepJacobian(forward, layer: layer, step: $0).largestSingularValue() }
             let record = forward.layers[layer]
             let forgetMeans: [Float]? = a.cell == .lstm ? (0..<count).map { t in
                 let f = record.gates[(t * 4 + 1) * h..<(t * 4 + 2) * h]

@@ -83,7 +83,18 @@ extension TutorState {
     /// (elsewhere it reads as an empty session and writing it changes nothing).
     var lessonOnScreen: LessonSession {
         get { lessonSession ?? LessonSession() }
-        set { lessonSession = newValue }
+        _modify {
+            // Taken out of the screen while it changes, so that its trace sessions change in
+            // place: a copy left in the screen would make every key copy the traces' buffers.
+            guard case .lesson(var session) = screen else {
+                var scratch = LessonSession()
+                yield &scratch
+                return
+            }
+            screen = .course
+            defer { screen = .lesson(session) }
+            yield &session
+        }
     }
 
     /// Recomputes the lesson's traces after an input changed.
