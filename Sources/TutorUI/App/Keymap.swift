@@ -11,6 +11,8 @@ public enum Action: String, Sendable, CaseIterable {
     case nextWord, previousWord, firstWord, lastWord, selectLink, followLink, switchFocus, cycleDepth, editSentence
     case chooseRNN, chooseLSTM, chooseGRU, cycleCell, lossEarlier, lossLater, backwardSweep, overlay, scaleUp, scaleDown
     case lessonQuiz, mixedQuiz, reviewCards, experiment, race, explorer, faq
+    // The lab's instruments (Screens/InstrumentKeys.swift).
+    case jacobianPanel, cycleLayer, findUnit, spanStart, spanEnd, searchUnit, write, stopWriting, keepWritten, cooler, warmer, fewerCandidates, moreCandidates
     // The sentence editor.
     case moveCursor, deleteCharacter, traceSentence, keepSentence
     // The quiz.
@@ -40,12 +42,12 @@ public struct Binding: Sendable {
 public enum Keymap {
     /// The screens and modes that have a table of their own.
     public enum Mode: String, Sendable, CaseIterable {
-        case course, lesson, editor, quiz, review, race, explorer, faqList, faqAnswer
+        case course, lesson, editor, writer, finder, quiz, review, race, explorer, faqList, faqAnswer
     }
 
     /// Keys kept free for the next features (the next guided task, the network writes,
-    /// find the unit, cycle the layer, the Jacobian panel): no table may bind them.
-    public static let reserved: [Key] = ["p", "w", "u", "L", "J"].map { .character($0) }
+    /// find the unit, cycle the layer): no table may bind them.
+    public static let reserved: [Key] = ["p"].map { .character($0) }
 
     private static func c(_ characters: String) -> [Key] { characters.map { .character($0) } }
     private static let digits: [Key] = (1...9).map { .character(Character(String($0))) }
@@ -92,6 +94,10 @@ public enum Keymap {
             Binding(c("o"), .overlay, "overlay all the cells"),
             Binding(c("+="), .scaleUp, "W_hh scale +0.25 (to 4)"),
             Binding(c("-"), .scaleDown, "W_hh scale −0.25 (to 0)"),
+            Binding(c("J"), .jacobianPanel, "the Jacobian panel to the front (again: away)"),
+            Binding(c("w"), .write, "the network writes on from the cursor's word"),
+            Binding(c("u"), .findUnit, "find the unit that follows a span of the sentence"),
+            Binding(c("L"), .cycleLayer, "the next layer of a stacked model"),
             Binding(c("t"), .lessonQuiz, "quiz on this lesson"),
             Binding(c("r"), .reviewCards, "the lesson's cards due"),
             Binding(c("x"), .experiment, "the lesson's experiment"),
@@ -105,6 +111,35 @@ public enum Keymap {
             Binding([.backspace, .delete], .deleteCharacter, "delete a character"),
             Binding([.enter], .traceSentence, "trace the new sentence"),
             Binding([.escape], .keepSentence, "keep the old sentence"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .finder: return [
+            Binding([.right] + c("l"), .nextWord, "step a word forward"),
+            Binding([.left] + c("h"), .previousWord, "step a word back"),
+            Binding([.home], .firstWord, "the first word"),
+            Binding([.end], .lastWord, "the last word"),
+            Binding(c("["), .spanStart, "the span starts at the cursor's word"),
+            Binding(c("]"), .spanEnd, "the span ends at the cursor's word"),
+            Binding([.up] + c("k"), .up, "the unit above in the ranking"),
+            Binding([.down] + c("j"), .down, "the unit below"),
+            Binding([.enter], .searchUnit, "search the held-out text for the chosen unit"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q") + c("u"), .back, "close find the unit"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .writer: return [
+            Binding(c("w"), .write, "write again from the same words"),
+            Binding(c(" "), .stopWriting, "stop writing"),
+            Binding([.enter], .keepWritten, "keep the written sentence as the lab's"),
+            Binding(c("t"), .cooler, "a lower temperature (0: greedy)"),
+            Binding(c("T"), .warmer, "a higher temperature (to 2)"),
+            Binding(c("k"), .fewerCandidates, "fewer candidate words (top-k)"),
+            Binding(c("K"), .moreCandidates, "more candidate words (top-k, to all)"),
+            Binding(c("n"), .nextSeed, "the next seed, then write again"),
+            Binding([.right] + c("l"), .nextWord, "step a word forward"),
+            Binding([.left] + c("h"), .previousWord, "step a word back"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q"), .back, "stop, and back to the sentence before"),
             Binding([.controlC], .quit, "quit"),
         ]
         case .quiz: return [
@@ -256,7 +291,7 @@ extension TutorState {
         if editor != nil { return .editor }
         switch screen {
         case .course: return .course
-        case .lesson: return .lesson
+        case .lesson: return instruments.writer != nil ? .writer : instruments.finder != nil ? .finder : .lesson
         case .quiz: return .quiz
         case .review: return .review
         case .experiment: return experiment?.kind == .explorer ? .explorer : .race

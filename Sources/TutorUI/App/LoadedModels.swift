@@ -8,9 +8,27 @@ import Trace
 public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
     public typealias Element = (model: Model, head: PackedMatrix)
     private let entries: [Element]
+    /// Each model's name (its file's, without `.safetensors`), where known.
+    public let names: [String?]
     private let loadID = UUID()
 
-    public init(_ models: [Model]) { entries = models.map { ($0, $0.network.packedHead()) } }
+    public init(_ models: [Model], names: [String?] = []) {
+        entries = models.map { ($0, $0.network.packedHead()) }
+        self.names = models.indices.map { names.indices.contains($0) ? names[$0] : nil }
+    }
+
+    private init(entries: [Element], names: [String?]) {
+        self.entries = entries
+        self.names = names
+    }
+
+    /// These models and one more (a lesson's `model:`), as a new load.
+    func adding(_ model: Model, name: String) -> LoadedModels {
+        LoadedModels(entries: entries + [(model, model.network.packedHead())], names: names + [name])
+    }
+
+    /// The model loaded under `name`.
+    func index(named name: String) -> Int? { names.firstIndex { $0 == name } }
 
     public var startIndex: Int { entries.startIndex }
     public var endIndex: Int { entries.endIndex }

@@ -13,7 +13,7 @@ public struct TutorState: Equatable, Sendable {
 
     public let course: CoursePack
     /// The loaded models by cell type, with their packed heads.
-    public let models: LoadedModels
+    public private(set) var models: LoadedModels
     public var screen: Screen = .course
     public var focus: Focus = .text
     public var selectedLesson = 0
@@ -78,12 +78,14 @@ public struct TutorState: Equatable, Sendable {
     public var gradientAxis: LogScale? = nil
     /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
     public var gradientGhost: [[Float]]? = nil
+    /// The Jacobian panel, the network writing, find the unit, the layer shown.
+    public var instruments = LabInstruments()
 
-    public init(course: CoursePack, models: [Model], width: Int, height: Int, ascii: Bool, color: Bool,
-                progress: ProgressSnapshot = ProgressSnapshot()) {
+    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], width: Int, height: Int, ascii: Bool,
+                color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
-        self.models = LoadedModels(models)
+        self.models = LoadedModels(models, names: modelNames)
         self.width = width
         self.height = height
         self.ascii = ascii
@@ -93,11 +95,23 @@ public struct TutorState: Equatable, Sendable {
     /// Whether something moves on the timer beats (the backward sweep, a training run, a finished
     /// review waiting for its cards to come back), so every beat redraws.
     public var isAnimating: Bool {
-        sweepFrom != nil || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
+        sweepFrom != nil || instruments.isAnimating || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
     }
 
     public var lesson: Lesson? { course.lessons.indices.contains(selectedLesson) ? course.lessons[selectedLesson] : nil }
     public var model: Model? { models.indices.contains(modelIndex) ? models[modelIndex].model : nil }
+
+    /// The models the overlay draws: one per cell (the shown one for its cell), so a second
+    /// LSTM loaded for a lesson does not crowd the comparison of the three cells.
+    var overlaidModels: [Int] {
+        var byCell: [CellKind: Int] = [:]
+        for i in models.indices where byCell[models[i].model.cell] == nil { byCell[models[i].model.cell] = i }
+        if let cell = model?.cell { byCell[cell] = modelIndex }
+        return byCell.values.sorted()
+    }
+
+    /// A model loaded after start (a lesson's `model:`).
+    mutating func addModel(_ model: Model, name: String) { models = models.adding(model, name: name) }
 
     /// What the traces are computed from.
     var inputs: LessonTraces.Inputs {
@@ -108,7 +122,7 @@ public struct TutorState: Equatable, Sendable {
     mutating func retrace() {
         guard models.indices.contains(modelIndex) else { traces = LessonTraces(error: "no model loaded"); return }
         // One trace per cell for the overlay (the current one among them), else just the current cell's.
-        let cells = overlay ? Array(models.indices) : [modelIndex]
+        let cells = overlay ? overlaidModels : [modelIndex]
         func computeAll() throws(TraceError) -> [SentenceTrace] {
             var result: [SentenceTrace] = []
             for i in cells {
@@ -132,5 +146,6 @@ public struct TutorState: Equatable, Sendable {
         } catch {
             traces = LessonTraces(inputs: inputs, error: error.description)
         }
+        refreshInstruments()
     }
 }

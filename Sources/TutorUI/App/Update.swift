@@ -15,6 +15,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         return []
     case .tick:
         advanceSweep(&state)
+        advanceWriting(&state)
         return reviewTick(&state)
     case .started:
         let effects = resume(&state)
@@ -28,6 +29,12 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         return []
     case .quizHistory(let history):
         openMixedQuiz(&state, history: history ?? [:])
+        return []
+    case .modelLoaded(let delivery):
+        modelLoaded(&state, delivery)
+        return []
+    case .unitSearched(let answer):
+        unitSearched(&state, answer)
         return []
     case .progressSaved(let progress):
         state.progress = progress
@@ -76,7 +83,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
 extension TutorState {
     /// The hidden state at the cursor, as the panel shows it.
     var currentHidden: [Float]? {
-        guard let trace, trace.steps.indices.contains(cursorWord) else { return nil }
+        guard let trace = shownTrace, trace.steps.indices.contains(cursorWord) else { return nil }
         return trace.steps[cursorWord].hidden
     }
 }

@@ -30,12 +30,21 @@ func openLesson(_ state: inout TutorState) -> [Effect] {
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         state.modelIndex = index
     }
+    var effects: [Effect] = []
+    if let name = preset.model {
+        if let index = state.models.index(named: name) {
+            if state.models[index].model.cell.rawValue == preset.cell.rawValue { state.modelIndex = index }
+        } else {
+            effects.append(.loadModel(name: name))   // answered at once, with `.modelLoaded`
+        }
+    }
     state.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
     state.gradientGhost = nil
+    state.openInstruments(preset: preset)
     state.retrace()
     state.probeGradientAxis()
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
-    return noteIfRead(&state)
+    return effects + noteIfRead(&state)
 }
 
 /// With no loss step chosen, a language model's loss goes on the last word whose next word the
@@ -191,6 +200,8 @@ func editorKey(_ state: inout TutorState, _ key: Key) {
 }
 
 func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    if state.instruments.writer != nil { return writerKey(&state, key) }
+    if state.instruments.finder != nil { return finderKey(&state, key) }
     let words = state.trace?.tokens.count ?? 0
     // The bars before a toggle or a knob turn stay as a ghost until the next key.
     let barsBefore = state.shownGradient
@@ -274,6 +285,10 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         state.retrace()
         keepGhost()
         describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
+    case .jacobianPanel: toggleJacobian(&state)
+    case .write: startWriting(&state)
+    case .findUnit: openFinder(&state)
+    case .cycleLayer: cycleLayer(&state)
     default: break
     }
     return []
