@@ -30,6 +30,8 @@ struct BenchCommand: ParsableCommand {
     var training = false
     @Flag(help: "Time the instruments instead: the Jacobian panel, the unit search and writing, on the shipped models.")
     var instruments = false
+    @Flag(help: "Time the tutor's start-up to its first frame instead (empty store, and resuming lesson 4), with its parts; for one core: taskset -c 0.")
+    var startup = false
     @Option(help: "One core's reachable FP32 peak in GFLOP/s, e.g. from ../shared/bench/torch_trace.py; default: measured here with this engine's own matrix product.")
     var peak: Double?
 
@@ -41,6 +43,7 @@ struct BenchCommand: ParsableCommand {
         print("note: this is a debug build; run `swift run -c release rnn-tutor bench` for real figures")
         #endif
         if training { return benchTraining() }
+        if startup { return try benchStartup(repetitions: repetitions) }
         if tutor && (!model.isEmpty || sizesGiven) { return try benchModelKeys() }
         if tutor { return try benchTutor() }
         if instruments { return try benchInstruments(root: try ShippedFiles.root(), repetitions: repetitions) }

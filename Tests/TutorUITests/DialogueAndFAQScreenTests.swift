@@ -34,7 +34,7 @@ import Testing
         var s = try UpdateAndViewTests.state()
         for index in s.course.lessons.indices {
             s.selectedLesson = index
-            s.depth = .basic
+            // (on the course screen the lines are those of the chosen lesson at basic depth)
             #expect(s.lessonLines.contains { $0.text.hasPrefix("Dialogue: ") }, "\(s.course.lessons[index].fileName)")
             #expect(s.lessonLines.contains { $0.text.hasPrefix("  Teacher: ") }, "\(s.course.lessons[index].fileName)")
         }
@@ -43,7 +43,7 @@ import Testing
     @Test func theFAQFiltersAsTheLearnerTypesAndEscClearsThenLeaves() throws {
         var s = try UpdateAndViewTests.state(width: 100, height: 30)
         _ = update(&s, .key(.character("f")))
-        #expect(s.screen == .faq && view(s).text.contains("Questions and answers · \(s.course.faq.count) of \(s.course.faq.count)"))
+        #expect(s.screen.kind == .faq && view(s).text.contains("Questions and answers · \(s.course.faq.count) of \(s.course.faq.count)"))
         for character in "clip" { _ = update(&s, .key(.character(character))) }
         #expect(s.faq?.query.text == "clip")
         let matches = s.faqMatches
@@ -59,12 +59,12 @@ import Testing
         _ = update(&s, .key(.backspace))
         #expect(s.faqMatches == matches)
         _ = update(&s, .key(.escape))
-        #expect(s.screen == .faq && s.faq?.query.text == "")
+        #expect(s.screen.kind == .faq && s.faq?.query.text == "")
         _ = update(&s, .key(.character("?")))   // with an empty query, ? is the help again
         #expect(s.showHelp && helpLines(for: s).contains { $0.contains("filter the questions") })
         _ = update(&s, .key(.escape))
         _ = update(&s, .key(.escape))
-        #expect(s.screen == .course && s.faq == nil)
+        #expect(s.screen.kind == .course && s.faq == nil)
     }
 
     @Test func anAnswerOpensItsLinksFollowAndEscComesBackToIt() throws {
@@ -80,14 +80,14 @@ import Testing
         #expect(s.status.hasPrefix("link to \""))
         #expect(view(s).cells.contains { $0.style.reverse && $0.style.underline })
         _ = update(&s, .key(.enter))
-        #expect(s.screen == .lesson && s.status.contains("Esc goes back to the question"))
+        #expect(s.screen.kind == .lesson && s.status.contains("Esc goes back to the question"))
         let target = s.lesson?.id
         #expect(target == entry.answer.flatMap { $0 }.compactMap { if case .lessonLink(let id, _) = $0 { id } else { nil } }.first
                 ?? entry.see.first)
         _ = update(&s, .key(.escape))
-        #expect(s.screen == .faq && s.faq?.reading == entry.id && s.faq?.selectedLink == link && s.faq?.query.text == "race")
+        #expect(s.screen.kind == .faq && s.faq?.reading == entry.id && s.faq?.selectedLink == link && s.faq?.query.text == "race")
         _ = update(&s, .key(.escape))
-        #expect(s.screen == .faq && s.faq?.reading == nil)
+        #expect(s.screen.kind == .faq && s.faq?.reading == nil)
     }
 
     @Test func aPackWithoutAFAQSaysSo() throws {
@@ -95,7 +95,7 @@ import Testing
         var s = TutorState(course: CoursePack(lessons: full.course.lessons, questions: [], flashcards: []), models: [],
                            width: 100, height: 30, ascii: false, color: true)
         _ = update(&s, .key(.character("f")))
-        #expect(s.screen == .course && s.status.contains("no FAQ"))
+        #expect(s.screen.kind == .course && s.status.contains("no FAQ"))
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
     @Test func theRaceRunsOffTheUIThreadAndEndsWithResults() async throws {
         var s = try state()
         advance(&s, .key(.character("x")))
-        #expect(s.screen == .experiment && s.experiment?.kind == .race)
+        #expect(s.screen.kind == .experiment && s.experiment?.kind == .race)
         #expect(view(s).text.contains("[50]"))
         advance(&s, .key(.left))
         advance(&s, .key(.left))
@@ -48,7 +48,7 @@ import Testing
         #expect(text.contains("held-out") && text.contains("60/60") && text.contains("Training loss"))
         #expect(s.status.hasPrefix("done:"))
         advance(&s, .key(.character("q")))
-        #expect(s.screen == .course && s.experiment == nil)
+        #expect(s.screen.kind == .course && s.experiment == nil)
     }
 
     @Test func escStopsARunningRaceAndKeepsWhatItShowed() async throws {
@@ -69,7 +69,7 @@ import Testing
         advance(&s, .tick)
         #expect((s.experiment?.snapshot?.race.step ?? 0) == stoppedAt, "the worker went on after Esc")
         advance(&s, .key(.escape))
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
     }
 
     /// Enter in the explorer goes on with the run shown; after the end it starts the next seed,
@@ -97,7 +97,7 @@ import Testing
         // v opens the explorer from any lesson, with the lesson's clipping (lesson 1: off).
         advance(&s, .key(.enter))
         advance(&s, .key(.character("v")))
-        #expect(s.screen == .experiment && s.experiment?.kind == .explorer && s.experiment?.settings.clipNorm == nil)
+        #expect(s.screen.kind == .experiment && s.experiment?.kind == .explorer && s.experiment?.settings.clipNorm == nil)
         #expect(view(s).text.contains("two of them marked"))
         advance(&s, .key(.character("1")))
         for _ in 0..<12 { advance(&s, .key(.character("+"))) }
@@ -114,7 +114,7 @@ import Testing
         advance(&s, .key(.character("c")))
         #expect(s.experiment?.settings.clipNorm == 1 && s.experiment?.snapshot == nil)
         advance(&s, .key(.character("q")))
-        #expect(s.screen == .lesson)
+        #expect(s.screen.kind == .lesson)
     }
 
     @Test func theVerdictNamesVanishingSaturationExplosionAndOverflow() {

@@ -65,7 +65,7 @@ import Testing
         var s = TutorState(course: course, models: models, width: 140, height: 45, ascii: false, color: true)
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.lab.cell == .all })
         _ = update(&s, .key(.enter))
-        #expect(s.overlay && s.overlayTraces.count == 3)
+        #expect(s.lessonSession!.overlay && s.lessonSession!.overlayTraces.count == 3)
         let grid = view(s)
         let text = grid.text
         #expect(text.contains("RNN red") && text.contains("LSTM green") && text.contains("GRU blue"))

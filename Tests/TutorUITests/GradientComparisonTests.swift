@@ -76,15 +76,15 @@ import Trace
 
     @Test func theAxisStaysAndTheGhostLastsOneKey() throws {
         var s = try lesson4()
-        let axis = try #require(s.gradientAxis)
-        #expect(s.trace?.loss.step == 62 && s.trace?.loss.target == "was")
+        let axis = try #require(s.lessonSession!.gradientAxis)
+        #expect(s.lessonSession!.trace?.loss.step == 62 && s.lessonSession!.trace?.loss.target == "was")
         for key in ["2", "3", "+", "+", "-", "1", "-", "-", "-", "-"] {
             _ = update(&s, .key(.character(Character(key))))
-            #expect(s.gradientAxis == axis, "after \(key)")
-            #expect(s.gradientGhost != nil, "after \(key)")
+            #expect(s.lessonSession!.gradientAxis == axis, "after \(key)")
+            #expect(s.lessonSession!.gradientGhost != nil, "after \(key)")
         }
         _ = update(&s, .key(.right))
-        #expect(s.gradientGhost == nil)
+        #expect(s.lessonSession!.gradientGhost == nil)
         // The status names the loss and agrees with the bars.
         _ = update(&s, .key(.character("2")))
         #expect(s.status.contains("loss: predicting \"was\""))
@@ -98,7 +98,7 @@ import Trace
         var s = try UpdateAndViewTests.state(width: 200, height: 60)
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "lstm" })
         _ = update(&s, .key(.enter))
-        let trace = try #require(s.trace)
+        let trace = try #require(s.lessonSession!.trace)
         let h = trace.hiddenGradientNorms, c = try #require(trace.cellGradientNorms)
         let k = trace.loss.step
         #expect(trace.tokens.count >= 40)
@@ -130,7 +130,7 @@ import Trace
         var again = try UpdateAndViewTests.state(width: 200, height: 60)
         again.progress = s.progress
         _ = update(&again, .started)
-        #expect(again.lesson?.id == "vanishing-exploding" && again.cursorWord == 4 && again.model?.cell == .gru)
-        #expect(again.sentence.hasSuffix("london . now"))
+        #expect(again.lesson?.id == "vanishing-exploding" && again.lessonSession!.cursorWord == 4 && again.model?.cell == .gru)
+        #expect(again.lessonSession!.sentence.hasSuffix("london . now"))
     }
 }

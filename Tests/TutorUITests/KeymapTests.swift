@@ -43,9 +43,9 @@ import Testing
         var s = try UpdateAndViewTests.state()
         _ = s.press(.down)
         _ = s.press(.open)
-        #expect(s.screen == .lesson && s.selectedLesson == 1)
+        #expect(s.screen.kind == .lesson && s.selectedLesson == 1)
         _ = s.press(.nextWord)
-        #expect(s.cursorWord == 1)
+        #expect(s.lessonSession!.cursorWord == 1)
         _ = s.press(.chooseGRU)
         #expect(s.model?.cell == .gru)
         _ = s.press(.editSentence)
@@ -56,7 +56,7 @@ import Testing
         #expect(s.showHelp && view(s).text.contains(firstLine))
         _ = update(&s, .key(.character("z")))   // any key closes help
         _ = s.press(.back)
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
     }
 }
 

@@ -20,24 +20,25 @@ import Testing
     @Test func aLinkIsSelectedFollowedAndEscComesBack() throws {
         var s = try lessonState("sequences")
         _ = update(&s, .key(.character("d")))   // standard depth: its text links to later lessons
-        let scrolledTo = s.textScroll
+        let scrolledTo = s.lessonSession!.textScroll
         _ = update(&s, .key(.character("g")))
-        let selected = try #require(s.selectedLink)
+        let selected = try #require(s.lessonSession!.selectedLink)
         #expect(s.status.hasPrefix("link to \""))
         // The selected link is drawn reversed, somewhere in view.
         let grid = view(s)
         #expect(grid.cells.contains { $0.style.reverse && $0.style.underline })
         _ = update(&s, .key(.enter))
-        #expect(s.lesson?.id != "sequences" && s.history.count == 1)
+        #expect(s.lesson?.id != "sequences" && s.returnStack.count == 1)
         #expect(s.status.contains("Esc goes back"))
         _ = update(&s, .key(.escape))
-        #expect(s.lesson?.id == "sequences" && s.screen == .lesson && s.depth == .standard)
-        #expect(s.textScroll >= scrolledTo && s.history.isEmpty)
+        #expect(s.lesson?.id == "sequences" && s.screen.kind == .lesson && s.lessonSession!.depth == .standard)
+        #expect(s.lessonSession!.textScroll >= scrolledTo && s.returnStack.isEmpty)
+        // Back where it was, as a browser comes back: the link followed is still the one selected.
+        #expect(s.lessonSession!.selectedLink == selected)
         _ = update(&s, .key(.character("g")))
-        _ = update(&s, .key(.character("g")))
-        #expect(s.selectedLink != selected || linkCount(s) == 1)
+        #expect(s.lessonSession!.selectedLink != selected || linkCount(s) == 1)
         _ = update(&s, .key(.escape))
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
     }
 
     func linkCount(_ s: TutorState) -> Int { Set(s.lessonLines.flatMap(\.links).map(\.ordinal)).count }
@@ -45,14 +46,14 @@ import Testing
     @Test func enterWithoutASelectedLinkSaysHowToSelectOne() throws {
         var s = try lessonState("sequences")
         _ = update(&s, .key(.enter))
-        #expect(s.screen == .lesson && s.status.contains("g selects"))
+        #expect(s.screen.kind == .lesson && s.status.contains("g selects"))
     }
 
     @Test func readingToTheEndAndLeavingAreQueuedForTheStore() throws {
         var s = try lessonState("bptt", width: 100, height: 24)
         var effects: [Effect] = []
         for _ in 0..<100 { effects += update(&s, .key(.pageDown)) }
-        #expect(s.textScroll == s.maximumTextScroll && s.maximumTextScroll > 0)
+        #expect(s.lessonSession!.textScroll == s.maximumTextScroll && s.maximumTextScroll > 0)
         #expect(effects == [.record(.read(lesson: "bptt", at: start))])
         effects = update(&s, .key(.escape))
         #expect(effects == [.record(.position(lesson: "bptt", depth: "basic", line: s.maximumTextScroll, at: start)),
@@ -93,12 +94,12 @@ import Testing
         s.progress.lessons["lstm"] = progress
         s.progress.lastLesson = "lstm"
         _ = update(&s, .started)
-        #expect(s.screen == .lesson && s.lesson?.id == "lstm" && s.depth == .standard && s.textScroll == 7)
+        #expect(s.screen.kind == .lesson && s.lesson?.id == "lstm" && s.lessonSession!.depth == .standard && s.lessonSession!.textScroll == 7)
         #expect(s.status.hasPrefix("Back in"))
         // With no history, start on the course screen.
         var fresh = try UpdateAndViewTests.state()
         _ = update(&fresh, .started)
-        #expect(fresh.screen == .course)
+        #expect(fresh.screen.kind == .course)
     }
 
     @Test func theLineEditorStepsOverWholeCharacters() {
@@ -123,11 +124,11 @@ import Testing
 
     @Test func editingTheSentenceRetracesItAndMarksUnknownWords() throws {
         var s = try lessonState("sequences")
-        let old = s.sentence
+        let old = s.lessonSession!.sentence
         _ = update(&s, .key(.character("e")))
-        #expect(s.editor?.text == old)
+        #expect(s.lessonSession!.editor?.text == old)
         _ = update(&s, .key(.escape))
-        #expect(s.editor == nil && s.sentence == old)
+        #expect(s.lessonSession!.editor == nil && s.lessonSession!.sentence == old)
 
         _ = update(&s, .key(.character("e")))
         _ = update(&s, .key(.home))
@@ -136,8 +137,8 @@ import Testing
         // While typing, the editor names the unknown word; `?` is text here, not help.
         #expect(view(s).text.contains("unknown: \"zqxv\""))
         _ = update(&s, .key(.enter))
-        #expect(s.editor == nil && s.sentence == "the zqxv cat sat .")
-        #expect(s.trace?.tokens == ["the", "zqxv", "cat", "sat", "."])
+        #expect(s.lessonSession!.editor == nil && s.lessonSession!.sentence == "the zqxv cat sat .")
+        #expect(s.lessonSession!.trace?.tokens == ["the", "zqxv", "cat", "sat", "."])
         #expect(s.status.contains("1 unknown"))
         let grid = view(s)
         #expect(grid.cells.contains { $0.text == "z" && $0.style.foreground == .red })
@@ -145,19 +146,19 @@ import Testing
         _ = update(&s, .key(.character("e")))
         for _ in 0..<40 { _ = update(&s, .key(.backspace)) }
         _ = update(&s, .key(.enter))
-        #expect(s.editor != nil && s.status.contains("at least one word"))
+        #expect(s.lessonSession!.editor != nil && s.status.contains("at least one word"))
     }
 
     @Test func unitsThatMovedAfterAKeyAreMarked() throws {
         var s = try lessonState("sequences")
-        #expect(s.previousHidden == nil)
+        #expect(s.lessonSession!.previousHidden == nil)
         _ = update(&s, .key(.right))
-        #expect(s.previousHidden != nil)
+        #expect(s.lessonSession!.previousHidden != nil)
         let marked = view(s).text
         #expect(marked.contains("▲") || marked.contains("▼"))
         #expect(marked.contains("▲▼ moved"))
         _ = update(&s, .key(.tab))   // nothing in the network moved
-        #expect(s.previousHidden == nil)
+        #expect(s.lessonSession!.previousHidden == nil)
     }
 
     /// Under --ascii the screens spell their own text; the final fold may only map single
@@ -203,7 +204,7 @@ import Testing
 
     @Test func theGlossaryAndSourcesFollowTheText() throws {
         var s = try lessonState("sequences")
-        s.depth = .deep
+        s.lessonSession!.depth = .deep
         let text = s.lessonLines.map(\.text)
         let glossary = try #require(text.firstIndex(of: "Glossary"))
         #expect(text.firstIndex(of: "Sources")! > glossary)
@@ -214,7 +215,7 @@ import Testing
         var s = try lessonState("sequences")
         let lesson = try #require(s.lesson)
         for depth in LessonDepth.allCases {
-            s.depth = depth
+            s.lessonSession!.depth = depth
             let text = s.lessonLines.map(\.text)
             let shown = lesson.glossary.filter { entry in text.contains { $0.contains(entry.term + ":") } }
             #expect(shown == lesson.glossary(at: depth), "at \(depth)")

@@ -58,7 +58,7 @@ import Testing
         })
         s.selectedLesson = lessonIndex
         advance(&s, .key(.character("t")))
-        #expect(s.screen == .quiz)
+        #expect(s.screen.kind == .quiz)
         var kindsSeen = Set<String>()
         while let quiz = s.quiz, !quiz.isFinished {
             let question = try #require(quiz.question)
@@ -72,7 +72,7 @@ import Testing
         let total = s.course.questions(for: s.lesson!.id).count
         #expect(view(s).text.contains("You got \(total) of \(total) right."))
         advance(&s, .key(.enter))
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
         let saved = try store.snapshot(course: s.course, now: start).lessons[s.lesson!.id]
         #expect(saved?.lastScore == QuizScore(correct: total, total: total, depth: .deep))
         #expect(try store.reviewLog().filter { $0.kind == "quiz" }.count == total)
@@ -114,7 +114,7 @@ import Testing
         advance(&s, .key(.character("r")))
         #expect(s.quiz?.round.questions.count == wrong && s.quiz?.isRetry == true)
         advance(&s, .key(.escape))
-        #expect(s.screen == .lesson)
+        #expect(s.screen.kind == .lesson)
         let best = try store.snapshot(course: s.course, now: start).lessons["lstm"]?.bestScore
         #expect(best?.correct == quiz.round.score.correct)
     }
@@ -159,16 +159,16 @@ import Testing
     @Test func aMixedReviewDrawsTenQuestionsFromTheCourse() throws {
         var (s, _) = try state()
         advance(&s, .key(.character("m")))
-        #expect(s.screen == .quiz && s.quiz?.round.questions.count == 10 && s.quiz?.round.lesson == nil)
+        #expect(s.screen.kind == .quiz && s.quiz?.round.questions.count == 10 && s.quiz?.round.lesson == nil)
         #expect(view(s).text.contains("Mixed review · question 1 of 10"))
         advance(&s, .key(.character("q")))
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
     }
 
     @Test func flashcardsFlipShowTheirIntervalsAndAreScheduled() throws {
         var (s, store) = try state()
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .review)
+        #expect(s.screen.kind == .review)
         let first = try #require(s.review?.current)
         #expect(view(s).text.contains("(Space shows the answer)"))
         advance(&s, .key(.character("3")))   // no grading before the answer is shown
@@ -185,7 +185,7 @@ import Testing
         advance(&s, .key(.character(" ")))
         advance(&s, .key(.character("4")))
         advance(&s, .key(.escape))
-        #expect(s.screen == .course && s.status.contains("saved"))
+        #expect(s.screen.kind == .course && s.status.contains("saved"))
         // The new-card allowance is spent as cards are introduced.
         #expect(try store.dueCards(course: s.course, now: s.now).count == 8 + 0)
     }
@@ -197,7 +197,7 @@ import Testing
         s.selectedLesson = try #require(s.course.lessons.firstIndex { $0.id == "bptt" })
         advance(&s, .key(.enter))
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .review)
+        #expect(s.screen.kind == .review)
         let queue = try #require(s.review?.queue)
         #expect(!queue.isEmpty && queue.allSatisfy { $0.lessonID == "bptt" })
     }
@@ -227,8 +227,8 @@ import Testing
         }
         #expect(s.review?.isFinished == true && view(s).text.contains("You reviewed 4 cards."))
         advance(&s, .key(.enter))
-        #expect(s.screen == .course)
+        #expect(s.screen.kind == .course)
         advance(&s, .key(.character("r")))
-        #expect(s.screen == .course && s.status.contains("no card is due"))
+        #expect(s.screen.kind == .course && s.status.contains("no card is due"))
     }
 }

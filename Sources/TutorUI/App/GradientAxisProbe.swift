@@ -15,11 +15,12 @@ enum GradientAxisProbe {
     /// Every ‖∂L/∂h‖ (and the LSTM's ‖∂L/∂c‖) the probes give, as series for `LogScale.covering`.
     static func series(models: LoadedModels, sentence: String, lossStep: Int?) -> [[Float]] {
         var result: [[Float]] = []
-        for (model, _) in models {
+        for (model, head) in models {
             for scale in scales {
                 // A session runs the vocabulary-wide head only at the loss step: the norms are all the axis needs.
-                guard let trace = try? TraceSession(model: model, input: .text(sentence), lossStep: lossStep,
-                                                    whhScale: scale) else { continue }
+                let weights = model.network.packedWeights(whhScale: scale, head: head)
+                guard let trace = try? TraceSession(model: model, weights: weights, input: .text(sentence),
+                                                    lossStep: lossStep, whhScale: scale) else { continue }
                 result.append(trace.hiddenGradientNorms)
                 if let cell = trace.cellGradientNorms { result.append(cell) }
             }
@@ -28,9 +29,9 @@ enum GradientAxisProbe {
     }
 }
 
-extension TutorState {
+extension LessonSession {
     /// Sets the fixed axis for the current sentence and loss step.
-    mutating func probeGradientAxis() {
+    mutating func probeGradientAxis(models: LoadedModels) {
         gradientAxis = LogScale.covering(GradientAxisProbe.series(models: models, sentence: sentence, lossStep: lossWord))
         widenGradientAxis()
     }

@@ -45,8 +45,7 @@ public enum Keymap {
         case course, lesson, editor, writer, finder, quiz, review, race, explorer, faqList, faqAnswer
     }
 
-    /// Keys kept free for the next features (the next guided task, the network writes,
-    /// find the unit, cycle the layer): no table may bind them.
+    /// Keys kept free for the next feature (the guided task): no table may bind them.
     public static let reserved: [Key] = ["p"].map { .character($0) }
 
     private static func c(_ characters: String) -> [Key] { characters.map { .character($0) } }
@@ -288,14 +287,15 @@ public enum Keymap {
 extension TutorState {
     /// The table the next key is read against.
     public var keymapMode: Keymap.Mode {
-        if editor != nil { return .editor }
         switch screen {
         case .course: return .course
-        case .lesson: return instruments.writer != nil ? .writer : instruments.finder != nil ? .finder : .lesson
+        case .lesson(let lesson):
+            if lesson.editor != nil { return .editor }
+            return lesson.instruments.writer != nil ? .writer : lesson.instruments.finder != nil ? .finder : .lesson
         case .quiz: return .quiz
         case .review: return .review
-        case .experiment: return experiment?.kind == .explorer ? .explorer : .race
-        case .faq: return faq?.reading == nil ? .faqList : .faqAnswer
+        case .experiment(let experiment): return experiment.kind == .explorer ? .explorer : .race
+        case .faq(let faq): return faq.reading == nil ? .faqList : .faqAnswer
         }
     }
 

@@ -40,9 +40,9 @@ public struct LabInstruments: Equatable, Sendable {
     }
 }
 
-extension TutorState {
+extension LessonSession {
     /// The instruments' derived values, after the trace or what they show changed.
-    mutating func refreshInstruments() {
-        instruments.refresh(traces: traces, network: model?.network)
+    mutating func refreshInstruments(models: LoadedModels) {
+        instruments.refresh(traces: traces, network: models.indices.contains(modelIndex) ? models[modelIndex].model.network : nil)
     }
 }

@@ -32,22 +32,25 @@ extension SentenceTrace {
     }
 }
 
-extension TutorState {
+extension LessonSession {
     /// What the lesson's panels draw: the current trace at the layer `L` chose.
     var shownTrace: SentenceTrace? {
         guard let trace else { return nil }
         return trace.showing(layer: instruments.shownLayer(of: trace.layers))
     }
+}
 
+extension TutorState {
     /// How the panels name the model shown: its cell, told apart from another loaded model of the
     /// same cell by its layers and size, and for a stacked model the layer shown.
     var shownModelName: String? {
         guard let model else { return nil }
         let a = model.architecture
-        let twin = models.indices.contains { $0 != modelIndex && models[$0].model.cell == model.cell }
+        let lesson = lessonOnScreen
+        let twin = models.indices.contains { $0 != lesson.modelIndex && models[$0].model.cell == model.cell }
         var name = a.cell.displayName
         if twin { name += " \(a.layerCount)-layer" }
-        if a.layerCount > 1 { name += ", layer \(instruments.shownLayer(of: a.layerCount) + 1) of \(a.layerCount)" }
+        if a.layerCount > 1 { name += ", layer \(lesson.instruments.shownLayer(of: a.layerCount) + 1) of \(a.layerCount)" }
         return name == a.cell.displayName ? nil : name
     }
 }

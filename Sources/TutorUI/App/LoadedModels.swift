@@ -27,6 +27,15 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
         LoadedModels(entries: entries + [(model, model.network.packedHead())], names: names + [name])
     }
 
+    /// The models the overlay draws: one per cell (`current` for its own cell), so a second
+    /// LSTM loaded for a lesson does not crowd the comparison of the three cells.
+    func overlaid(around current: Int) -> [Int] {
+        var byCell: [CellKind: Int] = [:]
+        for i in indices where byCell[self[i].model.cell] == nil { byCell[self[i].model.cell] = i }
+        if indices.contains(current) { byCell[self[current].model.cell] = current }
+        return byCell.values.sorted()
+    }
+
     /// The model loaded under `name`.
     func index(named name: String) -> Int? { names.firstIndex { $0 == name } }
 
@@ -35,25 +44,4 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
     public subscript(index: Int) -> Element { entries[index] }
 
     public static func == (a: LoadedModels, b: LoadedModels) -> Bool { a.loadID == b.loadID }
-}
-
-/// The lesson's traces: derived from the models and the inputs below, so two values are
-/// equal when the same inputs made them.
-public struct LessonTraces: Equatable, Sendable {
-    /// What the traces were computed from.
-    public struct Inputs: Equatable, Sendable {
-        public var sentence: String
-        public var modelIndex: Int
-        public var lossWord: Int?
-        public var whhScale: Float
-        public var overlay: Bool
-    }
-    public var inputs: Inputs? = nil
-    /// The current cell's trace (nil when it could not be computed: `error` says why).
-    public var current: SentenceTrace? = nil
-    public var error: String? = nil
-    /// One trace per loaded model, for the overlay (empty when not overlaid).
-    public var overlay: [SentenceTrace] = []
-
-    public static func == (a: LessonTraces, b: LessonTraces) -> Bool { a.inputs == b.inputs && a.error == b.error }
 }

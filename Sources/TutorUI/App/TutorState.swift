@@ -8,30 +8,51 @@ import Trace
 /// Everything the tutor shows, in one plain value. Only `update` changes it; `view`
 /// draws it; the store and the training thread sit in `TutorRuntime`, never here.
 public struct TutorState: Equatable, Sendable {
-    public enum Screen: Equatable, Sendable { case course, lesson, quiz, review, experiment, faq }
-    public enum Focus: Equatable, Sendable { case text, panels }
+    /// The screen in view, carrying its session: a quiz screen always has its quiz.
+    ///
+    /// To add a screen: a case here with its session (a plain `Equatable` value), a `Kind`
+    /// case, a file under Screens/ holding the session, its keys (`fooKey(&state, key) -> [Effect]`)
+    /// and its drawing, one line in `update`'s and in `view`'s switch, and a key table
+    /// (Keymap.Mode) picked in `keymapMode`. Open it with `state.open(.foo(session))`
+    /// (the screen it came from waits on the return stack) and leave with `state.goBack()`.
+    public enum Screen: Equatable, Sendable {
+        case course
+        case lesson(LessonSession)
+        case quiz(QuizSession)
+        case review(ReviewSession)
+        /// The adding race or the gradient explorer.
+        case experiment(ExperimentSession)
+        case faq(FAQSession)
+
+        /// Which screen, without its session (for tests and status lines).
+        public enum Kind: Equatable, Sendable { case course, lesson, quiz, review, experiment, faq }
+        public var kind: Kind {
+            switch self {
+            case .course: .course
+            case .lesson: .lesson
+            case .quiz: .quiz
+            case .review: .review
+            case .experiment: .experiment
+            case .faq: .faq
+            }
+        }
+    }
 
     public let course: CoursePack
     /// The loaded models by cell type, with their packed heads.
     public private(set) var models: LoadedModels
-    public var screen: Screen = .course
-    public var focus: Focus = .text
-    public var selectedLesson = 0
-    public var depth: LessonDepth = .basic
-    public var textScroll = 0
-    public var modelIndex = 0
-    public var sentence: String = ""
-    /// The word the cursor is on (0-based).
-    public var cursorWord = 0
-    public var lossWord: Int? = nil
-    public var whhScale: Float = 1
-    /// While the backward sweep replays: the earliest word revealed so far.
-    public var sweepFrom: Int? = nil
-    var sweepTicks = 0
-    public var firstUnit = 0
-    /// Whether the gradient plot overlays every loaded cell (the vanishing-gradient lesson starts so).
-    public var overlay = false
+    public internal(set) var screen: Screen = .course
+    /// The screens a link, a quiz, a review, an experiment or a lesson opened from the FAQ
+    /// was opened over, innermost last: Esc (`goBack`) returns to the last one, at the same place.
+    /// The course is the root and is never on it.
+    public internal(set) var returnStack: [Screen] = []
+    /// The key table drawn over whatever screen is in view; any key closes it.
     public var showHelp = false
+    /// The course screen's chosen lesson (and the lesson in view while one is).
+    public var selectedLesson = 0
+    /// What a lesson the learner has not opened before starts at: the depth and the cell last used.
+    public var readingDepth: LessonDepth = .basic
+    public var lastModelIndex = 0
     public var width: Int
     public var height: Int
     public var ascii: Bool
@@ -49,37 +70,6 @@ public struct TutorState: Equatable, Sendable {
     public var scheduler: Scheduler? = nil
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
-    /// The link of the lesson text that Enter would follow (its number in reading order).
-    public var selectedLink: Int? = nil
-    /// A lesson left by following a link, to come back to with Esc.
-    public struct Visit: Equatable, Sendable {
-        public var lesson: Int, depth: LessonDepth, scroll: Int
-    }
-    public var history: [Visit] = []
-    /// The quiz or card review in progress, and the screen to return to after it.
-    public var quiz: QuizSession? = nil
-    public var review: ReviewSession? = nil
-    public var returnScreen: Screen = .course
-    /// The FAQ, while open, and while a lesson its link opened is read (Esc returns to it).
-    public var faq: FAQSession? = nil
-    /// The adding race or the gradient explorer, while open.
-    public var experiment: ExperimentSession? = nil
-    /// The sentence editor, while it is open.
-    public var editor: LineEditor? = nil
-    /// The current word's hidden state before the last key, so the panel can mark the units that moved.
-    public var previousHidden: [Float]? = nil
-    /// The traces the panels draw, recomputed by `retrace` when an input changes.
-    public private(set) var traces = LessonTraces()
-    public var trace: SentenceTrace? { traces.current }
-    public var traceError: String? { traces.error }
-    /// One trace per loaded model, for the overlay (same sentence, loss step and knob).
-    public var overlayTraces: [SentenceTrace] { traces.overlay }
-    /// The gradient panel's axis, fixed for the lesson's sentence (see `GradientAxisProbe`).
-    public var gradientAxis: LogScale? = nil
-    /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
-    public var gradientGhost: [[Float]]? = nil
-    /// The Jacobian panel, the network writing, find the unit, the layer shown.
-    public var instruments = LabInstruments()
 
     public init(course: CoursePack, models: [Model], modelNames: [String?] = [], width: Int, height: Int, ascii: Bool,
                 color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
@@ -95,57 +85,62 @@ public struct TutorState: Equatable, Sendable {
     /// Whether something moves on the timer beats (the backward sweep, a training run, a finished
     /// review waiting for its cards to come back), so every beat redraws.
     public var isAnimating: Bool {
-        sweepFrom != nil || instruments.isAnimating || experiment?.isRunning == true || (screen == .review && review?.isFinished == true)
+        lessonSession?.sweepFrom != nil || lessonSession?.instruments.isAnimating == true || experiment?.isRunning == true || review?.isFinished == true
     }
 
-    public var lesson: Lesson? { course.lessons.indices.contains(selectedLesson) ? course.lessons[selectedLesson] : nil }
-    public var model: Model? { models.indices.contains(modelIndex) ? models[modelIndex].model : nil }
-
-    /// The models the overlay draws: one per cell (the shown one for its cell), so a second
-    /// LSTM loaded for a lesson does not crowd the comparison of the three cells.
-    var overlaidModels: [Int] {
-        var byCell: [CellKind: Int] = [:]
-        for i in models.indices where byCell[models[i].model.cell] == nil { byCell[models[i].model.cell] = i }
-        if let cell = model?.cell { byCell[cell] = modelIndex }
-        return byCell.values.sorted()
+    /// The lesson in view, else the one chosen on the course screen.
+    public var lesson: Lesson? {
+        let index = lessonSession?.lessonIndex ?? selectedLesson
+        return course.lessons.indices.contains(index) ? course.lessons[index] : nil
+    }
+    /// The lesson's model (the cell last used when no lesson is in view).
+    public var model: Model? {
+        let index = lessonSession?.modelIndex ?? lastModelIndex
+        return models.indices.contains(index) ? models[index].model : nil
     }
 
     /// A model loaded after start (a lesson's `model:`).
     mutating func addModel(_ model: Model, name: String) { models = models.adding(model, name: name) }
 
-    /// What the traces are computed from.
-    var inputs: LessonTraces.Inputs {
-        LessonTraces.Inputs(sentence: sentence, modelIndex: modelIndex, lossWord: lossWord, whhScale: whhScale, overlay: overlay)
+    // MARK: Moving between screens
+
+    /// Opens `next` over the screen in view, which waits on the return stack (the course is the root).
+    mutating func open(_ next: Screen) {
+        if screen != .course { returnStack.append(screen) }
+        screen = next
     }
 
-    /// Recomputes the trace after the sentence, model, loss step or knob changed.
-    mutating func retrace() {
-        guard models.indices.contains(modelIndex) else { traces = LessonTraces(error: "no model loaded"); return }
-        // One trace per cell for the overlay (the current one among them), else just the current cell's.
-        let cells = overlay ? overlaidModels : [modelIndex]
-        func computeAll() throws(TraceError) -> [SentenceTrace] {
-            var result: [SentenceTrace] = []
-            for i in cells {
-                result.append(try SentenceTrace.compute(model: models[i].model, packedHead: models[i].head,
-                                                        input: .text(sentence), lossStep: lossWord, whhScale: whhScale))
-            }
-            return result
+    /// Leaves the screen in view for the one it was opened over (the course when none).
+    mutating func goBack() {
+        screen = returnStack.popLast() ?? .course
+        if var lesson = lessonSession {
+            // The window may have been resized while the lesson waited.
+            selectedLesson = lesson.lessonIndex
+            lesson.textScroll = min(lesson.textScroll, maximumTextScroll)
+            lessonSession = lesson
         }
-        do {
-            let computed: [SentenceTrace]
-            do {
-                computed = try computeAll()
-            } catch .lossStepOutOfRange {
-                lossWord = nil   // another model may split the sentence into fewer words: aim at its last one
-                computed = try computeAll()
-            }
-            let current = computed[cells.firstIndex(of: modelIndex)!]
-            traces = LessonTraces(inputs: inputs, current: current, overlay: overlay ? computed : [])
-            cursorWord = min(cursorWord, current.tokens.count - 1)
-            if gradientAxis != nil { widenGradientAxis() }
-        } catch {
-            traces = LessonTraces(inputs: inputs, error: error.description)
-        }
-        refreshInstruments()
+    }
+
+    // MARK: The sessions, by screen (nil on another screen; setting one changes only its own screen)
+
+    public internal(set) var lessonSession: LessonSession? {
+        get { if case .lesson(let session) = screen { session } else { nil } }
+        set { if let newValue, case .lesson = screen { screen = .lesson(newValue) } }
+    }
+    public internal(set) var quiz: QuizSession? {
+        get { if case .quiz(let session) = screen { session } else { nil } }
+        set { if let newValue, case .quiz = screen { screen = .quiz(newValue) } }
+    }
+    public internal(set) var review: ReviewSession? {
+        get { if case .review(let session) = screen { session } else { nil } }
+        set { if let newValue, case .review = screen { screen = .review(newValue) } }
+    }
+    public internal(set) var experiment: ExperimentSession? {
+        get { if case .experiment(let session) = screen { session } else { nil } }
+        set { if let newValue, case .experiment = screen { screen = .experiment(newValue) } }
+    }
+    public internal(set) var faq: FAQSession? {
+        get { if case .faq(let session) = screen { session } else { nil } }
+        set { if let newValue, case .faq = screen { screen = .faq(newValue) } }
     }
 }

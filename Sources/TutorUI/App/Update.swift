@@ -11,7 +11,10 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
     case .resize(let width, let height):
         state.width = width
         state.height = height
-        if state.screen == .lesson { state.textScroll = min(state.textScroll, state.maximumTextScroll) }
+        if var lesson = state.lessonSession {
+            lesson.textScroll = min(lesson.textScroll, state.maximumTextScroll)
+            state.lessonSession = lesson
+        }
         return []
     case .tick:
         advanceSweep(&state)
@@ -43,7 +46,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         state.status = problem
         return []
     case .key(.controlC):
-        let effects = state.screen == .lesson ? recordPosition(&state) : []
+        let effects = state.lessonSession != nil ? recordPosition(&state) : []
         state.quit = true
         return effects
     case .key(let key):
@@ -51,39 +54,17 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
             state.showHelp = false   // any key closes help
             return []
         }
-        let before = state.currentHidden
-        // ▲▼ compare the same word of the same sentence in the same cell, before and after a key.
-        let place = (state.screen, state.selectedLesson, state.sentence, state.modelIndex)
-        let effects: [Effect]
-        if state.editor != nil {
-            editorKey(&state, key)
-            effects = []
-        } else if state.action(for: key) == .help, !state.faqTakesTyping {
+        if state.action(for: key) == .help, !state.faqTakesTyping {
             state.showHelp = true
             return []
-        } else {
-            switch state.screen {
-            case .course: effects = courseKey(&state, key)
-            case .lesson: effects = lessonKey(&state, key)
-            case .quiz: effects = quizKey(&state, key)
-            case .review: effects = reviewKey(&state, key)
-            case .experiment: effects = experimentKey(&state, key)
-            case .faq: effects = faqKey(&state, key)
-            }
         }
-        // Mark the units that moved, when this key moved any.
-        let after = state.currentHidden
-        let samePlace = place == (state.screen, state.selectedLesson, state.sentence, state.modelIndex)
-        state.previousHidden = samePlace && before != nil && after != nil && before! != after! && before!.count == after!.count
-            ? before : nil
-        return effects
-    }
-}
-
-extension TutorState {
-    /// The hidden state at the cursor, as the panel shows it.
-    var currentHidden: [Float]? {
-        guard let trace = shownTrace, trace.steps.indices.contains(cursorWord) else { return nil }
-        return trace.steps[cursorWord].hidden
+        switch state.screen {
+        case .course: return courseKey(&state, key)
+        case .lesson: return lessonKey(&state, key)
+        case .quiz: return quizKey(&state, key)
+        case .review: return reviewKey(&state, key)
+        case .experiment: return experimentKey(&state, key)
+        case .faq: return faqKey(&state, key)
+        }
     }
 }

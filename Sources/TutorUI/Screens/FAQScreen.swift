@@ -22,7 +22,7 @@ extension TutorState {
 
     /// Whether the FAQ has the keyboard for typing: its list is showing and holds a query
     /// (then `?` is part of the query; with an empty query it still opens the help).
-    var faqTakesTyping: Bool { screen == .faq && faq?.reading == nil && !(faq?.query.text.isEmpty ?? true) }
+    var faqTakesTyping: Bool { faq.map { $0.reading == nil && !$0.query.text.isEmpty } ?? false }
 }
 
 /// `f` on the course screen.
@@ -31,20 +31,19 @@ func openFAQ(_ state: inout TutorState) {
         state.status = "this lesson pack has no FAQ (a faq.yaml file beside the lessons)"
         return
     }
-    state.faq = FAQSession()
-    state.screen = .faq
+    state.open(.faq(FAQSession()))
     state.status = FAQScreen.listStatus
 }
 
 func faqKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
-    guard var session = state.faq else { state.screen = .course; return [] }
+    guard var session = state.faq else { return [] }
     var effects: [Effect] = []
     if let id = session.reading, let entry = state.course.faq.first(where: { $0.id == id }) {
         effects = answerKey(&state, &session, entry, key)
     } else {
         listKey(&state, &session, key)
     }
-    if state.faq != nil { state.faq = session }   // nil: the learner left for the course
+    state.faq = session   // (changes nothing when the learner left the FAQ)
     return effects
 }
 
@@ -70,8 +69,7 @@ private func listKey(_ state: inout TutorState, _ session: inout FAQSession, _ k
         state.status = FAQScreen.answerStatus
     case .back:
         if session.query.text.isEmpty {
-            state.faq = nil
-            state.screen = .course
+            state.goBack()
             state.status = TutorState.courseStatus
         } else {
             session.query = LineEditor("")

@@ -6,28 +6,19 @@ import Trace
 // The keys of the lab's instruments (LabInstruments): the Jacobian panel, and what
 // opening a lesson sets up for them. The drawing is in Panels/.
 
-extension TutorState {
-    /// On opening a lesson: the instruments as its preset names them.
-    mutating func openInstruments(preset: LabPreset) {
-        instruments = LabInstruments()
-        instruments.showsJacobian = preset.panels.contains(.jacobian)
-        refreshInstruments()
-    }
-}
-
 /// `J`: the Jacobian panel to the front, or away again.
 func toggleJacobian(_ state: inout TutorState) {
-    state.instruments.showsJacobian.toggle()
-    state.refreshInstruments()
-    guard state.instruments.showsJacobian else {
+    state.lessonOnScreen.instruments.showsJacobian.toggle()
+    state.lessonOnScreen.refreshInstruments(models: state.models)
+    guard state.lessonOnScreen.instruments.showsJacobian else {
         state.status = "Jacobian panel put away (J brings it back)"
         return
     }
-    guard let bound = state.instruments.jacobian?.bound, let trace = state.trace else {
-        state.status = "no Jacobian: \(state.traceError ?? "no trace")"
+    guard let bound = state.lessonOnScreen.instruments.jacobian?.bound, let trace = state.lessonOnScreen.trace else {
+        state.status = "no Jacobian: \(state.lessonOnScreen.traceError ?? "no trace")"
         return
     }
-    let layer = bound.layers[state.instruments.shownLayer(of: trace.layers)]
+    let layer = bound.layers[state.lessonOnScreen.instruments.shownLayer(of: trace.layers)]
     let above = layer.largestSingularValues.prefix(bound.lossStep + 1).filter { $0 > 1 }.count
     let first = layer.bound.first.map(Numbers.scientific) ?? "–"
     state.status = "Jacobian: σ_max > 1 at \(above) of \(bound.lossStep + 1) words to the loss; Π from word 2 on \(first)"
@@ -36,22 +27,22 @@ func toggleJacobian(_ state: inout TutorState) {
 
 /// `w` in a lesson: the network writes on from the sentence up to the cursor's word.
 func startWriting(_ state: inout TutorState) {
-    guard let trace = state.trace, state.models.indices.contains(state.modelIndex) else {
-        state.status = "nothing to write from: \(state.traceError ?? "no trace")"
+    guard let trace = state.lessonOnScreen.trace, state.models.indices.contains(state.lessonOnScreen.modelIndex) else {
+        state.status = "nothing to write from: \(state.lessonOnScreen.traceError ?? "no trace")"
         return
     }
-    let upTo = min(state.cursorWord, trace.tokens.count - 1)
+    let upTo = min(state.lessonOnScreen.cursorWord, trace.tokens.count - 1)
     var writer = WriterSession(prefix: trace.tokens[...upTo].joined(separator: " "),
-                               original: (state.sentence, state.lossWord, state.cursorWord))
-    state.sweepFrom = nil
+                               original: (state.lessonOnScreen.sentence, state.lessonOnScreen.lossWord, state.lessonOnScreen.cursorWord))
+    state.lessonOnScreen.sweepFrom = nil
     writeAgain(&state, &writer)
 }
 
 /// Starts the writer from its prefix with its settings, the lab showing the prefix alone.
 private func writeAgain(_ state: inout TutorState, _ writer: inout WriterSession) {
-    let loaded = state.models[state.modelIndex]
+    let loaded = state.models[state.lessonOnScreen.modelIndex]
     writer.start(model: loaded.model, packedHead: loaded.head)
-    state.instruments.writer = writer
+    state.lessonOnScreen.instruments.writer = writer
     if writer.isWriting { show(&state, sentence: writer.prefix) }
     state.status = writer.problem.map { "cannot write: \($0) · Esc back" }
         ?? "the \(loaded.model.cell.displayName) writes from \"\(TextLayout.fitted(writer.prefix, 40))\" · \(writer.settingsLine) · Space stops"
@@ -59,18 +50,18 @@ private func writeAgain(_ state: inout TutorState, _ writer: inout WriterSession
 
 /// The lab on a sentence being written: the cursor on its last word, the loss on the word before.
 private func show(_ state: inout TutorState, sentence: String) {
-    state.sentence = sentence
+    state.lessonOnScreen.sentence = sentence
     let words = (try? state.model?.tokenize(sentence).count) ?? 1
-    state.lossWord = max(0, words - 2)
+    state.lessonOnScreen.lossWord = max(0, words - 2)
+    state.lessonOnScreen.cursorWord = max(0, words - 1)   // before the trace: the head runs at the cursor's word
     state.retrace()
-    state.cursorWord = max(0, (state.trace?.tokens.count ?? 1) - 1)
 }
 
 /// On every beat while writing: the next word every few beats, traced as it appears.
 func advanceWriting(_ state: inout TutorState) {
-    guard var writer = state.instruments.writer, writer.isWriting else { return }
+    guard var writer = state.lessonOnScreen.instruments.writer, writer.isWriting else { return }
     let sentence = writer.beat()
-    state.instruments.writer = writer
+    state.lessonOnScreen.instruments.writer = writer
     guard let sentence else { return }
     show(&state, sentence: sentence)
     if !writer.isWriting {
@@ -80,8 +71,8 @@ func advanceWriting(_ state: inout TutorState) {
 
 /// The keys while the writer's panel is open.
 func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
-    guard var writer = state.instruments.writer else { return [] }
-    let words = state.trace?.tokens.count ?? 0
+    guard var writer = state.lessonOnScreen.instruments.writer else { return [] }
+    let words = state.lessonOnScreen.trace?.tokens.count ?? 0
     func settingChanged(_ what: String) {
         writeAgain(&state, &writer)
         state.status = what + " · " + writer.settingsLine + " · writing again"
@@ -90,13 +81,13 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     case .write: writeAgain(&state, &writer)
     case .stopWriting:
         writer.stopWriting()
-        state.instruments.writer = writer
+        state.lessonOnScreen.instruments.writer = writer
         state.status = writer.progressLine + " · Enter keeps the sentence · w writes again · Esc goes back"
     case .keepWritten:
         writer.stopWriting()
-        state.instruments.writer = nil
-        state.gradientGhost = nil
-        state.probeGradientAxis()
+        state.lessonOnScreen.instruments.writer = nil
+        state.lessonOnScreen.gradientGhost = nil
+        state.lessonOnScreen.probeGradientAxis(models: state.models)
         state.status = "the written sentence is now the lab's (\(counted(words, "word"))) · e edits it"
     case .cooler, .warmer:
         let all = WriterSession.temperatures
@@ -114,15 +105,17 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         writer.seed += 1
         settingChanged("seed \(writer.seed)")
     case .nextWord:
-        state.cursorWord = min(state.cursorWord + 1, max(words - 1, 0))
+        state.lessonOnScreen.cursorWord = min(state.lessonOnScreen.cursorWord + 1, max(words - 1, 0))
+        state.lessonOnScreen.showCursorWord(models: state.models)
     case .previousWord:
-        state.cursorWord = max(state.cursorWord - 1, 0)
+        state.lessonOnScreen.cursorWord = max(state.lessonOnScreen.cursorWord - 1, 0)
+        state.lessonOnScreen.showCursorWord(models: state.models)
     case .back:
-        state.instruments.writer = nil
-        state.sentence = writer.original.sentence
-        state.lossWord = writer.original.lossWord
+        state.lessonOnScreen.instruments.writer = nil
+        state.lessonOnScreen.sentence = writer.original.sentence
+        state.lessonOnScreen.lossWord = writer.original.lossWord
+        state.lessonOnScreen.cursorWord = writer.original.cursorWord
         state.retrace()
-        state.cursorWord = min(writer.original.cursorWord, max((state.trace?.tokens.count ?? 1) - 1, 0))
         state.status = "back to the sentence before the writing"
     default:
         state.status = Keymap.hint(.writer, [([.stopWriting], "stops"), ([.keepWritten], "keeps"), ([.cooler, .warmer], "temperature"),
@@ -133,35 +126,37 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 
 /// `u` in a lesson: find the unit, the span starting as the cursor's word alone.
 func openFinder(_ state: inout TutorState) {
-    guard let trace = state.trace else {
-        state.status = "nothing to rank: \(state.traceError ?? "no trace")"
+    guard let trace = state.lessonOnScreen.trace else {
+        state.status = "nothing to rank: \(state.lessonOnScreen.traceError ?? "no trace")"
         return
     }
-    var finder = UnitFinderSession(span: state.cursorWord...state.cursorWord, layer: state.instruments.shownLayer(of: trace.layers))
+    var finder = UnitFinderSession(span: state.lessonOnScreen.cursorWord...state.lessonOnScreen.cursorWord, layer: state.lessonOnScreen.instruments.shownLayer(of: trace.layers))
     finder.rank(trace)
-    state.instruments.finder = finder
-    state.sweepFrom = nil
+    state.lessonOnScreen.instruments.finder = finder
+    state.lessonOnScreen.sweepFrom = nil
     state.status = Keymap.hint(.finder, [([.previousWord, .nextWord], "move"), ([.spanStart, .spanEnd], "mark the span at the cursor"),
                                          ([.up, .down], "choose a unit"), ([.searchUnit], "searches the held-out text"), ([.back], "closes")])
 }
 
 /// The keys while find the unit is open.
 func finderKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
-    guard var finder = state.instruments.finder, let trace = state.trace else { return [] }
+    guard var finder = state.lessonOnScreen.instruments.finder, let trace = state.lessonOnScreen.trace else { return [] }
     let words = trace.tokens.count
     let before = finder.chosen?.unit
     switch state.action(for: key) {
-    case .nextWord: state.cursorWord = min(state.cursorWord + 1, words - 1)
-    case .previousWord: state.cursorWord = max(state.cursorWord - 1, 0)
-    case .firstWord: state.cursorWord = 0
-    case .lastWord: state.cursorWord = words - 1
+    case .nextWord, .previousWord, .firstWord, .lastWord:
+        let action = state.action(for: key)
+        let cursor = state.lessonOnScreen.cursorWord
+        state.lessonOnScreen.cursorWord = action == .nextWord ? min(cursor + 1, words - 1) : action == .previousWord ? max(cursor - 1, 0)
+            : action == .firstWord ? 0 : words - 1
+        state.lessonOnScreen.showCursorWord(models: state.models)
     case .spanStart:
-        finder.spanStart = state.cursorWord
-        finder.spanEnd = max(finder.spanEnd, state.cursorWord)
+        finder.spanStart = state.lessonOnScreen.cursorWord
+        finder.spanEnd = max(finder.spanEnd, state.lessonOnScreen.cursorWord)
         finder.rank(trace)
     case .spanEnd:
-        finder.spanEnd = state.cursorWord
-        finder.spanStart = min(finder.spanStart, state.cursorWord)
+        finder.spanEnd = state.lessonOnScreen.cursorWord
+        finder.spanStart = min(finder.spanStart, state.lessonOnScreen.cursorWord)
         finder.rank(trace)
     case .up: finder.selected = max(0, finder.selected - 1)
     case .down: finder.selected = min(max(0, finder.ranking.count - 1), finder.selected + 1)
@@ -170,13 +165,13 @@ func finderKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
             state.status = finder.problem ?? "no unit to search for"
             return []
         }
-        let request = UnitSearchRequest(model: state.modelIndex, layer: finder.layer, unit: chosen.unit, highest: chosen.score >= 0)
+        let request = UnitSearchRequest(model: state.lessonOnScreen.modelIndex, layer: finder.layer, unit: chosen.unit, highest: chosen.score >= 0)
         finder.search = request
-        state.instruments.finder = finder
+        state.lessonOnScreen.instruments.finder = finder
         state.status = "searching the held-out text for where unit \(chosen.unit) is \(request.highest ? "highest" : "lowest")…"
         return [.searchUnit(request)]
     case .back:
-        state.instruments.finder = nil
+        state.lessonOnScreen.instruments.finder = nil
         state.status = "find the unit closed"
         return []
     default:
@@ -185,7 +180,7 @@ func finderKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         return []
     }
     if finder.chosen?.unit != before { finder.search = nil; finder.found = nil }   // the contexts were another unit's
-    state.instruments.finder = finder
+    state.lessonOnScreen.instruments.finder = finder
     if let problem = finder.problem {
         state.status = problem
     } else if let chosen = finder.chosen {
@@ -197,9 +192,9 @@ func finderKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 
 /// The runtime's answer to a search: kept when it is the one the finder still waits for.
 func unitSearched(_ state: inout TutorState, _ answer: UnitSearchAnswer) {
-    guard var finder = state.instruments.finder, finder.search == answer.request else { return }
+    guard var finder = state.lessonOnScreen.instruments.finder, finder.search == answer.request else { return }
     finder.found = answer
-    state.instruments.finder = finder
+    state.lessonOnScreen.instruments.finder = finder
     state.status = answer.problem.map { "cannot search: \($0)" }
         ?? "unit \(answer.request.unit): its \(answer.contexts.count) strongest lines of \(answer.lines) held-out lines"
 }
@@ -212,9 +207,9 @@ func cycleLayer(_ state: inout TutorState) {
         state.status = "the \(model.cell.displayName) has one layer; L moves among the layers of a stacked model (c reaches one where a lesson loads it)"
         return
     }
-    let next = (state.instruments.shownLayer(of: layers) + 1) % layers
-    state.instruments.layer = next == layers - 1 ? nil : next
-    state.refreshInstruments()
+    let next = (state.lessonOnScreen.instruments.shownLayer(of: layers) + 1) % layers
+    state.lessonOnScreen.instruments.layer = next == layers - 1 ? nil : next
+    state.lessonOnScreen.refreshInstruments(models: state.models)
     state.status = "layer \(next + 1) of \(layers)" + (next == layers - 1
         ? ": the top one, whose state the prediction reads"
         : ": its hₜ is the input of layer \(next + 2) at the same word")
@@ -229,9 +224,9 @@ func modelLoaded(_ state: inout TutorState, _ delivery: ModelDelivery) {
     }
     guard state.models.index(named: delivery.name) == nil else { return }
     state.addModel(model, name: delivery.name)
-    guard state.screen == .lesson, let preset = state.lesson?.lab, preset.model == delivery.name,
+    guard state.lessonSession != nil, let preset = state.lesson?.lab, preset.model == delivery.name,
           model.cell.rawValue == preset.cell.rawValue else { return }
-    state.modelIndex = state.models.count - 1
+    state.lessonOnScreen.modelIndex = state.models.count - 1
     state.retrace()
-    state.probeGradientAxis()
+    state.lessonOnScreen.probeGradientAxis(models: state.models)
 }

@@ -8,41 +8,40 @@ import RNNCore
 // lesson, and the effects it asks for. The drawing is in LessonScreen.swift.
 
 /// Opens the selected lesson where the learner left it (depth and scroll), with
-/// its lab preset loaded into the panels.
+/// its lab preset loaded into the panels, over the screen in view.
 func openLesson(_ state: inout TutorState) -> [Effect] {
-    guard let lesson = state.lesson else { return [] }
+    guard state.course.lessons.indices.contains(state.selectedLesson) else { return [] }
+    let lesson = state.course.lessons[state.selectedLesson]
     let saved = state.progress.lessons[lesson.id]
-    state.screen = .lesson
-    state.focus = .text
-    state.selectedLink = nil
-    state.editor = nil
-    state.depth = saved?.depth.flatMap(LessonDepth.init(rawValue:)) ?? state.depth
-    state.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
+    var session = LessonSession()
+    session.lessonIndex = state.selectedLesson
+    session.depth = saved?.depth.flatMap(LessonDepth.init(rawValue:)) ?? state.readingDepth
     let preset = lesson.lab
     // The lab as the learner left it (cell, cursor, an edited sentence), else the lesson's preset.
     let edited = saved?.labSentence.flatMap { $0 == preset.sentence ? nil : $0 }
-    state.sentence = edited ?? preset.sentence
-    state.whhScale = preset.whhScale
-    state.cursorWord = saved?.labWord ?? 0
-    state.sweepFrom = nil
-    state.overlay = preset.cell == .all
+    session.sentence = edited ?? preset.sentence
+    session.whhScale = preset.whhScale
+    session.cursorWord = saved?.labWord ?? 0
+    session.overlay = preset.cell == .all
+    session.modelIndex = state.lastModelIndex
     if let wanted = CellKind(rawValue: saved?.labCell ?? preset.cell.rawValue),
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
-        state.modelIndex = index
+        session.modelIndex = index
     }
+    session.instruments.showsJacobian = preset.panels.contains(.jacobian)
     var effects: [Effect] = []
     if let name = preset.model {
         if let index = state.models.index(named: name) {
-            if state.models[index].model.cell.rawValue == preset.cell.rawValue { state.modelIndex = index }
+            if state.models[index].model.cell.rawValue == preset.cell.rawValue { session.modelIndex = index }
         } else {
             effects.append(.loadModel(name: name))   // answered at once, with `.modelLoaded`
         }
     }
-    state.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
-    state.gradientGhost = nil
-    state.openInstruments(preset: preset)
+    state.open(.lesson(session))
+    state.lessonOnScreen.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
+    state.lessonOnScreen.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
     state.retrace()
-    state.probeGradientAxis()
+    state.lessonOnScreen.probeGradientAxis(models: state.models)
     state.status = "\(lesson.title) · → steps a word · b sweeps backward · ? keys"
     return effects + noteIfRead(&state)
 }
@@ -51,7 +50,7 @@ func openLesson(_ state: inout TutorState) -> [Effect] {
 /// sentence itself gives: after the very last word there is none, and a loss against the model's
 /// own guess is close to zero, which explains little. Worked out from the words, before the trace.
 private func defaultLossWord(_ state: TutorState) -> Int? {
-    guard let model = state.model, model.task == .lm, let count = try? model.tokenize(state.sentence).count, count >= 2
+    guard let model = state.model, model.task == .lm, let count = try? model.tokenize(state.lessonOnScreen.sentence).count, count >= 2
     else { return nil }
     return count - 2
 }
@@ -69,43 +68,39 @@ func resume(_ state: inout TutorState) -> [Effect] {
 func recordPosition(_ state: inout TutorState) -> [Effect] {
     guard let lesson = state.lesson else { return [] }
     let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
-    let sentence = state.sentence == lesson.lab.sentence ? nil : state.sentence
+    let sentence = state.lessonOnScreen.sentence == lesson.lab.sentence ? nil : state.lessonOnScreen.sentence
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
-    progress.depth = state.depth.rawValue
-    progress.position = state.textScroll
-    progress.labWord = state.cursorWord
+    progress.depth = state.lessonOnScreen.depth.rawValue
+    progress.position = state.lessonOnScreen.textScroll
+    progress.labWord = state.lessonOnScreen.cursorWord
     progress.labCell = cell
     progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
     state.progress.lastLesson = lesson.id
-    return [.record(.position(lesson: lesson.id, depth: state.depth.rawValue, line: state.textScroll, at: state.now)),
-            .record(.lab(lesson: lesson.id, word: state.cursorWord, cell: cell, sentence: sentence))]
+    state.readingDepth = state.lessonOnScreen.depth
+    state.lastModelIndex = state.lessonOnScreen.modelIndex
+    return [.record(.position(lesson: lesson.id, depth: state.lessonOnScreen.depth.rawValue, line: state.lessonOnScreen.textScroll, at: state.now)),
+            .record(.lab(lesson: lesson.id, word: state.lessonOnScreen.cursorWord, cell: cell, sentence: sentence))]
 }
 
 /// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
 /// limit when the caller has already laid the text out).
 private func noteIfRead(_ state: inout TutorState, limit: Int? = nil) -> [Effect] {
-    guard let lesson = state.lesson, state.textScroll >= limit ?? state.maximumTextScroll,
+    guard let lesson = state.lesson, state.lessonOnScreen.textScroll >= limit ?? state.maximumTextScroll,
           state.progress.lessons[lesson.id]?.read != true else { return [] }
     state.progress.lessons[lesson.id, default: LessonProgress()].read = true
     return [.record(.read(lesson: lesson.id, at: state.now))]
 }
 
-/// Leaves the lesson: back to the one a link came from, else to the course.
+/// Leaves the lesson: back to the screen it was opened over (a lesson whose link opened it,
+/// the FAQ answer), else to the course.
 private func leaveLesson(_ state: inout TutorState) -> [Effect] {
-    var effects = recordPosition(&state)
-    if let visit = state.history.popLast() {
-        state.selectedLesson = visit.lesson
-        effects += openLesson(&state)
-        state.depth = visit.depth
-        state.textScroll = min(visit.scroll, state.maximumTextScroll)
-        state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.history.isEmpty ? "" : " · Esc goes back further")
-    } else if state.faq != nil {
-        state.screen = .faq   // the lesson was opened from an answer's link
-        state.status = FAQScreen.answerStatus
-    } else {
-        state.screen = .course
-        state.status = TutorState.courseStatus
+    let effects = recordPosition(&state)
+    state.goBack()
+    switch state.screen {
+    case .lesson: state.status = "back in \"\(state.lesson?.title ?? "")\"" + (state.returnStack.isEmpty ? "" : " · Esc goes back further")
+    case .faq: state.status = FAQScreen.answerStatus
+    default: state.status = TutorState.courseStatus
     }
     return effects
 }
@@ -125,15 +120,15 @@ private func selectNextLink(_ state: inout TutorState) {
     let links = linkLines(lines)
     guard !links.isEmpty else { state.status = "this text has no links at this depth"; return }
     let next: (link: TextLayout.Link, line: Int)
-    if let selected = state.selectedLink {
+    if let selected = state.lessonOnScreen.selectedLink {
         next = links.first { $0.link.ordinal > selected } ?? links[0]
     } else {
-        next = links.first { $0.line >= state.textScroll } ?? links[0]
+        next = links.first { $0.line >= state.lessonOnScreen.textScroll } ?? links[0]
     }
-    state.selectedLink = next.link.ordinal
+    state.lessonOnScreen.selectedLink = next.link.ordinal
     let height = state.lessonLayout.textBody.height
-    if next.line < state.textScroll || next.line >= state.textScroll + height {
-        state.textScroll = min(max(0, next.line - 2), max(0, lines.count - height))
+    if next.line < state.lessonOnScreen.textScroll || next.line >= state.lessonOnScreen.textScroll + height {
+        state.lessonOnScreen.textScroll = min(max(0, next.line - 2), max(0, lines.count - height))
     }
     let title = state.course.lessons.first { $0.id == next.link.lessonID }?.title ?? next.link.lessonID
     state.status = "link to \"\(title)\" · Enter follows it · g next link"
@@ -141,14 +136,13 @@ private func selectNextLink(_ state: inout TutorState) {
 
 /// Enter on a selected link: opens that lesson; Esc comes back here.
 private func followLink(_ state: inout TutorState) -> [Effect] {
-    guard let selected = state.selectedLink,
+    guard let selected = state.lessonOnScreen.selectedLink,
           let link = linkLines(state.lessonLines).first(where: { $0.link.ordinal == selected })?.link,
           let target = state.course.lessons.firstIndex(where: { $0.id == link.lessonID }) else {
         state.status = "no link selected: g selects one"
         return []
     }
     var effects = recordPosition(&state)
-    state.history.append(.init(lesson: state.selectedLesson, depth: state.depth, scroll: state.textScroll))
     state.selectedLesson = target
     effects += openLesson(&state)
     state.status = "\(state.lesson?.title ?? "") · Esc goes back to the lesson you came from"
@@ -156,11 +150,11 @@ private func followLink(_ state: inout TutorState) -> [Effect] {
 }
 
 /// The sentence editor has every key but Ctrl-C while it is open.
-func editorKey(_ state: inout TutorState, _ key: Key) {
-    guard var editor = state.editor else { return }
+private func editorKey(_ state: inout TutorState, _ key: Key) {
+    guard var editor = state.lessonOnScreen.editor else { return }
     switch state.action(for: key) {
     case .keepSentence:
-        state.editor = nil
+        state.lessonOnScreen.editor = nil
         state.status = "sentence unchanged"
     case .traceSentence:
         let text = editor.text
@@ -168,45 +162,64 @@ func editorKey(_ state: inout TutorState, _ key: Key) {
             state.status = "type at least one word (Esc keeps the old sentence)"
             return
         }
-        let old = state.sentence
-        state.sentence = text
-        state.cursorWord = 0
-        state.lossWord = defaultLossWord(state)
-        state.sweepFrom = nil
+        let old = state.lessonOnScreen.sentence
+        state.lessonOnScreen.sentence = text
+        state.lessonOnScreen.cursorWord = 0
+        state.lessonOnScreen.lossWord = defaultLossWord(state)
+        state.lessonOnScreen.sweepFrom = nil
         state.retrace()
-        if let error = state.traceError {
-            state.sentence = old
-            state.lossWord = nil
+        if let error = state.lessonOnScreen.traceError {
+            state.lessonOnScreen.sentence = old
+            state.lessonOnScreen.lossWord = nil
             state.retrace()
             state.status = "cannot trace that: \(error)"
             return
         }
-        state.editor = nil
-        state.gradientGhost = nil
-        state.probeGradientAxis()
-        let unknown = state.model.map { model in state.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
-        state.status = "new sentence, \(state.trace?.tokens.count ?? 0) words"
+        state.lessonOnScreen.editor = nil
+        state.lessonOnScreen.gradientGhost = nil
+        state.lessonOnScreen.probeGradientAxis(models: state.models)
+        let unknown = state.model.map { model in state.lessonOnScreen.trace?.ids.filter { $0 == model.unknownID }.count ?? 0 } ?? 0
+        state.status = "new sentence, \(state.lessonOnScreen.trace?.tokens.count ?? 0) words"
             + (unknown > 0 ? ", \(unknown) unknown to the model (read as \(state.model?.unknownToken ?? "unknown"))" : "")
     default:
         if editor.apply(key) {
-            if case .character = key, editor.text == state.editor?.text, editor.text.count >= LineEditor.limit {
+            if case .character = key, editor.text == state.lessonOnScreen.editor?.text, editor.text.count >= LineEditor.limit {
                 state.status = "the sentence is at its \(LineEditor.limit)-character limit"
             }
-            state.editor = editor
+            state.lessonOnScreen.editor = editor
         } else {
             state.status = "Enter traces the sentence · Esc keeps the old one"
         }
     }
 }
 
+/// A key on the lesson screen: the editor's while it is open, else the lesson's. ▲▼ then
+/// compare the same word of the same sentence in the same cell, before and after the key.
 func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
-    if state.instruments.writer != nil { return writerKey(&state, key) }
-    if state.instruments.finder != nil { return finderKey(&state, key) }
-    let words = state.trace?.tokens.count ?? 0
+    state.lessonOnScreen.previousHidden = nil
+    let before = state.lessonOnScreen
+    let effects: [Effect]
+    if before.editor != nil {
+        editorKey(&state, key)
+        effects = []
+    } else {
+        effects = lessonActionKey(&state, key)
+    }
+    guard let after = state.lessonSession, after.lessonIndex == before.lessonIndex, after.sentence == before.sentence,
+          after.modelIndex == before.modelIndex, let old = before.currentHidden, let new = after.currentHidden,
+          old != new, old.count == new.count else { return effects }
+    state.lessonOnScreen.previousHidden = old
+    return effects
+}
+
+private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    if state.lessonOnScreen.instruments.writer != nil { return writerKey(&state, key) }
+    if state.lessonOnScreen.instruments.finder != nil { return finderKey(&state, key) }
+    let words = state.lessonOnScreen.trace?.tokens.count ?? 0
     // The bars before a toggle or a knob turn stay as a ghost until the next key.
-    let barsBefore = state.shownGradient
-    state.gradientGhost = nil
-    func keepGhost() { if barsBefore != state.shownGradient { state.gradientGhost = barsBefore } }
+    let barsBefore = state.lessonOnScreen.shownGradient
+    state.lessonOnScreen.gradientGhost = nil
+    func keepGhost() { if barsBefore != state.lessonOnScreen.shownGradient { state.lessonOnScreen.gradientGhost = barsBefore } }
     switch state.action(for: key) {
     case .back: return leaveLesson(&state)
     case .selectLink: selectNextLink(&state)
@@ -221,70 +234,70 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
             return effects
         case .explorer:
             let effects = recordPosition(&state)
-            openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+            openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.lessonOnScreen.whhScale),
                                              clipping: lab.clipping))
             return effects
         case .none: state.status = "this lesson has no experiment of its own; v opens the gradient explorer, and x on the course screen the race"
         }
     case .explorer:
         let effects = recordPosition(&state)
-        openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.whhScale),
+        openExperiment(&state, .explorer(cell: state.model?.cell ?? .rnn, whhScale: max(0.25, state.lessonOnScreen.whhScale),
                                          clipping: state.lesson?.lab.clipping ?? false))
         return effects
     case .followLink: return followLink(&state)
     case .editSentence:
-        state.editor = LineEditor(state.sentence)
+        state.lessonOnScreen.editor = LineEditor(state.lessonOnScreen.sentence)
         state.status = "edit the sentence · Enter traces it · Esc keeps the old one"
     case .nextWord:
-        state.cursorWord = min(state.cursorWord + 1, max(words - 1, 0))
+        state.lessonOnScreen.cursorWord = min(state.lessonOnScreen.cursorWord + 1, max(words - 1, 0))
         describeCursorWord(&state)
     case .previousWord:
-        state.cursorWord = max(state.cursorWord - 1, 0)
+        state.lessonOnScreen.cursorWord = max(state.lessonOnScreen.cursorWord - 1, 0)
         describeCursorWord(&state)
-    case .firstWord: state.cursorWord = 0; describeCursorWord(&state)
-    case .lastWord: state.cursorWord = max(words - 1, 0); describeCursorWord(&state)
+    case .firstWord: state.lessonOnScreen.cursorWord = 0; describeCursorWord(&state)
+    case .lastWord: state.lessonOnScreen.cursorWord = max(words - 1, 0); describeCursorWord(&state)
     case .up:
-        if state.focus == .text { return scrollText(&state, by: -1) } else { state.firstUnit = max(0, state.firstUnit - 1) }
+        if state.lessonOnScreen.focus == .text { return scrollText(&state, by: -1) } else { state.lessonOnScreen.firstUnit = max(0, state.lessonOnScreen.firstUnit - 1) }
     case .down:
-        if state.focus == .text { return scrollText(&state, by: 1) } else { state.firstUnit = min(state.firstUnit + 1, state.trace?.hiddenSize ?? 0) }
+        if state.lessonOnScreen.focus == .text { return scrollText(&state, by: 1) } else { state.lessonOnScreen.firstUnit = min(state.lessonOnScreen.firstUnit + 1, state.lessonOnScreen.trace?.hiddenSize ?? 0) }
     case .pageUp: return scrollText(&state, by: -max(1, state.lessonLayout.textBody.height - 2))
     case .pageDown: return scrollText(&state, by: max(1, state.lessonLayout.textBody.height - 2))
     case .switchFocus:
-        state.focus = state.focus == .text ? .panels : .text
-        state.status = state.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
+        state.lessonOnScreen.focus = state.lessonOnScreen.focus == .text ? .panels : .text
+        state.status = state.lessonOnScreen.focus == .text ? "↑↓ scroll the lesson text" : "↑↓ scroll the hidden units"
     case .cycleDepth:
         let all = LessonDepth.allCases
-        state.depth = all[(all.firstIndex(of: state.depth)! + 1) % all.count]
-        state.textScroll = 0
-        state.selectedLink = nil
-        state.status = "depth: \(state.depth.rawValue)"
+        state.lessonOnScreen.depth = all[(all.firstIndex(of: state.lessonOnScreen.depth)! + 1) % all.count]
+        state.lessonOnScreen.textScroll = 0
+        state.lessonOnScreen.selectedLink = nil
+        state.status = "depth: \(state.lessonOnScreen.depth.rawValue)"
         return noteIfRead(&state)
     case .chooseRNN, .chooseLSTM, .chooseGRU:
         let wanted: CellKind = state.action(for: key) == .chooseRNN ? .rnn : state.action(for: key) == .chooseLSTM ? .lstm : .gru
         if let index = state.models.firstIndex(where: { $0.model.cell == wanted }) { chooseModel(&state, index); keepGhost() }
         else { state.status = "no \(wanted.displayName) model is loaded" }
     case .cycleCell:
-        if !state.models.isEmpty { chooseModel(&state, (state.modelIndex + 1) % state.models.count); keepGhost() }
+        if !state.models.isEmpty { chooseModel(&state, (state.lessonOnScreen.modelIndex + 1) % state.models.count); keepGhost() }
     case .lossEarlier, .lossLater:
-        let current = state.lossWord ?? max(words - 1, 0)
+        let current = state.lessonOnScreen.lossWord ?? max(words - 1, 0)
         let next = state.action(for: key) == .lossEarlier ? max(0, current - 1) : min(max(words - 1, 0), current + 1)
-        state.lossWord = next
+        state.lessonOnScreen.lossWord = next
         state.retrace()
-        state.status = state.trace.map { LossLabel.text($0, classifier: state.model?.task == .classify) } ?? "loss now at word \(next + 1)"
+        state.status = state.lessonOnScreen.trace.map { LossLabel.text($0, classifier: state.model?.task == .classify) } ?? "loss now at word \(next + 1)"
     case .overlay:
-        state.overlay.toggle()
+        state.lessonOnScreen.overlay.toggle()
         state.retrace()
-        state.status = state.overlay ? "gradient plot: every cell overlaid" : "gradient plot: \(state.model?.cell.displayName ?? "") only"
+        state.status = state.lessonOnScreen.overlay ? "gradient plot: every cell overlaid" : "gradient plot: \(state.model?.cell.displayName ?? "") only"
     case .backwardSweep:
-        guard let trace = state.trace else { return [] }
-        state.sweepFrom = trace.loss.step + 1
+        guard let trace = state.lessonOnScreen.trace else { return [] }
+        state.lessonOnScreen.sweepFrom = trace.loss.step + 1
         state.status = "backward sweep from word \(trace.loss.step + 1)…"
     case .scaleUp, .scaleDown:
         let delta: Float = state.action(for: key) == .scaleDown ? -0.25 : 0.25
-        state.whhScale = min(4, max(0, (state.whhScale + delta) * 4).rounded() / 4)
+        state.lessonOnScreen.whhScale = min(4, max(0, (state.lessonOnScreen.whhScale + delta) * 4).rounded() / 4)
         state.retrace()
         keepGhost()
-        describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.whhScale))")
+        describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.lessonOnScreen.whhScale))")
     case .jacobianPanel: toggleJacobian(&state)
     case .write: startWriting(&state)
     case .findUnit: openFinder(&state)
@@ -298,16 +311,16 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 private func scrollText(_ state: inout TutorState, by count: Int) -> [Effect] {
     let lines = state.lessonLines, height = state.lessonLayout.textBody.height
     let limit = max(0, lines.count - height)
-    state.textScroll = min(max(0, state.textScroll + count), limit)
-    if let selected = state.selectedLink, let line = linkLines(lines).first(where: { $0.link.ordinal == selected })?.line,
-       line < state.textScroll || line >= state.textScroll + height {
-        state.selectedLink = nil
+    state.lessonOnScreen.textScroll = min(max(0, state.lessonOnScreen.textScroll + count), limit)
+    if let selected = state.lessonOnScreen.selectedLink, let line = linkLines(lines).first(where: { $0.link.ordinal == selected })?.line,
+       line < state.lessonOnScreen.textScroll || line >= state.lessonOnScreen.textScroll + height {
+        state.lessonOnScreen.selectedLink = nil
     }
     return noteIfRead(&state, limit: limit)
 }
 
 private func chooseModel(_ state: inout TutorState, _ index: Int) {
-    state.modelIndex = index
+    state.lessonOnScreen.modelIndex = index
     state.retrace()
     describeGradient(&state, prefix: state.models[index].model.cell.displayName)
 }
@@ -315,28 +328,29 @@ private func chooseModel(_ state: inout TutorState, _ index: Int) {
 private let sweepPace = 3   // ticks per revealed word
 
 func advanceSweep(_ state: inout TutorState) {
-    guard let from = state.sweepFrom else { return }
-    state.sweepTicks += 1
-    guard state.sweepTicks % sweepPace == 0 else { return }
+    guard let from = state.lessonOnScreen.sweepFrom else { return }
+    state.lessonOnScreen.sweepTicks += 1
+    guard state.lessonOnScreen.sweepTicks % sweepPace == 0 else { return }
     if from <= 0 {
-        state.sweepFrom = nil
+        state.lessonOnScreen.sweepFrom = nil
         describeGradient(&state, prefix: "sweep done")
     } else {
-        state.sweepFrom = from - 1
+        state.lessonOnScreen.sweepFrom = from - 1
     }
 }
 
 private func describeCursorWord(_ state: inout TutorState) {
-    guard let trace = state.trace else { return }
-    let word = trace.tokens[state.cursorWord]
-    let guess = trace.steps[state.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
-    state.status = "word \(state.cursorWord + 1): \"\(word)\"\(guess)"
+    state.lessonOnScreen.showCursorWord(models: state.models)
+    guard let trace = state.lessonOnScreen.trace else { return }
+    let word = trace.tokens[state.lessonOnScreen.cursorWord]
+    let guess = trace.steps[state.lessonOnScreen.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
+    state.status = "word \(state.lessonOnScreen.cursorWord + 1): \"\(word)\"\(guess)"
 }
 
 /// Says in words what the gradient plot shows: how much reaches the first word (on h, and
 /// on the LSTM's cell state c), what the loss predicts, and when a scaled-up RNN's
 /// gradient vanishes anyway, that saturation is why.
 func describeGradient(_ state: inout TutorState, prefix: String) {
-    guard let trace = state.trace else { state.status = prefix; return }
-    state.status = GradientSummary.text(trace, prefix: prefix, whhScale: state.whhScale, classifier: state.model?.task == .classify)
+    guard let trace = state.lessonOnScreen.trace else { state.status = prefix; return }
+    state.status = GradientSummary.text(trace, prefix: prefix, whhScale: state.lessonOnScreen.whhScale, classifier: state.model?.task == .classify)
 }

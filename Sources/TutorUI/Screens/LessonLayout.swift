@@ -34,7 +34,7 @@ extension TutorState {
     /// wrapped for the text column.
     var lessonLines: [TextLayout.Line] {
         guard let lesson else { return [] }
-        return TextLayout.lines(lesson.blocks(at: depth) + lesson.backMatter(at: depth), width: lessonLayout.textBody.width, ascii: ascii)
+        return TextLayout.lines(lesson.blocks(at: lessonOnScreen.depth) + lesson.backMatter(at: lessonOnScreen.depth), width: lessonLayout.textBody.width, ascii: ascii)
     }
 
     /// How far the text can scroll: its last line at the bottom of the column.

@@ -84,10 +84,9 @@ private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: Stri
         state.status = round.depth.map { "no questions at \($0.rawValue) depth here yet; d in the lesson changes the depth" } ?? "no questions here yet"
         return
     }
-    state.returnScreen = state.screen
-    state.quiz = QuizSession(round: round, title: title, now: state.now)
-    state.screen = .quiz
-    state.status = quizHint(state.quiz!)
+    let quiz = QuizSession(round: round, title: title, now: state.now)
+    state.open(.quiz(quiz))
+    state.status = quizHint(quiz)
 }
 
 /// The footer: what the keys do now, in the keymap's own keys.
@@ -112,8 +111,7 @@ func quizKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     let action = state.action(for: key)
     let leaving = key == .escape || (action == .back && !quiz.takesTyping) || (quiz.isFinished && action == .answer)
     if leaving {
-        state.screen = state.returnScreen
-        state.quiz = nil
+        state.goBack()
         state.status = "quiz closed; every answer given is saved"
         return []
     }

@@ -6,9 +6,7 @@ import RNNCore
 // for it with an effect and takes in the snapshots the runtime sends back.
 
 func openExperiment(_ state: inout TutorState, _ session: ExperimentSession) {
-    state.returnScreen = state.screen
-    state.experiment = session
-    state.screen = .experiment
+    state.open(.experiment(session))
     state.status = experimentHint(session)
 }
 
@@ -57,8 +55,7 @@ func experimentKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     let action = state.action(for: key)
     switch action {
     case .back?:
-        state.experiment = nil
-        state.screen = state.returnScreen
+        state.goBack()
         state.status = state.screen == .course ? "Enter opens a lesson · ? help · q quits" : "experiment closed"
         return []
     case .shorterSequence?, .longerSequence?:

@@ -37,7 +37,7 @@ func startReview(_ state: inout TutorState, lesson: Lesson?) -> [Effect] {
 /// back the cards whose learning step has passed.
 func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
     guard let due else { state.status = "could not read the cards from the progress store"; return }
-    if var review = state.review, state.screen == .review {
+    if var review = state.review {
         guard review.isFinished, !due.cards.isEmpty else { return }
         review.queue += due.cards
         review.states.merge(due.states) { _, new in new }
@@ -53,9 +53,7 @@ func cardsDue(_ state: inout TutorState, _ due: DueCards?) {
         return
     }
     let title = due.lesson.flatMap { id in state.course.lessons.first { $0.id == id } }.map { "Cards: \($0.title)" } ?? "Cards due"
-    state.returnScreen = state.screen
-    state.review = ReviewSession(title: title, queue: due.cards, states: due.states, shownAt: state.now, lesson: due.lesson)
-    state.screen = .review
+    state.open(.review(ReviewSession(title: title, queue: due.cards, states: due.states, shownAt: state.now, lesson: due.lesson)))
     showCard(&state)
 }
 
@@ -79,8 +77,7 @@ func reviewKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     guard var review = state.review else { return [] }
     let action = state.action(for: key)
     if action == .back || (review.isFinished && key == .enter) {
-        state.screen = state.returnScreen
-        state.review = nil
+        state.goBack()
         state.status = "review closed; every grade given is saved"
         return []
     }
@@ -114,7 +111,7 @@ func reviewKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 /// cards whose learning step has passed, so a learner who stays sees them again.
 /// (Grades are in the store by then: the runtime saves them before it reads.)
 func reviewTick(_ state: inout TutorState) -> [Effect] {
-    guard state.screen == .review, var review = state.review, review.isFinished,
+    guard var review = state.review, review.isFinished,
           state.now.timeIntervalSince(review.checkedAt) >= 5 else { return [] }
     review.checkedAt = state.now
     state.review = review
