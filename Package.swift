@@ -43,7 +43,7 @@ let package = Package(
         // What the terminal draws and reads: the grid of styled cells, keys and escape sequences.
         .target(name: "TerminalGrid"),
         // The tutor's screens as pure functions of state into a grid of cells (no terminal).
-        .target(name: "TutorUI", dependencies: ["TerminalGrid", "Trace", "RNNCore", "ModelFile", "Course", "Practice"]),
+        .target(name: "TutorUI", dependencies: ["TerminalGrid", "Trace", "RNNCore", "ModelFile", "Course", "Practice", "Lab"]),
         .executableTarget(
             name: "rnn-tutor",
             dependencies: [
@@ -59,7 +59,7 @@ let package = Package(
             name: "ProgressStoreTests",
             dependencies: ["ProgressStore", "Practice", "Course", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore"],
+            name: "TutorUITests", dependencies: ["TutorUI", "Trace", "ModelFile", "RNNCore", "Course", "Practice", "ProgressStore", "Lab"],
             exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "ModelFileTests", dependencies: ["ModelFile", "RNNCore"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -49,6 +49,8 @@ public struct LessonProgress: Equatable, Sendable {
     /// Lab tasks of this lesson answered at least once, and those whose last answer was right.
     public var tasksTried = 0
     public var tasksRight = 0
+    /// The ids of those right by their last answer (the tutor's `p` opens the next one not among them).
+    public var tasksAnsweredRight: Set<String> = []
     public init() {}
 }
 

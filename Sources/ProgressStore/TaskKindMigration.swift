@@ -53,10 +53,13 @@ extension ProgressStore {
         for row in try Row.fetchAll(db, sql: "SELECT item, lesson, correct FROM review_log WHERE kind = 'task' ORDER BY at, id") {
             last[row["item"]] = (row["lesson"], row["correct"])
         }
-        for (_, entry) in last {
+        for (task, entry) in last {
             guard snapshot.lessons[entry.lesson] != nil else { continue }   // a task of a lesson no longer in the course
             snapshot.lessons[entry.lesson]!.tasksTried += 1
-            if entry.correct { snapshot.lessons[entry.lesson]!.tasksRight += 1 }
+            if entry.correct {
+                snapshot.lessons[entry.lesson]!.tasksRight += 1
+                snapshot.lessons[entry.lesson]!.tasksAnsweredRight.insert(task)
+            }
         }
     }
 }

@@ -105,7 +105,7 @@ struct BenchCommand: ParsableCommand {
     func benchTutor() throws {
         let root = try ShippedFiles.root()
         let start = DispatchTime.now().uptimeNanoseconds
-        let (course, models) = try TutorCommand.load(
+        let (course, models, _) = try TutorCommand.load(
             lessons: root.appendingPathComponent("lessons").path, models: try ShippedFiles.shippedModelPaths)
         // The progress store as the tutor opens it (a fresh folder: the first start's migration included).
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-bench-\(getpid())")

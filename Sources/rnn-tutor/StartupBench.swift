@@ -19,7 +19,7 @@ func benchStartup(repetitions: Int) throws {
     defer { try? FileManager.default.removeItem(at: folder) }
     let empty = folder.appendingPathComponent("empty"), resuming = folder.appendingPathComponent("resuming")
     // A store that left lesson 4's lab (its overlaid gradient panel, the 68-word passage) open.
-    let (course, _) = try TutorCommand.load(lessons: lessons, models: models)
+    let (course, _, _) = try TutorCommand.load(lessons: lessons, models: models)
     guard let lesson = course.lessons.first(where: { $0.order == 4 }) else {
         throw CommandFailure("the shipped course has no lesson 4")
     }
@@ -29,7 +29,7 @@ func benchStartup(repetitions: Int) throws {
 
     /// One start: what `tutor` does before its first frame. Returns the frame's screen (for a check).
     func start(_ data: URL) throws -> TutorState.Screen.Kind {
-        let (course, loaded) = try TutorCommand.load(lessons: lessons, models: models)
+        let (course, loaded, _) = try TutorCommand.load(lessons: lessons, models: models)
         let (store, _) = ProgressStore.open(directory: data)
         let progress = (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot()
         var state = TutorState(course: course, models: loaded, width: 200, height: 60, ascii: false, color: true,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Course
+import Lab
 import Foundation
 import ModelFile
 import Practice
@@ -35,7 +36,7 @@ struct TutorCommand: ParsableCommand {
                                  + "(xterm-256color, say), or practise line by line with `rnn-tutor quiz --plain` and `review --plain`")
         }
         let paths = model.isEmpty ? try ShippedFiles.shippedModelPaths : try model.map(ShippedFiles.modelPath)
-        let (course, models) = try Self.load(lessons: try lessons ?? ShippedFiles.lessonsFolder(), models: paths)
+        let (course, models, hashes) = try Self.load(lessons: try lessons ?? ShippedFiles.lessonsFolder(), models: paths)
         // The store never fails to open: a damaged file is replaced from a backup, an
         // unwritable folder means progress is kept for this run only; the notice says which.
         let (store, opened) = ProgressStore.open(directory: data.directory)
@@ -52,7 +53,7 @@ struct TutorCommand: ParsableCommand {
         let screen = TerminalScreen(colors: colors)
         defer { screen.stop() }
         let names = paths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
-        var state = TutorState(course: course, models: models, modelNames: names, width: screen.size.width, height: screen.size.height,
+        var state = TutorState(course: course, models: models, modelNames: names, modelHashes: hashes, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors, progress: progress)
         state.notice = notice
         let heldOut = try ShippedFiles.heldOutText()
@@ -92,8 +93,9 @@ struct TutorCommand: ParsableCommand {
 
     /// Reads the lessons and every model at the same time (start-up is the
     /// learner's first wait); the first problem found is the one reported.
-    static func load(lessons folder: String, models paths: [String]) throws -> (CoursePack, [Model]) {
-        let models = Mutex<[Int: Model]>([:]), course = Mutex<CoursePack?>(nil), failures = Mutex<[Int: String]>([:])
+    /// Each model comes with its file's hash, which lab task answers log.
+    static func load(lessons folder: String, models paths: [String]) throws -> (CoursePack, [Model], hashes: [String]) {
+        let models = Mutex<[Int: LabModel]>([:]), course = Mutex<CoursePack?>(nil), failures = Mutex<[Int: String]>([:])
         DispatchQueue.concurrentPerform(iterations: paths.count + 1) { i in
             if i == paths.count {
                 do {
@@ -108,7 +110,7 @@ struct TutorCommand: ParsableCommand {
                 }
             } else {
                 do {
-                    let model = try Model.load(path: paths[i])
+                    let model = try LabModel.load(path: paths[i])
                     models.withLock { $0[i] = model }
                 } catch {
                     failures.withLock { $0[i] = "\(error)" }
@@ -117,6 +119,6 @@ struct TutorCommand: ParsableCommand {
         }
         if let first = failures.withLock({ $0.sorted { $0.key < $1.key }.first }) { throw CommandFailure(first.value) }
         let loaded = models.withLock { found in (0..<paths.count).map { found[$0]! } }
-        return (course.withLock { $0! }, loaded)
+        return (course.withLock { $0! }, loaded.map(\.model), loaded.map(\.hash))
     }
 }

@@ -17,7 +17,7 @@ import Testing
         /// otherwise on the fixture pack, which changes only when a test wants it to.
         var shipped = false
         var keys: [Key]
-        /// Timer beats after the keys (the network writing advances on them).
+        /// Timer beats after the keys (an animation played to its end).
         var ticks = 0
         var testDescription: String { name }
     }
@@ -58,6 +58,9 @@ import Testing
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),
         Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.character("t")]),
         Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.character("t"), .character("1"), .enter]),
+        // A lab task's verdict: lesson 1's sweep task, 10^-4 committed, the sweep run, the step measured marked.
+        Screen(name: "task-verdict-140x40", width: 140, height: 40,
+               keys: [.enter, .character("p"), .down, .down, .down, .down, .enter], ticks: 200),
         // Issue 18's dialogues and FAQ, on the shipped course (the FAQ is the course's own).
         Screen(name: "dialogue-100x30", width: 100, height: 30, shipped: true, keys: [.down, .down, .down, .down, .down, .enter,
                                                                                   .pageDown, .pageDown]),

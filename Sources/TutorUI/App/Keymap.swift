@@ -13,6 +13,8 @@ public enum Action: String, Sendable, CaseIterable {
     case lessonQuiz, mixedQuiz, reviewCards, experiment, race, explorer, faq
     // The lab's instruments (Screens/InstrumentKeys.swift).
     case jacobianPanel, cycleLayer, findUnit, spanStart, spanEnd, searchUnit, write, stopWriting, keepWritten, cooler, warmer, fewerCandidates, moreCandidates
+    // Lab tasks (predict, then watch the network): from a lesson, from a quiz's feedback, and in the task.
+    case openTask, redoTask, nextTask
     // The sentence editor.
     case moveCursor, deleteCharacter, traceSentence, keepSentence
     // The quiz.
@@ -42,11 +44,11 @@ public struct Binding: Sendable {
 public enum Keymap {
     /// The screens and modes that have a table of their own.
     public enum Mode: String, Sendable, CaseIterable {
-        case course, lesson, editor, writer, finder, quiz, review, race, explorer, faqList, faqAnswer
+        case course, lesson, editor, writer, finder, quiz, review, race, explorer, faqList, faqAnswer, task
     }
 
-    /// Keys kept free for the next feature (the guided task): no table may bind them.
-    public static let reserved: [Key] = ["p"].map { .character($0) }
+    /// Keys kept free for features to come: no table binds them.
+    public static let reserved: [Key] = []
 
     private static func c(_ characters: String) -> [Key] { characters.map { .character($0) } }
     private static let digits: [Key] = (1...9).map { .character(Character(String($0))) }
@@ -97,6 +99,7 @@ public enum Keymap {
             Binding(c("w"), .write, "the network writes on from the cursor's word"),
             Binding(c("u"), .findUnit, "find the unit that follows a span of the sentence"),
             Binding(c("L"), .cycleLayer, "the next layer of a stacked model"),
+            Binding(c("p"), .openTask, "the next lab task: predict, then watch"),
             Binding(c("t"), .lessonQuiz, "quiz on this lesson"),
             Binding(c("r"), .reviewCards, "the lesson's cards due"),
             Binding(c("x"), .experiment, "the lesson's experiment"),
@@ -153,6 +156,7 @@ public enum Keymap {
             Binding([.enter], .answer, "answer, then the next question"),
             Binding([.right], .nextQuestion, "the next question (after the feedback)"),
             Binding(c("r"), .retryMissed, "retry the missed questions (at the end)"),
+            Binding(c("p"), .openTask, "after a wrong answer: the lab task that shows why"),
             Binding(c("?"), .help, "this help"),
             Binding([.escape] + c("q"), .back, "stop the quiz (answers are kept)"),
             Binding([.controlC], .quit, "quit"),
@@ -200,6 +204,20 @@ public enum Keymap {
             Binding([.enter], .followLink, "follow the link (Esc comes back)"),
             Binding(c("?"), .help, "this help"),
             Binding([.escape] + c("q") + [.left, .backspace] + c("h"), .back, "back to the questions"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .task: return [
+            Binding([.up] + c("k"), .up, "the option above; a power of ten up"),
+            Binding([.down] + c("j"), .down, "the option below; a power of ten down"),
+            Binding(digits, .chooseOption, "choose that option"),
+            Binding([.enter], .answer, "commit to your prediction (then: the next task)"),
+            Binding(c("r"), .redoTask, "do the task again"),
+            Binding(c("pn"), .nextTask, "the next task"),
+            Binding([.pageUp], .pageUp, "scroll the task a page up"),
+            Binding([.pageDown], .pageDown, "scroll the task a page down"),
+            Binding([.tab], .switchFocus, "task ↔ panels (narrow window)"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q"), .back, "leave: your own sentence, cell and settings come back"),
             Binding([.controlC], .quit, "quit"),
         ]
         case .explorer: return [
@@ -290,6 +308,7 @@ extension TutorState {
         switch screen {
         case .course: return .course
         case .lesson(let lesson):
+            if lesson.task != nil { return .task }
             if lesson.editor != nil { return .editor }
             return lesson.instruments.writer != nil ? .writer : lesson.instruments.finder != nil ? .finder : .lesson
         case .quiz: return .quiz

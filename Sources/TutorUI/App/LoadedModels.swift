@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import ModelFile
 import RNNCore
 import Trace
@@ -10,21 +11,32 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
     private let entries: [Element]
     /// Each model's name (its file's, without `.safetensors`), where known.
     public let names: [String?]
+    /// Each model file's hash (`LabModel.fileHash`), as lab task answers log it; empty when not given.
+    private let hashes: [String]
     private let loadID = UUID()
 
-    public init(_ models: [Model], names: [String?] = []) {
+    public init(_ models: [Model], names: [String?] = [], hashes: [String] = []) {
         entries = models.map { ($0, $0.network.packedHead()) }
         self.names = models.indices.map { names.indices.contains($0) ? names[$0] : nil }
+        self.hashes = hashes
     }
 
-    private init(entries: [Element], names: [String?]) {
+    private init(entries: [Element], names: [String?], hashes: [String]) {
         self.entries = entries
         self.names = names
+        self.hashes = hashes
     }
 
     /// These models and one more (a lesson's `model:`), as a new load.
     func adding(_ model: Model, name: String) -> LoadedModels {
-        LoadedModels(entries: entries + [(model, model.network.packedHead())], names: names + [name])
+        LoadedModels(entries: entries + [(model, model.network.packedHead())], names: names + [name], hashes: hashes)
+    }
+
+    /// The models as lab tasks run on them (the first of each cell, as the tutor's keys choose them).
+    var lab: LabModels {
+        LabModels(entries.indices.map { i in
+            LabModel(model: entries[i].model, path: "", hash: hashes.indices.contains(i) ? hashes[i] : "unhashed")
+        })
     }
 
     /// The models the overlay draws: one per cell (`current` for its own cell), so a second

@@ -71,11 +71,11 @@ public struct TutorState: Equatable, Sendable {
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
 
-    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], width: Int, height: Int, ascii: Bool,
-                color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
+    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], modelHashes: [String] = [], width: Int,
+                height: Int, ascii: Bool, color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
-        self.models = LoadedModels(models, names: modelNames)
+        self.models = LoadedModels(models, names: modelNames, hashes: modelHashes)
         self.width = width
         self.height = height
         self.ascii = ascii
@@ -85,7 +85,8 @@ public struct TutorState: Equatable, Sendable {
     /// Whether something moves on the timer beats (the backward sweep, a training run, a finished
     /// review waiting for its cards to come back), so every beat redraws.
     public var isAnimating: Bool {
-        lessonSession?.sweepFrom != nil || lessonSession?.instruments.isAnimating == true || experiment?.isRunning == true || review?.isFinished == true
+        (lessonSession?.sweepFrom != nil && lessonSession?.task?.holdsSweep != true) || lessonSession?.task?.isActing == true
+            || lessonSession?.instruments.isAnimating == true || experiment?.isRunning == true || review?.isFinished == true
     }
 
     /// The lesson in view, else the one chosen on the course screen.

@@ -17,7 +17,8 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         }
         return []
     case .tick:
-        advanceSweep(&state)
+        if state.lessonSession?.task?.holdsSweep != true { advanceSweep(&state) }
+        taskTick(&state)
         advanceWriting(&state)
         return reviewTick(&state)
     case .started:
@@ -46,6 +47,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         state.status = problem
         return []
     case .key(.controlC):
+        leaveTask(&state)   // the learner's own lab is what is kept, never a task's
         let effects = state.lessonSession != nil ? recordPosition(&state) : []
         state.quit = true
         return effects
@@ -60,7 +62,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
         }
         switch state.screen {
         case .course: return courseKey(&state, key)
-        case .lesson: return lessonKey(&state, key)
+        case .lesson(let lesson): return lesson.task != nil ? taskKey(&state, key) : lessonKey(&state, key)
         case .quiz: return quizKey(&state, key)
         case .review: return reviewKey(&state, key)
         case .experiment: return experimentKey(&state, key)

@@ -51,7 +51,8 @@ enum CourseScreen {
             let selected = index == state.selectedLesson
             func spell(_ text: String) -> String { state.ascii ? asciiSpelling(text) : text }
             let title = (selected ? "▶ " : "  ") + "\(lesson.order). \(spell(lesson.title))"
-            let progress = summary(of: state.progress.lessons[lesson.id], ascii: state.ascii)
+            let progress = summary(of: state.progress.lessons[lesson.id], ascii: state.ascii,
+                                   tasks: state.course.tasks(for: lesson.id).count)
             grid.put(title, x: list.x, y: y, style: Style(bold: selected, reverse: selected), clip: list)
             // Progress sits at the right of the title when there is room, else under it.
             let progressWidth = displayWidth(of: progress)
@@ -67,8 +68,9 @@ enum CourseScreen {
         }
     }
 
-    /// "✓ read · quiz 7/10 at basic (best 9/10 at basic) · 3 cards to review": empty for an untouched lesson.
-    static func summary(of progress: LessonProgress?, ascii: Bool) -> String {
+    /// "✓ read · quiz 7/10 at basic (best 9/10 at basic) · tasks 2/4 · 3 cards to review": empty for an
+    /// untouched lesson. Tasks count those right by their last answer, of the lesson's `tasks`.
+    static func summary(of progress: LessonProgress?, ascii: Bool, tasks: Int = 0) -> String {
         guard let progress else { return "" }
         var parts: [String] = []
         if progress.read { parts.append(ascii ? "read" : "✓ read") } else if progress.depth != nil { parts.append("started") }
@@ -77,6 +79,7 @@ enum CourseScreen {
             if let best = progress.bestScore, best != last { quiz += " (best \(best.label))" }
             parts.append(quiz)
         }
+        if progress.tasksTried > 0 { parts.append("tasks \(progress.tasksRight)/\(max(tasks, progress.tasksTried))") }
         // A lesson's own review (r in the lesson) holds its due cards and, once it is started, its new ones.
         let toReview = progress.cardsDue + (progress.depth != nil ? progress.cardsNew : 0)
         if toReview > 0 { parts.append(counted(toReview, "card") + " to review") }

@@ -205,7 +205,7 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     } else {
         effects = lessonActionKey(&state, key)
     }
-    guard let after = state.lessonSession, after.lessonIndex == before.lessonIndex, after.sentence == before.sentence,
+    guard let after = state.lessonSession, after.task == nil, after.lessonIndex == before.lessonIndex, after.sentence == before.sentence,
           after.modelIndex == before.modelIndex, let old = before.currentHidden, let new = after.currentHidden,
           old != new, old.count == new.count else { return effects }
     state.lessonOnScreen.previousHidden = old
@@ -223,6 +223,7 @@ private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] 
     switch state.action(for: key) {
     case .back: return leaveLesson(&state)
     case .selectLink: selectNextLink(&state)
+    case .openTask: openLessonTask(&state)
     case .lessonQuiz: return recordPosition(&state) + startQuiz(&state, lesson: state.lesson)
     case .reviewCards: return recordPosition(&state) + startReview(&state, lesson: state.lesson)
     case .experiment:

@@ -28,7 +28,13 @@ enum LessonScreen {
                 grid.put("│", x: layout.text.maxX, y: y, style: Style(dim: true))
             }
         }
-        if layout.sideBySide || session.focus == .text { drawText(state, session, lesson, layout: layout, on: &grid) }
+        if layout.sideBySide || session.focus == .text {
+            if let task = session.task {
+                TaskScreen.draw(state, session, task, in: layout.text, sideBySide: layout.sideBySide, on: &grid)
+            } else {
+                drawText(state, session, lesson, layout: layout, on: &grid)
+            }
+        }
         if layout.sideBySide || session.focus == .panels { drawPanels(state, session, in: layout.panels, on: &grid) }
     }
 

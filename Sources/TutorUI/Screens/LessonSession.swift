@@ -30,6 +30,9 @@ public struct LessonSession: Equatable, Sendable {
     public var overlay = false
     /// The sentence editor, while it is open.
     public var editor: LineEditor? = nil
+    /// A lab task staged in this lesson's panels (see TaskSession.swift); the learner's own
+    /// lesson waits under it on the return stack.
+    public var task: TaskSession? = nil
     /// The current word's hidden state before the last key, so the panel can mark the units that moved.
     public var previousHidden: [Float]? = nil
     /// The traces the panels draw, recomputed by `retrace` when an input changes.

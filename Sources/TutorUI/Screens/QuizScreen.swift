@@ -1,5 +1,6 @@
 import Course
 import Foundation
+import Lab
 import Practice
 
 /// A quiz in progress: one question at a time, feedback after each answer, a
@@ -26,6 +27,12 @@ public struct QuizSession: Equatable, Sendable {
     /// Lines scrolled with ↑↓ once there is nothing left to choose (feedback, results) on a short screen.
     public var scroll = 0
     public var shownAt: Date
+    /// The mixed review's lab tasks, each done in the live panels after the question at its key (an index).
+    public var labTasks: [Int: LabTask] = [:]
+    /// How the lab tasks opened from this quiz went, by task id.
+    public var taskResults: [String: Bool] = [:]
+    /// A lab task to open once this key is handled (the quiz waits under it as the key left it).
+    var taskToOpen: LabTask? = nil
 
     init(round: QuizRound, title: String, now: Date, isRetry: Bool = false) {
         self.round = round
@@ -74,9 +81,14 @@ func startQuiz(_ state: inout TutorState, lesson: Lesson?) -> [Effect] {
 
 /// The mixed review, weighted to the questions missed or never asked.
 func openMixedQuiz(_ state: inout TutorState, history: [String: QuestionHistory]) {
+    let seed = UInt64(max(0, state.now.timeIntervalSince1970))
     let round = QuizRound.mixedReview(course: state.course, history: history, count: 10, depth: state.progress.practiceDepth(of:),
-                                      seed: UInt64(max(0, state.now.timeIntervalSince1970)))
+                                      seed: seed)
+    // Two lab tasks go between the questions (after the first third and the second), never last.
+    let count = round.questions.count
+    let tasks = count >= 3 ? mixedReviewTasks(state, count: 2, seed: seed) : []
     openQuiz(&state, round, title: "Mixed review")
+    for (i, task) in tasks.enumerated() { state.quiz?.labTasks[(i + 1) * count / (tasks.count + 1) - 1] = task }
 }
 
 private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: String) {
@@ -89,13 +101,23 @@ private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: Stri
     state.status = quizHint(quiz)
 }
 
+/// The lab task a wrong answer offers (its question's `see:`), when its models are loaded.
+func offeredTask(_ state: TutorState, _ quiz: QuizSession, _ mark: QuizMark) -> LabTask? {
+    guard !mark.correct, let id = quiz.question?.seeTask?.id, let task = state.course.task(id: id) else { return nil }
+    let loaded = Set(state.models.map { $0.model.cell.rawValue })
+    return task.setup.cells.allSatisfy { loaded.contains($0.rawValue) } ? task : nil
+}
+
 /// The footer: what the keys do now, in the keymap's own keys.
 private func quizHint(_ quiz: QuizSession) -> String {
     func hint(_ parts: [([Action], String)]) -> String { Keymap.hint(.quiz, parts) }
     if quiz.isFinished {
         return hint((quiz.round.missed.isEmpty ? [] : [([.retryMissed], "retries the missed questions")]) + [([.answer, .back], "back")])
     }
-    if quiz.mark != nil { return hint([([.answer], "next question"), ([.back], "stop (answers so far are kept)")]) }
+    if quiz.mark != nil {
+        let offer: [([Action], String)] = quiz.mark?.correct == false && quiz.question?.seeTask != nil ? [([.openTask], "shows why in the lab")] : []
+        return hint(offer + [([.answer], "next question"), ([.back], "stop (answers so far are kept)")])
+    }
     switch quiz.question?.kind {
     case .single?: return hint([([.up, .down, .chooseOption], "choose"), ([.answer], "answers")])
     case .multiple?: return hint([([.up, .down], "move"), ([.tick, .chooseOption], "tick"), ([.answer], "answers")])
@@ -117,7 +139,10 @@ func quizKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     }
     state.status = ""
     let effects = quizSessionKey(&state, &quiz, key)
+    let task = quiz.taskToOpen
+    quiz.taskToOpen = nil
     state.quiz = quiz
+    if let task { openTask(&state, [task], at: 0) }
     if state.status.isEmpty { state.status = quizHint(quiz) }
     return effects
 }
@@ -141,8 +166,13 @@ private func quizSessionKey(_ state: inout TutorState, _ quiz: inout QuizSession
         }
         return []
     }
-    if quiz.mark != nil {
+    if let mark = quiz.mark {
         if action == .answer || action == .tick || action == .nextQuestion { return nextQuestion(&state, &quiz) }
+        if action == .openTask {
+            // A wrong answer whose question names a task: see the answer in the live network.
+            if let task = offeredTask(state, quiz, mark) { quiz.taskToOpen = task }
+            else { state.status = "p opens a lab task after a wrong answer to a question that names one" }
+        }
         return []
     }
     guard let question = quiz.question else { return [] }
@@ -204,7 +234,8 @@ private func answer(_ state: inout TutorState, _ quiz: inout QuizSession, _ answ
     quiz.mark = mark
     quiz.round.record(question.id, correct: mark.correct)
     let duration = Int((state.now.timeIntervalSince(quiz.shownAt) * 1000).rounded())
-    state.status = mark.correct ? "right · Enter: next question" : "not quite · Enter: next question"
+    let offer = offeredTask(state, quiz, mark) == nil ? "" : "p shows why in the lab · "
+    state.status = mark.correct ? "right · Enter: next question" : "not quite · " + offer + "Enter: next question"
     return [.record(.quizAnswer(question: question.id, lesson: question.lessonID, answer: answer.logText,
                                 correct: mark.correct, durationMs: max(0, duration), at: state.now))]
 }
@@ -212,6 +243,10 @@ private func answer(_ state: inout TutorState, _ quiz: inout QuizSession, _ answ
 private func nextQuestion(_ state: inout TutorState, _ quiz: inout QuizSession) -> [Effect] {
     quiz.index += 1
     quiz.prepareQuestion(now: state.now)
+    if let task = quiz.labTasks[quiz.index - 1], !quiz.isFinished {
+        quiz.taskToOpen = task   // between two questions of the mixed review, in the live panels
+        return []
+    }
     guard quiz.isFinished else { return [] }
     let score = quiz.round.score
     state.status = "score \(score.correct)/\(score.total)"
@@ -241,6 +276,10 @@ enum QuizScreen {
                 page.add("Best score for this lesson: \(best.label).", Style(dim: true))
             }
             page.gap()
+            if !quiz.taskResults.isEmpty {
+                let right = quiz.taskResults.values.filter { $0 }.count
+                page.add("Lab tasks: \(right) of \(quiz.taskResults.count) predicted right.", Style(bold: true))
+            }
             if quiz.round.missed.isEmpty {
                 page.add("Every answer was right.", Style(foreground: .green))
             } else {
@@ -286,6 +325,11 @@ enum QuizScreen {
         if !mark.correct { page.add("The answer: " + Inline.parse(shownAnswer(question, mark)).plainText, Style(bold: true)) }
         page.gap()
         page.add(Inline.parse(mark.explanation).plainText)
+        if let task = offeredTask(state, quiz, mark) {
+            page.gap()
+            page.add("See why in the live network: press p for the lab task \"\(Inline.parse(task.prompt).plainText)\"",
+                     Style(foreground: .cyan, bold: true))
+        }
     }
 
     /// The right answer as the options read ("True", not "true").
