@@ -29,10 +29,10 @@ func benchStartup(repetitions: Int) throws {
 
     /// One start: what `tutor` does before its first frame. Returns the frame's screen (for a check).
     func start(_ data: URL) throws -> TutorState.Screen.Kind {
-        let (course, loaded, _) = try TutorCommand.load(lessons: lessons, models: models)
+        let (course, loaded, hashes) = try TutorCommand.load(lessons: lessons, models: models)
         let (store, _) = ProgressStore.open(directory: data)
         let progress = (try? store.snapshot(course: course, now: Date())) ?? ProgressSnapshot()
-        var state = TutorState(course: course, models: loaded, width: 200, height: 60, ascii: false, color: true,
+        var state = TutorState(course: course, models: loaded, modelHashes: hashes, width: 200, height: 60, ascii: false, color: true,
                                progress: progress)
         state.scheduler = store.scheduler
         _ = update(&state, .started)

@@ -78,10 +78,16 @@ public struct LessonTraces: Equatable, Sendable {
         return used
     }
 
+    /// Whether the current cell's head has run at `step` (true when there is no such step to run it at).
+    func hasHead(at step: Int) -> Bool {
+        guard let index = inputs?.modelIndex, let session = sessions[index], session.stepCount > step, step >= 0
+        else { return true }
+        return session.hasHead(at: step)
+    }
+
     /// The cursor moved to `step`: runs the head there in the current cell if it has not run yet.
     mutating func showStep(_ step: Int, models: LoadedModels) {
-        guard let index = inputs?.modelIndex, let session = sessions[index], session.stepCount > step, step >= 0,
-              !session.hasHead(at: step) else { return }
+        guard !hasHead(at: step), let index = inputs?.modelIndex else { return }
         current = nil
         sessions[index]!.computeHead(at: [step])
         current = snapshot(index, models: models)

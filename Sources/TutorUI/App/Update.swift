@@ -7,6 +7,14 @@ import RNNCore
 /// The one place where the tutor's state changes: a message in, the next state out, and
 /// the effects (saving, reading the store, training) for the runtime to carry out.
 public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
+    let effects = dispatch(&state, message)
+    // Whatever put the cursor on a word (a key, a task's action, resuming), the prediction
+    // panel reads the head there: it runs here, once per word, never in `view`.
+    if state.lessonSession?.headMissingAtCursor == true { state.lessonOnScreen.showCursorWord(models: state.models) }
+    return effects
+}
+
+private func dispatch(_ state: inout TutorState, _ message: Message) -> [Effect] {
     switch message {
     case .resize(let width, let height):
         state.width = width

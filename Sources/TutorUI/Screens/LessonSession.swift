@@ -72,6 +72,9 @@ public struct LessonSession: Equatable, Sendable {
         refreshInstruments(models: models)
     }
 
+    /// Whether the prediction panel's word still lacks its head row.
+    var headMissingAtCursor: Bool { !traces.hasHead(at: cursorWord) }
+
     /// The cursor moved: the prediction panel needs the head at its word (computed here, never in `view`).
     mutating func showCursorWord(models: LoadedModels) {
         traces.showStep(cursorWord, models: models)

@@ -304,7 +304,6 @@ func taskTick(_ state: inout TutorState) {
         let card: [([Action], String)] = state.lessonLayout.sideBySide ? [] : [([.switchFocus], "the explanation")]
         state.status = verdict.summary + " · " + Keymap.hint(.task, card + [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
     }
-    lab.showCursorWord(models: state.models)   // the cursor walked: the prediction panel needs the head at its word
     lab.task = session
     state.lessonSession = lab
 }
