@@ -11,6 +11,8 @@ public struct LabPreset: Equatable, Sendable {
 
     public enum Panel: String, CaseIterable, Sendable {
         case tokens, hidden, gates, cell, prediction, gradient
+        /// The one-step Jacobians' largest stretch and the bound they put on the gradient (J).
+        case jacobian
     }
 
     public enum Experiment: String, CaseIterable, Sendable {
@@ -21,6 +23,9 @@ public struct LabPreset: Equatable, Sendable {
     public static let whhScaleRange: ClosedRange<Float> = 0...4
 
     public var cell: Cell
+    /// A further shipped model this lesson loads beside the three (a file in models/, named
+    /// without `.safetensors`, like `lstm2`); the lab opens on it when `cell` is its cell.
+    public var model: String?
     public var sentence: String
     /// The step whose loss is back-propagated, 0-based; nil for the last step.
     public var lossStep: Int?
@@ -32,9 +37,10 @@ public struct LabPreset: Equatable, Sendable {
     public var panels: [Panel]
     public var experiment: Experiment
 
-    public init(cell: Cell, sentence: String, lossStep: Int? = nil, whhScale: Float = 1, clipping: Bool = false,
+    public init(cell: Cell, model: String? = nil, sentence: String, lossStep: Int? = nil, whhScale: Float = 1, clipping: Bool = false,
                 panels: [Panel], experiment: Experiment = .none) {
         self.cell = cell
+        self.model = model
         self.sentence = sentence
         self.lossStep = lossStep
         self.whhScale = whhScale
@@ -43,13 +49,17 @@ public struct LabPreset: Equatable, Sendable {
         self.experiment = experiment
     }
 
-    static let keys = ["cell", "sentence", "loss_step", "whh_scale", "clipping", "panels", "experiment"]
+    static let keys = ["cell", "model", "sentence", "loss_step", "whh_scale", "clipping", "panels", "experiment"]
 
     /// Reads `lab:`; nil when it cannot be used (the problems say why).
     static func read(_ node: Node, vocabulary: LabVocabulary?, problems: inout FileProblems) -> LabPreset? {
         guard let fields = YAMLMapping(node, what: "`lab`", keys: keys, problems: &problems) else { return nil }
         let cell = fields.text("cell", problems: &problems).flatMap {
             choice(Cell.self, $0, line: fields.line("cell"), noun: "cell", problems: &problems)
+        }
+        let model = fields.text("model", required: false, problems: &problems)
+        if let model, model.isEmpty || !model.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            problems.error(fields.line("model"), "`model` names a shipped model file without its extension (like lstm2), not \(quoted(model))")
         }
         let sentence = fields.text("sentence", problems: &problems)
         let lossStep = fields.wholeNumber("loss_step", required: false, expected: "a step number ≥ 0 (0-based)", problems: &problems)
@@ -83,7 +93,7 @@ public struct LabPreset: Equatable, Sendable {
 
         guard let cell, let sentence, let panels, let experiment else { return nil }
         if let lossStep, lossStep < 0 { return nil }
-        return LabPreset(cell: cell, sentence: sentence, lossStep: lossStep, whhScale: Float(whhScale ?? 1),
+        return LabPreset(cell: cell, model: model, sentence: sentence, lossStep: lossStep, whhScale: Float(whhScale ?? 1),
                          clipping: clipping ?? false, panels: panels, experiment: experiment)
     }
 

@@ -6,6 +6,7 @@ import ModelFile
 import Practice
 import ProgressStore
 import Terminal
+import Trace
 import Synchronization
 import TutorUI
 
@@ -51,10 +52,17 @@ struct TutorCommand: ParsableCommand {
         let colors = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let screen = TerminalScreen(colors: colors)
         defer { screen.stop() }
-        var state = TutorState(course: course, models: models, modelHashes: hashes, width: screen.size.width, height: screen.size.height,
+        let names = paths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+        var state = TutorState(course: course, models: models, modelNames: names, modelHashes: hashes, width: screen.size.width, height: screen.size.height,
                                ascii: ascii, color: screen.colors, progress: progress)
         state.notice = notice
-        let runtime = TutorRuntime(state, book: store, worker: ExperimentWorker())
+        let heldOut = try ShippedFiles.heldOutText()
+        let unitSearch = UnitSearchWorker {
+            guard let data = FileManager.default.contents(atPath: heldOut) else { throw UnitSearchError.unreadable(heldOut) }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        let runtime = TutorRuntime(state, book: store, worker: ExperimentWorker(), unitSearch: unitSearch,
+                                   modelLoader: { name in try Model.load(path: try ShippedFiles.modelPath(name)) })
         var dirty = true
         var message = Message.started
         while true {

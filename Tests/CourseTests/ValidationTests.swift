@@ -11,7 +11,7 @@ import Testing
         pack.edit("02-cell.md", "  experiment: none\n", "  experiment: none\n  speed: fast\n")
         #expect(pack.problems == [
             "pack/01-sequences.md:4: unknown key `author` in the front matter; the keys are id, title, order, summary, lab",
-            "pack/02-cell.md:11: unknown key `speed` in `lab`; the keys are cell, sentence, loss_step, whh_scale, clipping, panels, experiment",
+            "pack/02-cell.md:11: unknown key `speed` in `lab`; the keys are cell, model, sentence, loss_step, whh_scale, clipping, panels, experiment",
         ])
     }
 
@@ -55,7 +55,7 @@ import Testing
             "pack/01-sequences.md:7: unknown cell \"transformer\"; the cells are rnn, lstm, gru, all",
             "pack/01-sequences.md:9: `loss_step` must be ≥ 0 (steps count from 0), not -1",
             "pack/01-sequences.md:10: `whh_scale` must be from 0 to 4, not 5",
-            "pack/01-sequences.md:12: unknown panel \"weights\"; the panels are tokens, hidden, gates, cell, prediction, gradient",
+            "pack/01-sequences.md:12: unknown panel \"weights\"; the panels are tokens, hidden, gates, cell, prediction, gradient, jacobian",
             "pack/01-sequences.md:12: panel \"tokens\" is listed twice",
             "pack/01-sequences.md:13: unknown experiment \"race\"; the experiments are none, adding, explorer",
         ])

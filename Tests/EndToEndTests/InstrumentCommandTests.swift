@@ -46,16 +46,18 @@ import Trace
         #expect(text.status == 0 && text.standardOutput.contains("span 3:6") && text.standardOutput.contains("(2 lines)"))
     }
 
+    /// Five words: the JSON stays under a pipe's 64 KB, so a child never waits on a full pipe while a
+    /// busy test run starves the reader (seven words, 68 KB, timed out at 300 s under the full suite).
     @Test func traceJacobianAddsOneField() async throws {
-        let plain = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--text", "the cat sat on the mat ."])
-        let added = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--text", "the cat sat on the mat .", "--jacobian"])
-        #expect(plain.status == 0 && added.status == 0)
+        let plain = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--text", "the cat sat on ."])
+        let added = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--text", "the cat sat on .", "--jacobian"])
+        #expect(plain.status == 0 && added.status == 0, "\(plain.status) \(plain.standardError.prefix(500)) \(added.standardError.prefix(300))")
         let a = try #require(try JSONSerialization.jsonObject(with: Data(plain.standardOutput.utf8)) as? [String: Any])
         let b = try #require(try JSONSerialization.jsonObject(with: Data(added.standardOutput.utf8)) as? [String: Any])
         #expect(a["jacobian"] == nil)
         #expect(Set(b.keys).subtracting(a.keys) == ["jacobian"])
         let layers = try #require((b["jacobian"] as? [String: Any])?["layers"] as? [[String: Any]])
-        #expect((layers[0]["sigma_max"] as? [Double])?.count == 7)
+        #expect((layers[0]["sigma_max"] as? [Double])?.count == 5)
         let csv = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--ids", "4,5,6", "--jacobian", "--format", "csv"])
         #expect(csv.standardOutput.split(separator: "\n")[0].hasSuffix("sigma_max_l0,forget_mean_l0,bound_l0,ratio_l0"))
     }

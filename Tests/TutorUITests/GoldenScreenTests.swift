@@ -46,6 +46,15 @@ import Testing
         Screen(name: "help-two-columns-80x24", width: 80, height: 24, keys: [.enter, .character("?")]),
         Screen(name: "ascii-100x30", width: 100, height: 30, ascii: true, keys: [.enter, .right]),
         Screen(name: "ascii-overlay-100x30", width: 100, height: 30, ascii: true, keys: [.down, .down, .enter, .end]),
+        // Issue 15's instruments: the Jacobian panel at the front (J), the RNN's and the LSTM's.
+        Screen(name: "jacobian-rnn-120x40", width: 120, height: 40, keys: [.down, .down, .enter, .character("o"), .character("J")]),
+        Screen(name: "jacobian-lstm-200x60", width: 200, height: 60, keys: [.down, .down, .enter, .character("o"), .character("2"),
+                                                                           .character("J"), .character("+"), .home]),
+        // The network writing (w) mid-sentence, four words in; find the unit (u) with a span marked.
+        Screen(name: "writer-140x45", width: 140, height: 45, keys: [.enter, .right, .right, .right, .character("w")],
+               ticks: 4 * WriterSession.pace),
+        Screen(name: "finder-140x45", width: 140, height: 45, keys: [.down, .enter, .character("u"), .right, .right, .right,
+                                                                    .character("["), .right, .right, .character("]"), .down]),
         Screen(name: "too-small-30x10", width: 30, height: 10, keys: []),
         Screen(name: "quiz-question-100x30", width: 100, height: 30, keys: [.character("t")]),
         Screen(name: "quiz-feedback-100x30", width: 100, height: 30, keys: [.character("t"), .character("1"), .enter]),

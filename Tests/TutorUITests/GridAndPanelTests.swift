@@ -110,10 +110,10 @@ import Trace
         #expect(plotRows.allSatisfy { partial[column, $0].text == " " })
     }
 
-    @Test func theGatesPanelShowsEachCellsGatesAndTheRNNsPreActivation() throws {
+    @Test func theGatesPanelShowsEachCellsGatesAndTheRNNsSlope() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models")
-        for (cell, names) in [("lstm", ["i", "f", "g", "o", "c"]), ("gru", ["r", "z", "n"]), ("rnn", ["a"])] {
+        for (cell, names) in [("lstm", ["i", "f", "g", "o", "c"]), ("gru", ["r", "z", "n"]), ("rnn", ["s"])] {
             let model = try Model.load(path: folder.appendingPathComponent("\(cell).safetensors").path)
             let t = try SentenceTrace.compute(model: model, input: .text("i dare say"))
             var grid = CellGrid(width: 60, height: 9)

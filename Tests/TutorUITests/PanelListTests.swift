@@ -18,7 +18,14 @@ import Testing
         _ = s.press(.open)
         _ = s.press(.chooseLSTM)
         let text = view(s).text
+        var front = s   // the Jacobian panel is drawn once `J` brings it to the front
+        _ = front.press(.jacobianPanel)
+        let frontText = view(front).text
         for panel in LabPreset.Panel.allCases {
+            if panel == .jacobian {
+                #expect(frontText.contains("σ_max per word"), "\(panel)")
+                continue
+            }
             let drawn: String = switch panel {
             case .tokens: "Sentence (LSTM"
             case .hidden: "Hidden state hₜ (LSTM)"
@@ -26,6 +33,7 @@ import Testing
             case .cell: "│ c  "   // the cell state's row, under the gates
             case .prediction: "Prediction after"
             case .gradient: "Gradient ‖∂L/∂hₜ‖ and ‖∂L/∂cₜ‖"
+            case .jacobian: ""
             }
             #expect(text.contains(drawn), "\(panel)")
         }

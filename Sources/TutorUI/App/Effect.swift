@@ -14,4 +14,9 @@ public enum Effect: Equatable, Sendable {
     /// reaches `until`: answered with `.experiment` snapshots on the timer beats.
     case train(ExperimentSnapshot, until: Int)
     case stopTraining
+    /// Search the held-out text for where a unit is most active, on a worker thread: answered
+    /// with `.unitSearched` on a later beat (cached per model, layer and unit).
+    case searchUnit(UnitSearchRequest)
+    /// Load a shipped model a lesson names (`model:`): answered with `.modelLoaded`.
+    case loadModel(name: String)
 }

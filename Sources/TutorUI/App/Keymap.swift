@@ -11,6 +11,8 @@ public enum Action: String, Sendable, CaseIterable {
     case nextWord, previousWord, firstWord, lastWord, selectLink, followLink, switchFocus, cycleDepth, editSentence
     case chooseRNN, chooseLSTM, chooseGRU, cycleCell, lossEarlier, lossLater, backwardSweep, overlay, scaleUp, scaleDown
     case lessonQuiz, mixedQuiz, reviewCards, experiment, race, explorer, faq
+    // The lab's instruments (Screens/InstrumentKeys.swift).
+    case jacobianPanel, cycleLayer, findUnit, spanStart, spanEnd, searchUnit, write, stopWriting, keepWritten, cooler, warmer, fewerCandidates, moreCandidates
     // Lab tasks (predict, then watch the network): from a lesson, from a quiz's feedback, and in the task.
     case openTask, redoTask, nextTask
     // The sentence editor.
@@ -42,12 +44,11 @@ public struct Binding: Sendable {
 public enum Keymap {
     /// The screens and modes that have a table of their own.
     public enum Mode: String, Sendable, CaseIterable {
-        case course, lesson, editor, quiz, review, race, explorer, faqList, faqAnswer, task
+        case course, lesson, editor, writer, finder, quiz, review, race, explorer, faqList, faqAnswer, task
     }
 
-    /// Keys kept free for the next features (the network writes, find the unit, cycle the
-    /// layer, the Jacobian panel): no table may bind them.
-    public static let reserved: [Key] = ["w", "u", "L", "J"].map { .character($0) }
+    /// Keys kept free for features to come: no table binds them.
+    public static let reserved: [Key] = []
 
     private static func c(_ characters: String) -> [Key] { characters.map { .character($0) } }
     private static let digits: [Key] = (1...9).map { .character(Character(String($0))) }
@@ -94,6 +95,10 @@ public enum Keymap {
             Binding(c("o"), .overlay, "overlay all the cells"),
             Binding(c("+="), .scaleUp, "W_hh scale +0.25 (to 4)"),
             Binding(c("-"), .scaleDown, "W_hh scale −0.25 (to 0)"),
+            Binding(c("J"), .jacobianPanel, "the Jacobian panel to the front (again: away)"),
+            Binding(c("w"), .write, "the network writes on from the cursor's word"),
+            Binding(c("u"), .findUnit, "find the unit that follows a span of the sentence"),
+            Binding(c("L"), .cycleLayer, "the next layer of a stacked model"),
             Binding(c("p"), .openTask, "the next lab task: predict, then watch"),
             Binding(c("t"), .lessonQuiz, "quiz on this lesson"),
             Binding(c("r"), .reviewCards, "the lesson's cards due"),
@@ -108,6 +113,35 @@ public enum Keymap {
             Binding([.backspace, .delete], .deleteCharacter, "delete a character"),
             Binding([.enter], .traceSentence, "trace the new sentence"),
             Binding([.escape], .keepSentence, "keep the old sentence"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .finder: return [
+            Binding([.right] + c("l"), .nextWord, "step a word forward"),
+            Binding([.left] + c("h"), .previousWord, "step a word back"),
+            Binding([.home], .firstWord, "the first word"),
+            Binding([.end], .lastWord, "the last word"),
+            Binding(c("["), .spanStart, "the span starts at the cursor's word"),
+            Binding(c("]"), .spanEnd, "the span ends at the cursor's word"),
+            Binding([.up] + c("k"), .up, "the unit above in the ranking"),
+            Binding([.down] + c("j"), .down, "the unit below"),
+            Binding([.enter], .searchUnit, "search the held-out text for the chosen unit"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q") + c("u"), .back, "close find the unit"),
+            Binding([.controlC], .quit, "quit"),
+        ]
+        case .writer: return [
+            Binding(c("w"), .write, "write again from the same words"),
+            Binding(c(" "), .stopWriting, "stop writing"),
+            Binding([.enter], .keepWritten, "keep the written sentence as the lab's"),
+            Binding(c("t"), .cooler, "a lower temperature (0: greedy)"),
+            Binding(c("T"), .warmer, "a higher temperature (to 2)"),
+            Binding(c("k"), .fewerCandidates, "fewer candidate words (top-k)"),
+            Binding(c("K"), .moreCandidates, "more candidate words (top-k, to all)"),
+            Binding(c("n"), .nextSeed, "the next seed, then write again"),
+            Binding([.right] + c("l"), .nextWord, "step a word forward"),
+            Binding([.left] + c("h"), .previousWord, "step a word back"),
+            Binding(c("?"), .help, "this help"),
+            Binding([.escape] + c("q"), .back, "stop, and back to the sentence before"),
             Binding([.controlC], .quit, "quit"),
         ]
         case .quiz: return [
@@ -273,7 +307,10 @@ extension TutorState {
     public var keymapMode: Keymap.Mode {
         switch screen {
         case .course: return .course
-        case .lesson(let lesson): return lesson.task != nil ? .task : lesson.editor == nil ? .lesson : .editor
+        case .lesson(let lesson):
+            if lesson.task != nil { return .task }
+            if lesson.editor != nil { return .editor }
+            return lesson.instruments.writer != nil ? .writer : lesson.instruments.finder != nil ? .finder : .lesson
         case .quiz: return .quiz
         case .review: return .review
         case .experiment(let experiment): return experiment.kind == .explorer ? .explorer : .race

@@ -55,7 +55,7 @@ public struct LessonTraces: Equatable, Sendable {
             error = "no model loaded"
             return used
         }
-        let cells = wanted.overlay ? Array(models.indices) : [wanted.modelIndex]
+        let cells = wanted.overlay ? models.overlaid(around: wanted.modelIndex) : [wanted.modelIndex]
         do {
             do {
                 for i in cells { try sync(i, models: models, to: used) }

@@ -1,3 +1,4 @@
+import ModelFile
 import Practice
 import Course
 
@@ -18,6 +19,10 @@ public enum Message: Equatable, Sendable {
     case quizHistory([String: QuestionHistory]?)
     /// The progress as the store holds it after a save.
     case progressSaved(ProgressSnapshot)
+    /// The answer to `loadModel`.
+    case modelLoaded(ModelDelivery)
+    /// The answer to `searchUnit`.
+    case unitSearched(UnitSearchAnswer)
     /// An answer could not be written: why (the runtime keeps it and tries again on the next key).
     case notSaved(String)
 }
@@ -42,5 +47,20 @@ extension Message {
         case .resize(let width, let height): self = .resize(width: width, height: height)
         case .tick: self = .tick
         }
+    }
+}
+
+/// A model the runtime loaded for a lesson, or why it could not.
+public struct ModelDelivery: Equatable, Sendable {
+    public var name: String
+    public var model: Model?
+    public var problem: String?
+    public init(name: String, model: Model?, problem: String? = nil) {
+        self.name = name
+        self.model = model
+        self.problem = problem
+    }
+    public static func == (a: ModelDelivery, b: ModelDelivery) -> Bool {
+        a.name == b.name && a.problem == b.problem && (a.model == nil) == (b.model == nil)
     }
 }

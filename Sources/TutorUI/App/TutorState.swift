@@ -40,7 +40,7 @@ public struct TutorState: Equatable, Sendable {
 
     public let course: CoursePack
     /// The loaded models by cell type, with their packed heads.
-    public let models: LoadedModels
+    public private(set) var models: LoadedModels
     public internal(set) var screen: Screen = .course
     /// The screens a link, a quiz, a review, an experiment or a lesson opened from the FAQ
     /// was opened over, innermost last: Esc (`goBack`) returns to the last one, at the same place.
@@ -72,11 +72,11 @@ public struct TutorState: Equatable, Sendable {
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
 
-    public init(course: CoursePack, models: [Model], modelHashes: [String] = [], width: Int, height: Int, ascii: Bool,
-                color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
+    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], modelHashes: [String] = [], width: Int,
+                height: Int, ascii: Bool, color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
-        self.models = LoadedModels(models, hashes: modelHashes)
+        self.models = LoadedModels(models, names: modelNames, hashes: modelHashes)
         self.width = width
         self.height = height
         self.ascii = ascii
@@ -87,7 +87,7 @@ public struct TutorState: Equatable, Sendable {
     /// review waiting for its cards to come back), so every beat redraws.
     public var isAnimating: Bool {
         (lessonSession?.sweepFrom != nil && lessonSession?.task?.holdsSweep != true) || lessonSession?.task?.isActing == true
-            || experiment?.isRunning == true || review?.isFinished == true
+            || lessonSession?.instruments.isAnimating == true || experiment?.isRunning == true || review?.isFinished == true
     }
 
     /// The lesson in view, else the one chosen on the course screen.
@@ -100,6 +100,9 @@ public struct TutorState: Equatable, Sendable {
         let index = lessonSession?.modelIndex ?? lastModelIndex
         return models.indices.contains(index) ? models[index].model : nil
     }
+
+    /// A model loaded after start (a lesson's `model:`).
+    mutating func addModel(_ model: Model, name: String) { models = models.adding(model, name: name) }
 
     // MARK: Moving between screens
 

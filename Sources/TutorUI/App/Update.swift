@@ -27,6 +27,7 @@ private func dispatch(_ state: inout TutorState, _ message: Message) -> [Effect]
     case .tick:
         if state.lessonSession?.task?.holdsSweep != true { advanceSweep(&state) }
         taskTick(&state)
+        advanceWriting(&state)
         return reviewTick(&state)
     case .started:
         let effects = resume(&state)
@@ -40,6 +41,12 @@ private func dispatch(_ state: inout TutorState, _ message: Message) -> [Effect]
         return []
     case .quizHistory(let history):
         openMixedQuiz(&state, history: history ?? [:])
+        return []
+    case .modelLoaded(let delivery):
+        modelLoaded(&state, delivery)
+        return []
+    case .unitSearched(let answer):
+        unitSearched(&state, answer)
         return []
     case .progressSaved(let progress):
         state.progress = progress

@@ -2,13 +2,25 @@ import RNNCore
 import Trace
 
 /// The gates of the current word, unit by unit, and their mean over the words
-/// so far. LSTM: i f g o and the cell state c; GRU: r z n; the plain RNN has
-/// no gates, so its pre-activation a (what goes into tanh) is shown instead.
+/// so far. LSTM: i f g o and the cell state c; GRU: r z n. The plain tanh RNN has
+/// no gates: it shows what multiplies the gradient on its way back through each
+/// unit, the slope 1 − hₜ² of tanh, with the saturated units (slope near 0) marked.
+/// A ReLU RNN, whose slope is only 0 or 1, shows its pre-activation a instead.
 public enum GatesPanel {
+    /// Below this slope a unit counts as saturated: |hₜ| above about 0.95, so less than a
+    /// tenth of any gradient gets back through it.
+    static let saturatedSlope: Float = 0.1
+
+    /// Whether the RNN's slope is shown (a tanh RNN) rather than its pre-activation.
+    static func showsSlope(_ trace: SentenceTrace) -> Bool {
+        trace.cell == .rnn && trace.forward.architecture.nonlinearity != .relu
+    }
+
     /// The rows to show for one step: name, values, and whether they live in [0, 1] (else [−1, 1]).
     static func rows(_ trace: SentenceTrace, step t: Int) -> [(name: String, values: [Float], unitInterval: Bool)] {
         let s = trace.steps[t]
         switch trace.cell {
+        case .rnn where showsSlope(trace): return [("s", s.hidden.map { 1 - $0 * $0 }, true)]
         case .rnn: return [("a", s.preActivation ?? [], false)]
         case .lstm:
             return s.gates.map { ($0.name, $0.values, $0.name != "g") } + [("c", s.cell ?? [], false)]
@@ -18,9 +30,14 @@ public enum GatesPanel {
 
     public static func draw(_ trace: SentenceTrace, step: Int, firstUnit: Int, in rect: Rect, on grid: inout CellGrid,
                             options: RenderOptions) {
-        let what = trace.cell == .rnn ? "pre-activation a (the RNN has no gates)" : "gates"
+        let slope = showsSlope(trace)
+        let saturated = slope ? trace.steps[step].hidden.filter { 1 - $0 * $0 < saturatedSlope }.count : 0
+        let what = slope ? "slope s = 1 − hₜ² (no gates)" : trace.cell == .rnn ? "pre-activation a (the RNN has no gates)" : "gates"
         let legend: String
         switch trace.cell {
+        case .rnn where slope:
+            legend = "s: what each unit passes back, 0 " + (options.color ? "dark" : "low") + " … 1 " + (options.color ? "bright" : "high")
+                + "; \(saturated) saturated (s < \(Numbers.tick(saturatedSlope)), marked \(options.ascii ? "x" : "×"))"
         case .rnn: legend = "a = W_ih·x + b_ih + W_hh·h + b_hh" + (trace.forward.architecture.nonlinearity == .relu ? ", h = max(0, a)" : "")
         case .lstm: legend = "i f o: 0 " + (options.color ? "dark … 1 bright" : "low … 1 high") + "; g, c: −1 … +1"
         case .gru: legend = "r z: 0 " + (options.color ? "dark … 1 bright" : "low … 1 high") + "; n: −1 … +1"
@@ -32,7 +49,7 @@ public enum GatesPanel {
         let first = min(max(firstUnit, 0), max(0, trace.hiddenSize - stripWidth))
         let shown = stripWidth >= trace.hiddenSize ? "all \(trace.hiddenSize) units"
             : "units \(first + 1)–\(min(trace.hiddenSize, first + stripWidth)) of \(trace.hiddenSize)"
-        let body = PanelFrame.draw("\(trace.cell.displayName) \(what) at \"\(trace.tokens[step])\", \(shown)",
+        let body = PanelFrame.draw("\(options.name(trace)) \(what) at \"\(trace.tokens[step])\", \(shown)",
                                    caption: legend + "; a column per unit; right: each row over the words",
                                    in: rect, on: &grid, options: options)
         let current = rows(trace, step: step)
@@ -42,6 +59,13 @@ public enum GatesPanel {
             let missing = current[shownRows...].map(\.name).joined(separator: " ")
             grid.put("\(missing): not shown (a taller window shows them)", x: body.x, y: body.y + shownRows,
                      style: PanelFrame.captionStyle, clip: body)
+        }
+        // The saturated units marked on the row under the slope, when there is one free.
+        if slope, shownRows == current.count, body.height > current.count {
+            let values = current[0].values
+            for (i, unit) in (first..<min(trace.hiddenSize, first + stripWidth)).enumerated() where values[unit] < saturatedSlope {
+                grid.put(options.ascii ? "x" : "×", x: body.x + 3 + i, y: body.y + 1, style: Style(foreground: .red, bold: true), clip: body)
+            }
         }
         for (row, gate) in current.prefix(shownRows).enumerated() {
             let y = body.y + row

@@ -25,7 +25,7 @@ public enum GradientPanel {
                             in rect: Rect, on grid: inout CellGrid, options: RenderOptions) {
         let cellNorms = trace.cellGradientNorms
         let legend = cellNorms == nil ? "" : (options.ascii ? "; # h, o c (cell state)" : "; bars h, cyan ◆ c (cell state)")
-        let title = "Gradient ‖∂L/∂hₜ‖" + (cellNorms == nil ? "" : " and ‖∂L/∂cₜ‖") + " · "
+        let title = "Gradient ‖∂L/∂hₜ‖" + (cellNorms == nil ? "" : " and ‖∂L/∂cₜ‖") + (options.modelName.map { " (\($0))" } ?? "") + " · "
             + LossLabel.text(trace) + knob(whhScale)
         let series = LogBarChart.Series(values: trace.hiddenGradientNorms, style: Style(foreground: .magenta), letter: "#")
         plot([trace], [series], title: title, legend: legend, cellMarks: cellNorms, extras: extras, revealedFrom: revealedFrom,

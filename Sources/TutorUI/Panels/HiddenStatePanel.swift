@@ -22,7 +22,7 @@ public enum HiddenStatePanel {
         let scale = trace.forward.architecture.nonlinearity == .relu
             ? (options.color ? "0 … red +\(Numbers.value(limit)) (ReLU: h ≥ 0)" : "0 ' + # +\(Numbers.value(limit)) (ReLU: h ≥ 0)")
             : (options.color ? "blue −1 … red +1" : DivergingRamp.characterLegend)
-        let body = PanelFrame.draw("Hidden state hₜ (\(trace.cell.displayName))",
+        let body = PanelFrame.draw("Hidden state hₜ (\(options.name(trace)))",
                                    caption: "\(scrolled); \(scale); a column per word" + (previous == nil ? "" : "; ▲▼ moved"),
                                    in: rect, on: &grid, options: options)
         guard body.height > 0 else { return }

@@ -7,7 +7,7 @@ public enum TokensPanel {
                             options: RenderOptions) {
         let hasUnknown = unknownID.map { trace.ids.contains($0) } ?? false
         let caption = "← → move the cursor; [ ] move the loss (^); e edits" + (hasUnknown ? "; red: unknown word" : "")
-        let body = PanelFrame.draw("Sentence (\(trace.cell.displayName), word \(step + 1) of \(trace.tokens.count))",
+        let body = PanelFrame.draw("Sentence (\(options.name(trace)), word \(step + 1) of \(trace.tokens.count))",
                                    caption: caption, in: rect, on: &grid, options: options)
         guard body.height > 0, body.width > 2 else { return }
         // Show the cursor and, when both fit, the loss step too; "…" marks words out of view.

@@ -1,3 +1,4 @@
+import ModelFile
 import Course
 import Foundation
 import Practice
@@ -10,18 +11,25 @@ public final class TutorRuntime {
     public internal(set) var state: TutorState
     private let book: ProgressBook?
     private let worker: ExperimentWorker?
+    private let unitSearch: UnitSearchWorker?
+    private let modelLoader: (@Sendable (String) throws -> Model)?
     /// What the learner did that is not in the store yet, oldest first.
     public private(set) var unsaved: [ProgressEvent] = []
     /// Why `unsaved` could not be written, while it cannot.
     public private(set) var saveProblem: String? = nil
 
-    /// `book` nil: nothing is kept (events are let go); `worker` nil: experiments cannot train.
-    public init(_ state: TutorState, book: ProgressBook?, worker: ExperimentWorker?) {
+    /// `book` nil: nothing is kept (events are let go); `worker` nil: experiments cannot train;
+    /// `unitSearch` nil: find the unit has no text to search.
+    /// `modelLoader` nil: a lesson's `model:` cannot be loaded (the lab stays on the shipped three).
+    public init(_ state: TutorState, book: ProgressBook?, worker: ExperimentWorker?, unitSearch: UnitSearchWorker? = nil,
+                modelLoader: (@Sendable (String) throws -> Model)? = nil) {
         var state = state
         state.scheduler = book?.scheduler
         self.state = state
         self.book = book
         self.worker = worker
+        self.unitSearch = unitSearch
+        self.modelLoader = modelLoader
     }
 
     /// One turn of the loop: the message through `update`, on a tick the worker's latest
@@ -30,6 +38,7 @@ public final class TutorRuntime {
         state.now = now
         var pending = update(&state, message)
         if message == .tick, let snapshot = worker?.poll() { pending += update(&state, .experiment(snapshot)) }
+        if message == .tick, let answer = unitSearch?.poll() { pending += update(&state, .unitSearched(answer)) }
         let retrying = message != .tick   // a failed save is retried on keys, not forty times a second
         while !pending.isEmpty {
             let effect = pending.removeFirst()
@@ -37,6 +46,22 @@ public final class TutorRuntime {
             case .record(let event): unsaved.append(event)
             case .train(let snapshot, let target): worker?.start(snapshot.race, until: target)
             case .stopTraining: worker?.stop()
+            case .loadModel(let name):
+                let delivery: ModelDelivery
+                if let modelLoader {
+                    do { delivery = ModelDelivery(name: name, model: try modelLoader(name)) }
+                    catch { delivery = ModelDelivery(name: name, model: nil, problem: "\(error)") }
+                } else {
+                    delivery = ModelDelivery(name: name, model: nil, problem: "this run loads no further models")
+                }
+                pending += update(&state, .modelLoaded(delivery))
+            case .searchUnit(let request):
+                if let unitSearch, state.models.indices.contains(request.model) {
+                    unitSearch.start(request, model: state.models[request.model].model)
+                } else {
+                    pending += update(&state, .unitSearched(UnitSearchAnswer(request: request, contexts: [], lines: 0,
+                                                                             problem: "this run has no text to search")))
+                }
             case .readDueCards(let lesson):
                 save(retrying: retrying)
                 pending += update(&state, .cardsDue(dueCards(lesson: lesson)))

@@ -28,13 +28,22 @@ func openLesson(_ state: inout TutorState) -> [Effect] {
        let index = state.models.firstIndex(where: { $0.model.cell == wanted }) {
         session.modelIndex = index
     }
+    session.instruments.showsJacobian = preset.panels.contains(.jacobian)
+    var effects: [Effect] = []
+    if let name = preset.model {
+        if let index = state.models.index(named: name) {
+            if state.models[index].model.cell.rawValue == preset.cell.rawValue { session.modelIndex = index }
+        } else {
+            effects.append(.loadModel(name: name))   // answered at once, with `.modelLoaded`
+        }
+    }
     state.open(.lesson(session))
     state.lessonOnScreen.textScroll = min(saved?.position ?? 0, state.maximumTextScroll)
     state.lessonOnScreen.lossWord = edited == nil ? (preset.lossStep ?? defaultLossWord(state)) : defaultLossWord(state)
     state.retrace()
     state.lessonOnScreen.probeGradientAxis(models: state.models)
     state.status = "\(lesson.title) · " + lessonHint([([.nextWord], "steps a word"), ([.backwardSweep], "sweeps backward"), ([.help], "keys")])
-    return noteIfRead(&state)
+    return effects + noteIfRead(&state)
 }
 
 /// With no loss step chosen, a language model's loss goes on the last word whose next word the
@@ -206,6 +215,8 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
 }
 
 private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
+    if state.lessonOnScreen.instruments.writer != nil { return writerKey(&state, key) }
+    if state.lessonOnScreen.instruments.finder != nil { return finderKey(&state, key) }
     let words = state.lessonOnScreen.trace?.tokens.count ?? 0
     // The bars before a toggle or a knob turn stay as a ghost until the next key.
     let barsBefore = state.lessonOnScreen.shownGradient
@@ -292,6 +303,10 @@ private func lessonActionKey(_ state: inout TutorState, _ key: Key) -> [Effect] 
         state.retrace()
         keepGhost()
         describeGradient(&state, prefix: "W_hh × \(String(format: "%.2f", state.lessonOnScreen.whhScale))")
+    case .jacobianPanel: toggleJacobian(&state)
+    case .write: startWriting(&state)
+    case .findUnit: openFinder(&state)
+    case .cycleLayer: cycleLayer(&state)
     default: break
     }
     return []

@@ -45,6 +45,8 @@ public struct LessonSession: Equatable, Sendable {
     public var gradientAxis: LogScale? = nil
     /// The gradient bars from before the last toggle or knob turn, drawn dimly until the next key.
     public var gradientGhost: [[Float]]? = nil
+    /// The Jacobian panel, the network writing, find the unit, the layer shown.
+    public var instruments = LabInstruments()
 
     public init() {}
 
@@ -55,7 +57,7 @@ public struct LessonSession: Equatable, Sendable {
 
     /// The hidden state at the cursor, as the panel shows it.
     var currentHidden: [Float]? {
-        guard let trace, trace.steps.indices.contains(cursorWord) else { return nil }
+        guard let trace = shownTrace, trace.steps.indices.contains(cursorWord) else { return nil }
         return trace.steps[cursorWord].hidden
     }
 
@@ -67,6 +69,7 @@ public struct LessonSession: Equatable, Sendable {
             cursorWord = min(cursorWord, current.tokens.count - 1)
             if gradientAxis != nil { widenGradientAxis() }
         }
+        refreshInstruments(models: models)
     }
 
     /// Whether the prediction panel's word still lacks its head row.

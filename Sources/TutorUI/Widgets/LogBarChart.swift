@@ -39,10 +39,11 @@ enum LogBarChart {
     /// Steps `from` … `through` are drawn, numbered from `firstNumber`. When they do not
     /// fit, a sample is drawn that keeps the first, the cursor's and the last step. `axis`
     /// fixes the scale (else it fits the values); `marks` puts a ◆ per step at that height
-    /// (the LSTM's cell-state gradient).
+    /// (the LSTM's cell-state gradient); `reference` draws a dotted line at that value
+    /// wherever no bar covers it (the Jacobian's line at 1).
     static func draw(_ series: [Series], through last: Int, from revealedFrom: Int = 0, firstNumber: Int = 1,
                      emptyMessage: String, axis: LogScale? = nil, marks: [Float]? = nil, cursor: Int? = nil,
-                     letters: Bool, in body: Rect, on grid: inout CellGrid) {
+                     reference: Float? = nil, letters: Bool, in body: Rect, on grid: inout CellGrid) {
         guard let first = series.first?.values else { return }
         guard body.height >= 3 else {
             if body.height > 0 { grid.put("(taller window: the plot)", x: body.x, y: body.y, style: PanelFrame.captionStyle, clip: body) }
@@ -64,6 +65,11 @@ enum LogBarChart {
             guard value.isFinite || value == .infinity else { return 0 }
             return Int((min(max(scale.position(value), 0), 1) * Double(plotHeight * 8)).rounded())
         }
+        let referenceRow = reference.map { value in min(plotHeight - 1, max(0, (eighths(value) - 1) / 8)) }
+        if let referenceRow {
+            grid.put(String(repeating: letters ? "-" : "┄", count: plot.width), x: plot.x, y: plot.maxY - 1 - referenceRow,
+                     style: Style(dim: true), clip: plot)
+        }
         for (slot, t) in drawn.enumerated() where t >= revealedFrom && t <= last {
             for (c, line) in series.enumerated() {
                 let height = eighths(line.values[t])
@@ -72,7 +78,10 @@ enum LogBarChart {
                     let filled = min(max(height - row * 8, 0), 8)
                     var symbol = letters ? (filled >= 4 ? line.letter : " ") : BlockGlyphs.rising[filled]
                     var style = line.style
-                    if let before, filled == 0, before - row * 8 >= 4 {
+                    if filled == 0, row == referenceRow {
+                        symbol = letters ? "-" : "┄"
+                        style = Style(dim: true)
+                    } else if let before, filled == 0, before - row * 8 >= 4 {
                         // The ghost: where the bar stood before the last key, above today's bar.
                         symbol = letters ? ":" : "░"
                         style = ghostStyle
