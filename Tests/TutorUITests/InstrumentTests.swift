@@ -101,6 +101,12 @@ import Trace
         }
     }
 
+    /// A sampled long shot is reported as such, never as "a 0% chance".
+    @Test func aWrittenWordsChanceIsNeverRoundedToZero() {
+        #expect(Numbers.chance(0.263) == "26%" && Numbers.chance(0.004) == "0.4%" && Numbers.chance(0.0002) == "<0.1%")
+        #expect(Numbers.chance(.nan) == "NaN")
+    }
+
     @Test func wWritesWordByWordTracingEachAndTheSettingsMoveIt() throws {
         var s = try lesson("applications")
         for _ in 0..<7 { _ = update(&s, .key(.right)) }

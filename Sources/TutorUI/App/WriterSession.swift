@@ -96,7 +96,7 @@ public struct WriterSession: Equatable, Sendable {
     public var progressLine: String {
         if let problem { return "cannot write: \(problem)" }
         let count = counted(written.count, "word")
-        let chance = lastProbability.map { " · the last word had a \(Int(($0 * 100).rounded()))% chance" } ?? ""
+        let chance = lastProbability.map { " · the last word had a \(Numbers.chance(Float($0))) chance" } ?? ""
         if isWriting { return "writing… \(count) so far" + chance }
         if stoppedByKey { return "stopped (Space) after \(count)" + chance }
         switch stop {

@@ -348,7 +348,7 @@ private func describeCursorWord(_ state: inout TutorState) {
     state.lessonOnScreen.showCursorWord(models: state.models)
     guard let trace = state.lessonOnScreen.trace else { return }
     let word = trace.tokens[state.lessonOnScreen.cursorWord]
-    let guess = trace.steps[state.lessonOnScreen.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Int(($0.probability * 100).rounded()))%)" } ?? ""
+    let guess = trace.steps[state.lessonOnScreen.cursorWord].top.first.map { " · expects \"\($0.label)\" next (\(Numbers.chance($0.probability)))" } ?? ""
     state.status = "word \(state.lessonOnScreen.cursorWord + 1): \"\(word)\"\(guess)"
 }
 

@@ -47,6 +47,15 @@ enum Numbers {
         nonFinite(Double(p)).map { $0.leftPadded(to: 6) } ?? String(format: "%5.1f%%", p * 100)
     }
 
+    /// A probability in running text: whole percent, one decimal below 1% ("0.4%"), "<0.1%" below that,
+    /// so a sampled long shot never reads as a 0% chance.
+    static func chance(_ p: Float) -> String {
+        if let special = nonFinite(Double(p)) { return special }
+        let percent = Double(p) * 100
+        if percent >= 1 { return "\(Int(percent.rounded()))%" }
+        return percent >= 0.1 ? String(format: "%.1f%%", percent) : "<0.1%"
+    }
+
     /// Seconds of work, to a tenth ("3.2 s").
     static func seconds(_ s: Double) -> String { nonFinite(s) ?? String(format: "%.1f s", s) }
 
