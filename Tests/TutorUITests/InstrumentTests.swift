@@ -107,6 +107,20 @@ import Trace
         #expect(Numbers.chance(.nan) == "NaN")
     }
 
+    /// Quitting while the network writes keeps the learner's own sentence and word, not the written ones.
+    @Test func quittingWhileWritingKeepsTheLearnersOwnSentence() throws {
+        var s = try lesson("applications")
+        for _ in 0..<7 { _ = update(&s, .key(.right)) }
+        _ = update(&s, .key(.character("w")))
+        for _ in 0..<WriterSession.pace { _ = update(&s, .tick) }
+        #expect(s.lessonOnScreen.cursorWord == 8)
+        let effects = update(&s, .key(.controlC))
+        let lab = effects.compactMap { effect -> (word: Int, sentence: String?)? in
+            if case .record(.lab(_, let word, _, let sentence)) = effect { (word, sentence) } else { nil }
+        }
+        #expect(lab.count == 1 && lab.first?.word == 7 && lab.first?.sentence == nil)   // nil: the lesson's own sentence
+    }
+
     @Test func wWritesWordByWordTracingEachAndTheSettingsMoveIt() throws {
         var s = try lesson("applications")
         for _ in 0..<7 { _ = update(&s, .key(.right)) }

@@ -69,11 +69,15 @@ func resume(_ state: inout TutorState) -> [Effect] {
 func recordPosition(_ state: inout TutorState) -> [Effect] {
     guard let lesson = state.lesson, let here = state.lessonSession else { return [] }
     let cell = state.model?.cell.rawValue ?? lesson.lab.cell.rawValue
-    let sentence = here.sentence == lesson.lab.sentence ? nil : here.sentence
+    // While the network writes, the learner's own sentence is what is kept (Enter keeps the written one).
+    let own = here.instruments.writer?.original
+    let word = own?.cursorWord ?? here.cursorWord
+    let mine = own?.sentence ?? here.sentence
+    let sentence = mine == lesson.lab.sentence ? nil : mine
     var progress = state.progress.lessons[lesson.id] ?? LessonProgress()
     progress.depth = here.depth.rawValue
     progress.position = here.textScroll
-    progress.labWord = here.cursorWord
+    progress.labWord = word
     progress.labCell = cell
     progress.labSentence = sentence
     state.progress.lessons[lesson.id] = progress
@@ -82,7 +86,7 @@ func recordPosition(_ state: inout TutorState) -> [Effect] {
     state.readingDepth = here.depth
     state.lastModelIndex = here.modelIndex
     return [.record(.position(lesson: lesson.id, depth: here.depth.rawValue, line: here.textScroll, at: state.now)),
-            .record(.lab(lesson: lesson.id, word: here.cursorWord, cell: cell, sentence: sentence))]
+            .record(.lab(lesson: lesson.id, word: word, cell: cell, sentence: sentence))]
 }
 
 /// Marks the lesson read the first time its last line is on screen (`limit`: the scroll
