@@ -11,6 +11,11 @@ public struct LabTask: Equatable, Sendable {
         case rnn, lstm, gru
     }
 
+    /// Whether every cell the task traces or measures has a model among `loaded` (cell names).
+    public func runs(onCells loaded: Set<String>) -> Bool {
+        setup.cells.allSatisfy { loaded.contains($0.rawValue) } && question.measures.allSatisfy { loaded.contains($0.cell.rawValue) }
+    }
+
     /// What the panels are set to before the action.
     public struct Setup: Equatable, Sendable {
         /// The cells traced; the first is the one shown when the task opens.

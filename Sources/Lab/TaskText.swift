@@ -9,15 +9,15 @@ public enum TaskText {
         let s = task.setup
         let words = Tokenizer.words(in: sentence, lowercase: false)
         var parts = ["\(s.cells.map { $0.rawValue.uppercased() }.joined(separator: ", ")) on “\(sentence)”"]
-        if let k = s.lossStep { parts.append("loss at step \(k) (\(word(words, k)))") }
+        if let k = s.lossStep { parts.append("loss on word \(k + 1) (\(word(words, k)))") }
         if s.whhScale != 1 { parts.append("W_hh × \(plain(s.whhScale))") }
-        if let c = s.cursor { parts.append("cursor at step \(c) (\(word(words, c)))") }
+        if let c = s.cursor { parts.append("cursor on word \(c + 1) (\(word(words, c)))") }
         return parts.joined(separator: "; ")
     }
 
     public static func action(_ task: LabTask) -> String {
         switch task.action {
-        case .step(let to): "the cursor steps to step \(to)"
+        case .step(let to): "the cursor moves to word \(to + 1)"
         case .sweep: "the backward sweep runs from the loss step"
         case .toggle(let cell): "the panels switch to the \(cell.rawValue.uppercased())"
         case .scale(let to): "W_hh is scaled from \(plain(task.setup.whhScale)) to \(plain(to))"

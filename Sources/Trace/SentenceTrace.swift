@@ -173,13 +173,18 @@ struct Sweep: Sendable {
         gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
                                      parameterGradients: false, packed: packed)
         let topLayer = a.layerCount - 1
-        func norms(_ adjoints: [Float]) -> [Float] {
-            (0..<count).map { t in
-                t > k ? 0 : Float(adjoints[(t * h)..<((t + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
-            }
+        hiddenNorms = SentenceTrace.gradientNorms(gradients.hiddenAdjoints[topLayer], steps: count, width: h, lossStep: k)
+        cellNorms = a.cell == .lstm
+            ? SentenceTrace.gradientNorms(gradients.cellAdjoints[topLayer], steps: count, width: h, lossStep: k) : nil
+    }
+}
+
+extension SentenceTrace {
+    /// ‖adjoint_t‖ of one layer's step-major adjoints (`width` values a step), 0 after the loss step.
+    public static func gradientNorms(_ adjoints: [Float], steps: Int, width h: Int, lossStep k: Int) -> [Float] {
+        (0..<steps).map { t in
+            t > k ? 0 : Float(adjoints[(t * h)..<((t + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
         }
-        hiddenNorms = norms(gradients.hiddenAdjoints[topLayer])
-        cellNorms = a.cell == .lstm ? norms(gradients.cellAdjoints[topLayer]) : nil
     }
 }
 

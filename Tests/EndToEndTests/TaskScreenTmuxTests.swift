@@ -27,7 +27,7 @@ struct TaskScreenTmuxTests {
             try await session.waitFor("✓ Right.")
             let verdict = await session.screen()
             #expect(verdict.contains("Measured: 5.82e-05 (log10 -4.24)"))
-            #expect(verdict.contains("The cursor marks it in the panels: step 1, “cat”."))
+            #expect(verdict.contains("The cursor marks it in the panels: word 2, “cat”."))
             #expect(verdict.contains("Sentence (RNN, word 2 of 14)") && verdict.contains("The share at \"cat\" is 5.82e-05"))
             await session.send("Escape")
             try await session.waitFor("your own sentence and settings are back")

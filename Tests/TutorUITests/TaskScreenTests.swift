@@ -72,7 +72,7 @@ import Testing
         #expect(s.lab.cursorWord == 1, "the cursor marks the step measured (\"cat\")")
         let screen = view(s).text
         #expect(screen.contains(logged.correct ? "✓ Right." : "✗ Not this time."))
-        #expect(screen.contains("Measured: " + TaskText.measured(plain)) && screen.contains("step 1, “cat”"))
+        #expect(screen.contains("Measured: " + TaskText.measured(plain)) && screen.contains("word 2, “cat”"))
         #expect(s.status.hasPrefix(logged.summary))
 
         _ = s.press(.back)

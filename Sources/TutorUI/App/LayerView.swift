@@ -22,9 +22,7 @@ extension SentenceTrace {
             return step
         }
         func norms(_ adjoints: [Float]) -> [Float] {
-            steps.indices.map { t in
-                t > k ? 0 : Float(adjoints[(t * h)..<((t + 1) * h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
-            }
+            SentenceTrace.gradientNorms(adjoints, steps: steps.count, width: h, lossStep: k)
         }
         view.hiddenGradientNorms = norms(gradients.hiddenAdjoints[layer])
         view.cellGradientNorms = cell == .lstm ? norms(gradients.cellAdjoints[layer]) : nil

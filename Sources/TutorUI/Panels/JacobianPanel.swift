@@ -36,7 +36,9 @@ public enum JacobianPanel {
         let product = options.letters ? "b" : "yellow"
         let measured = options.letters ? "r" : "magenta"
         let relation = layer == bound.layers.count - 1 ? "≥" : "vs (not a bound below the top layer)"
-        let heading = "Π σ_max from t+1 to the loss (\(product)) \(relation) measured ‖∂L/∂hₜ‖/‖∂L/∂h_K‖ (\(measured))"
+        // For the LSTM the state the recurrence carries is (h, c): the bound is on their joint gradient.
+        let ratio = lstm ? "‖∂L/∂(hₜ,cₜ)‖/‖∂L/∂(h_K,c_K)‖" : "‖∂L/∂hₜ‖/‖∂L/∂h_K‖"
+        let heading = "Π σ_max from t+1 to the loss (\(product)) \(relation) measured \(ratio) (\(measured))"
         grid.put(TextLayout.fitted(options.spell(heading), lower.width), x: lower.x, y: lower.y, style: PanelFrame.titleStyle, clip: lower)
         let chart = lower.splitTop(1).rest
         LogBarChart.draw([LogBarChart.Series(values: values.bound, style: Style(foreground: .yellow), letter: "b"),

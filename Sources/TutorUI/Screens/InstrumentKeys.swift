@@ -19,9 +19,15 @@ func toggleJacobian(_ state: inout TutorState) {
         return
     }
     let layer = bound.layers[state.lessonOnScreen.instruments.shownLayer(of: trace.layers)]
-    let above = layer.largestSingularValues.prefix(bound.lossStep + 1).filter { $0 > 1 }.count
+    // The product runs over the steps s = 1 … K (the first word has no step into it).
+    let k = bound.lossStep
+    guard k > 0 else {
+        state.status = "Jacobian: the loss is on the first word, so no step carries its gradient back · J puts it away"
+        return
+    }
+    let above = layer.largestSingularValues[1...k].filter { $0 > 1 }.count
     let first = layer.bound.first.map(Numbers.scientific) ?? "–"
-    state.status = "Jacobian: σ_max > 1 at \(above) of \(bound.lossStep + 1) words to the loss; Π from word 2 on \(first)"
+    state.status = "Jacobian: σ_max > 1 at \(above) of the \(k) steps to the loss; Π from word 2 on \(first)"
         + " · + − W_hh · J puts it away"
 }
 
@@ -91,7 +97,7 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         state.status = "the written sentence is now the lab's (\(counted(words, "word"))) · e edits it"
     case .cooler, .warmer:
         let all = WriterSession.temperatures
-        let index = all.firstIndex(of: writer.temperature) ?? 4
+        let index = all.firstIndex(of: writer.temperature) ?? all.firstIndex(of: 1)!   // an unlisted value steps from 1
         let next = state.action(for: key) == .cooler ? max(0, index - 1) : min(all.count - 1, index + 1)
         writer.temperature = all[next]
         settingChanged(writer.temperature == 0 ? "greedy: always the most likely word" : "temperature \(writer.temperature)")
@@ -116,6 +122,7 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         state.lessonOnScreen.lossWord = writer.original.lossWord
         state.lessonOnScreen.cursorWord = writer.original.cursorWord
         state.retrace()
+        state.lessonOnScreen.probeGradientAxis(models: state.models)   // the axis is the sentence's, not the written one's
         state.status = "back to the sentence before the writing"
     default:
         state.status = Keymap.hint(.writer, [([.stopWriting], "stops"), ([.keepWritten], "keeps"), ([.cooler, .warmer], "temperature"),
@@ -196,7 +203,7 @@ func unitSearched(_ state: inout TutorState, _ answer: UnitSearchAnswer) {
     finder.found = answer
     state.lessonOnScreen.instruments.finder = finder
     state.status = answer.problem.map { "cannot search: \($0)" }
-        ?? "unit \(answer.request.unit): its \(answer.contexts.count) strongest lines of \(answer.lines) held-out lines"
+        ?? "unit \(answer.request.unit): its \(answer.contexts.count) \(answer.request.highest ? "strongest" : "weakest") lines of \(answer.lines) held-out lines"
 }
 
 /// `L`: the next layer of a stacked model in every panel (after the top one, the bottom one).

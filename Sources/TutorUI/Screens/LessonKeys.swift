@@ -200,7 +200,8 @@ private func editorKey(_ state: inout TutorState, _ key: Key) {
 }
 
 /// A key on the lesson screen: the editor's while it is open, else the lesson's. ▲▼ then
-/// compare the same word of the same sentence in the same cell, before and after the key.
+/// compare the hidden state at the cursor before and after the key, on the same sentence,
+/// cell and layer (a step compares two words; a knob turn the same word).
 func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     state.lessonOnScreen.previousHidden = nil
     let before = state.lessonOnScreen
@@ -212,7 +213,7 @@ func lessonKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         effects = lessonActionKey(&state, key)
     }
     guard let after = state.lessonSession, after.task == nil, after.lessonIndex == before.lessonIndex, after.sentence == before.sentence,
-          after.modelIndex == before.modelIndex, let old = before.currentHidden, let new = after.currentHidden,
+          after.modelIndex == before.modelIndex, after.instruments.layer == before.instruments.layer, let old = before.currentHidden, let new = after.currentHidden,
           old != new, old.count == new.count else { return effects }
     state.lessonOnScreen.previousHidden = old
     return effects

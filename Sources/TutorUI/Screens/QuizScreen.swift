@@ -98,24 +98,25 @@ private func openQuiz(_ state: inout TutorState, _ round: QuizRound, title: Stri
     }
     let quiz = QuizSession(round: round, title: title, now: state.now)
     state.open(.quiz(quiz))
-    state.status = quizHint(quiz)
+    state.status = quizHint(state, quiz)
 }
 
 /// The lab task a wrong answer offers (its question's `see:`), when its models are loaded.
 func offeredTask(_ state: TutorState, _ quiz: QuizSession, _ mark: QuizMark) -> LabTask? {
     guard !mark.correct, let id = quiz.question?.seeTask?.id, let task = state.course.task(id: id) else { return nil }
     let loaded = Set(state.models.map { $0.model.cell.rawValue })
-    return task.setup.cells.allSatisfy { loaded.contains($0.rawValue) } ? task : nil
+    return task.runs(onCells: loaded) ? task : nil
 }
 
 /// The footer: what the keys do now, in the keymap's own keys.
-private func quizHint(_ quiz: QuizSession) -> String {
+private func quizHint(_ state: TutorState, _ quiz: QuizSession) -> String {
     func hint(_ parts: [([Action], String)]) -> String { Keymap.hint(.quiz, parts) }
     if quiz.isFinished {
         return hint((quiz.round.missed.isEmpty ? [] : [([.retryMissed], "retries the missed questions")]) + [([.answer, .back], "back")])
     }
     if quiz.mark != nil {
-        let offer: [([Action], String)] = quiz.mark?.correct == false && quiz.question?.seeTask != nil ? [([.openTask], "shows why in the lab")] : []
+        let canOffer = quiz.mark.flatMap { offeredTask(state, quiz, $0) } != nil
+        let offer: [([Action], String)] = canOffer ? [([.openTask], "shows why in the lab")] : []
         return hint(offer + [([.answer], "next question"), ([.back], "stop (answers so far are kept)")])
     }
     switch quiz.question?.kind {
@@ -143,7 +144,7 @@ func quizKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     quiz.taskToOpen = nil
     state.quiz = quiz
     if let task { openTask(&state, [task], at: 0) }
-    if state.status.isEmpty { state.status = quizHint(quiz) }
+    if state.status.isEmpty { state.status = quizHint(state, quiz) }
     return effects
 }
 

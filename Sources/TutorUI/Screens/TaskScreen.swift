@@ -71,13 +71,13 @@ enum TaskScreen {
     /// 10^-3 as 0.001, 10^4 as 10000; further out, left as the power.
     static func spelled(_ power: Int) -> String {
         guard (-6...6).contains(power) else { return "1e\(power)" }
-        return power >= 0 ? String(repeating: "0", count: power).reduce("1") { $0 + String($1) }
+        return power >= 0 ? "1" + String(repeating: "0", count: power)
             : "0." + String(repeating: "0", count: -power - 1) + "1"
     }
 
     /// Where the panels mark the measured quantity: the cursor's step and word.
     private static func markText(_ lab: LessonSession) -> String? {
         guard let trace = lab.trace, trace.tokens.indices.contains(lab.cursorWord) else { return nil }
-        return "The cursor marks it in the panels: step \(lab.cursorWord), “\(trace.tokens[lab.cursorWord])”."
+        return "The cursor marks it in the panels: word \(lab.cursorWord + 1), “\(trace.tokens[lab.cursorWord])”."
     }
 }

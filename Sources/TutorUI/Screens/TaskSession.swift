@@ -211,7 +211,7 @@ func taskKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
     case .down?:
         session.choice = options.isEmpty ? max(session.choice - 1, TaskSession.powers.lowerBound) : min(options.count - 1, session.choice + 1)
     case .chooseOption?:
-        if case .character(let c) = key, let n = c.wholeNumberValue, (1...max(1, options.count)).contains(n), !options.isEmpty {
+        if case .character(let c) = key, let n = c.wholeNumberValue, !options.isEmpty, (1...options.count).contains(n) {
             session.choice = n - 1
         }
     case .answer?:
@@ -351,8 +351,7 @@ func mixedReviewTasks(_ state: TutorState, count: Int, seed: UInt64) -> [LabTask
     let loaded = Set(state.models.map { $0.model.cell.rawValue })
     let candidates = state.course.tasks.filter { task in
         task.depth <= state.progress.practiceDepth(of: task.lessonID)
-            && task.question.measures.allSatisfy { loaded.contains($0.cell.rawValue) }
-            && task.setup.cells.allSatisfy { loaded.contains($0.rawValue) }
+            && task.runs(onCells: loaded)
     }
     let keyed = candidates.map { task -> (key: Double, task: LabTask) in
         let right = state.progress.lessons[task.lessonID]?.tasksAnsweredRight.contains(task.id) ?? false
