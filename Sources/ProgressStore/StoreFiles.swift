@@ -24,9 +24,18 @@ final class FolderLock {
         descriptor = Darwin.open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         #endif
         let operation = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
-        if descriptor >= 0 && flock(descriptor, Int32(operation)) != 0 {
-            close(descriptor)
-            descriptor = -1
+        // Not waiting still tries for half a second: a process this program is starting holds a copy
+        // of the descriptor between fork and exec (O_CLOEXEC closes it only at exec), a blip that a
+        // tutor which really has the file open, and keeps it, does not look like.
+        var attempts = wait ? 1 : 50
+        while descriptor >= 0 && flock(descriptor, Int32(operation)) != 0 {
+            attempts -= 1
+            if attempts == 0 || errno != EWOULDBLOCK {
+                close(descriptor)
+                descriptor = -1
+            } else {
+                usleep(10_000)
+            }
         }
     }
     deinit { if descriptor >= 0 { close(descriptor) } }   // closing releases the lock
