@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
         if startup { return try benchStartup(repetitions: repetitions) }
         if tutor && (!model.isEmpty || sizesGiven) { return try benchModelKeys() }
         if tutor { return try benchTutor() }
-        if instruments { return try benchInstruments(root: try ShippedFiles.root(), repetitions: repetitions) }
+        if instruments { return try benchInstruments(root: try ShippedFiles.root(), repetitions: repetitions, threads: threadCount.count) }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
         print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s)")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")

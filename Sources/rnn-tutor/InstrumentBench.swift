@@ -3,17 +3,17 @@ import ModelFile
 import RNNCore
 import Trace
 
-/// `bench --instruments`: the lab's new instruments on the shipped models, one thread.
+/// `bench --instruments`: the lab's new instruments on the shipped models (`--threads`: the Jacobian's σ_max run on the pool).
 /// The Jacobian is timed on lesson 4's sentence (17 words): σ_max of every step's
 /// Jacobian in every layer plus the bound, on top of a trace that is already there.
-func benchInstruments(root: URL, repetitions: Int) throws {
+func benchInstruments(root: URL, repetitions: Int, threads: Int) throws {
     let sentence = "the young man who had been so kind to her sister at the ball was gone ."
     let names = ["rnn", "lstm", "gru", "lstm2"].filter {
         FileManager.default.fileExists(atPath: root.appendingPathComponent("models/\($0).safetensors").path)
     }
     let testPath = root.appendingPathComponent("data/corpus/test.txt").path
     let lines = try readLines(testPath)
-    print("instrument benchmark (median of \(repetitions); one thread): Jacobian on a 17-word sentence, unit search over \(lines.count) lines, writing 20 words")
+    print("instrument benchmark (median of \(repetitions); \(threads) thread(s)): Jacobian on a 17-word sentence, unit search over \(lines.count) lines, writing 20 words")
     for name in names {
         let model: Model
         do { model = try Model.load(path: root.appendingPathComponent("models/\(name).safetensors").path) } catch {
