@@ -72,6 +72,21 @@ public struct TaskSession: Equatable, Sendable {
 
     /// The powers of ten a prediction may name.
     static let powers = -15...5
+
+    /// The instrument a task's measures read, brought to the front while the task runs.
+    enum FrontPanel: Equatable, Sendable {
+        /// σ_max and the bound: the Jacobian panel (J).
+        case jacobian
+        /// The plain RNN's slope 1 − h²: the gates panel, which shows the slopes, above the hidden state.
+        case slopes
+    }
+
+    var frontPanel: FrontPanel? {
+        let kinds = task.question.measures.map(\.kind)
+        if kinds.contains(where: \.readsJacobian) { return .jacobian }
+        if kinds.contains(where: \.rnnOnly) { return .slopes }
+        return nil
+    }
 }
 
 /// A `TaskRun` in the state: compared by its task and measured values (the traces follow from them).
@@ -145,6 +160,8 @@ private func stage(_ state: TutorState, _ session: TaskSession) -> LessonSession
     lab.lossWord = setup.lossStep
     lab.whhScale = setup.whhScale
     lab.cursorWord = setup.cursor ?? 0
+    // The instrument the task reads comes to the front (the learner's own lesson, waiting under this screen, keeps its choice).
+    lab.instruments.showsJacobian = session.frontPanel == .jacobian
     lab.retrace(models: state.models)
     lab.probeGradientAxis(models: state.models)
     lab.sweepFrom = task.action == .sweep ? (lab.trace?.loss.step ?? 0) + 1 : nil
@@ -323,6 +340,7 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, mod
     if case .choose(_, let options) = run.task.question, case .option(let i) = run.key { measure = options[i].measure }
     let step: Int? = switch measure.kind {
     case .gradientRatio: measure.to
+    case .unitScore: measure.from
     case .loss: lab.trace?.loss.step
     default: measure.step
     }
