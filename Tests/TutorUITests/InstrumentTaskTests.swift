@@ -2,6 +2,7 @@ import Course
 import Foundation
 import Lab
 import Testing
+import Trace
 @testable import TutorUI
 
 /// A task whose measure is an instrument's brings that instrument to the front while it runs, and
@@ -59,5 +60,27 @@ import Testing
         let slope = try #require(text.range(of: "slope s = 1 − hₜ²"), "the RNN's slope panel is drawn")
         let hidden = try #require(text.range(of: "Hidden state hₜ"))
         #expect(slope.lowerBound < hidden.lowerBound, "the slopes come first")
+    }
+
+    @Test func aUnitScoreTaskOpensFindTheUnitOnItsSpanWithTheVerdict() throws {
+        var s = try Self.openGradientLesson()
+        var task = try Self.sigmaTask(s)
+        // The span's second-best unit, so the panel has to choose it rather than show its first row.
+        let trace = try #require(s.lessonSession?.trace)
+        let second = try UnitFinder.rank(trace, layer: trace.layers - 1, span: 2..<5)[1]
+        task.setup.whhScale = 1
+        task.action = .step(to: 4)
+        task.question = .yesNo(LabTask.Measure(kind: .unitScore, cell: .rnn, from: 2, to: 4, unit: second.unit), .atLeast(0))
+        openTask(&s, [task], at: 0)
+        #expect(s.lessonSession?.instruments.finder == nil, "the ranking would tell the answer before the commit")
+        _ = s.press(.answer)
+        TaskScreenTests.watch(&s)
+        let finder = try #require(s.lessonSession?.instruments.finder)
+        #expect(finder.spanStart == 2 && finder.spanEnd == 4 && s.keymapMode == .task)
+        #expect(finder.chosen == second)
+        let run = try #require(s.lessonSession?.task?.run.run)
+        #expect(run.values == [Double(second.score)], "the panel's score is the measured one")
+        _ = s.press(.back)
+        #expect(s.lessonSession?.task == nil && s.lessonSession?.instruments.finder == nil)
     }
 }

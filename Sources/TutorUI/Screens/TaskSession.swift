@@ -333,7 +333,7 @@ func taskTick(_ state: inout TutorState) {
 }
 
 /// Puts the cursor on the step the measure reads (the keyed option's, for a choice), so every
-/// panel shows that step; a unit measure scrolls the unit into view.
+/// panel shows that step; a unit measure scrolls the unit into view; a unit's score opens find the unit.
 private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, models: LoadedModels) {
     let run = session.run.run
     var measure = run.task.question.measures[0]
@@ -349,6 +349,14 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, mod
         lab.showCursorWord(models: models)
     }
     if let unit = measure.unit { lab.firstUnit = unit }
+    // A unit's score is find the unit's: its panel opens on the span with that unit chosen (only now:
+    // while the learner predicts, its ranking would give the answer away).
+    if measure.kind == .unitScore, let trace = lab.trace, let from = measure.from, let to = measure.to {
+        var finder = UnitFinderSession(span: from...to, layer: trace.layers - 1)
+        finder.rank(trace)
+        finder.selected = finder.ranking.firstIndex { $0.unit == measure.unit } ?? 0
+        lab.instruments.finder = finder
+    }
 }
 
 /// The status line while the learner predicts, in the task table's own keys.
