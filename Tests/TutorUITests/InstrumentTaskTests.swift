@@ -78,6 +78,7 @@ import Trace
         let finder = try #require(s.lessonSession?.instruments.finder)
         #expect(finder.spanStart == 2 && finder.spanEnd == 4 && s.keymapMode == .task)
         #expect(finder.chosen == second)
+        #expect(view(s).text.contains("Esc, then u in your lab"), "Enter moves on in a task, so the panel offers the search in the lab")
         let run = try #require(s.lessonSession?.task?.run.run)
         #expect(run.values == [Double(second.score)], "the panel's score is the measured one")
         _ = s.press(.back)

@@ -355,6 +355,7 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, mod
         var finder = UnitFinderSession(span: from...to, layer: trace.layers - 1)
         finder.rank(trace)
         finder.selected = finder.ranking.firstIndex { $0.unit == measure.unit } ?? 0
+        finder.forTask = true
         lab.instruments.finder = finder
     }
 }
