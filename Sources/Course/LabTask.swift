@@ -70,6 +70,18 @@ public struct LabTask: Equatable, Sendable {
             case stateChange = "state-change"
             /// The cross-entropy loss at the loss step.
             case loss
+            /// σ_max of the one-step Jacobian ∂s_step/∂s_(step−1) (the Jacobian panel's bars; top layer).
+            case sigmaMax = "sigma-max"
+            /// Π σ_max(J_s) for s = step+1 … the loss step: the ceiling on the gradient ratio from the loss step back to `step`.
+            case jacobianBound = "jacobian-bound"
+            /// That ceiling ÷ the measured ratio of the adjoint norms at `step` and at the loss step: how loose the bound is.
+            case boundGap = "bound-gap"
+            /// The plain RNN's share of units whose slope 1 − h² is below 0.1 at `step` (saturated: they pass almost no gradient).
+            case slopeSaturated = "slope-saturated"
+            /// The plain RNN's mean slope 1 − h² over the units at `step`.
+            case slopeMean = "slope-mean"
+            /// Unit `unit`'s selectivity for the span `from` … `to` (both included): find the unit's signed score.
+            case unitScore = "unit-score"
 
             /// The keys this kind needs besides `measure` and `cell`.
             var needs: [String] {
@@ -81,11 +93,27 @@ public struct LabTask: Equatable, Sendable {
                 case .unit, .unitChange: ["step", "unit"]
                 case .stateChange: ["step"]
                 case .loss: []
+                case .sigmaMax, .jacobianBound, .boundGap, .slopeSaturated, .slopeMean: ["step"]
+                case .unitScore: ["unit", "from", "to"]
                 }
             }
 
             /// Whether the quantity spans powers of ten (compared and tied on a log scale).
-            public var isLogarithmic: Bool { self == .gradientRatio || self == .gradient || self == .probability }
+            public var isLogarithmic: Bool {
+                [.gradientRatio, .gradient, .probability, .jacobianBound, .boundGap].contains(self)
+            }
+
+            /// Read from the loss step back (zero or meaningless after it).
+            public var readsBackward: Bool { [.gradient, .gradientRatio, .jacobianBound, .boundGap].contains(self) }
+
+            /// Read from the Jacobian bound (the Jacobian panel shows it).
+            public var readsJacobian: Bool { [.sigmaMax, .jacobianBound, .boundGap].contains(self) }
+
+            /// Only the plain RNN has it (its tanh slope).
+            public var rnnOnly: Bool { self == .slopeSaturated || self == .slopeMean }
+
+            /// The log-scale kinds in words, for messages.
+            static var logarithmicNames: String { allCases.filter(\.isLogarithmic).map(\.rawValue).joined(separator: ", ") }
         }
 
         public var kind: Kind
@@ -114,6 +142,9 @@ public struct LabTask: Equatable, Sendable {
             self.moment = moment
             self.line = line
         }
+
+        /// Below this slope 1 − h² a unit counts as saturated (`slope-saturated`; the slope panel marks the same).
+        public static let saturatedSlope: Float = 0.1
 
         /// Every step this measure reads.
         public var steps: [Int] { [step, from, to, word].compactMap { $0 } }
@@ -347,7 +378,7 @@ extension LabTask {
         case .powerOfTen:
             guard let m = measure("measure") else { return nil }
             if !m.kind.isLogarithmic {
-                problems.error(m.line, "`ask: power-of-ten` needs a quantity that spans powers of ten (gradient, gradient-ratio, probability), not \(m.kind.rawValue)")
+                problems.error(m.line, "`ask: power-of-ten` needs a quantity that spans powers of ten (\(Measure.Kind.logarithmicNames)), not \(m.kind.rawValue)")
                 return nil
             }
             return .powerOfTen(m)
@@ -423,8 +454,19 @@ extension LabTask {
         if kind == .gradientRatio, let from = steps["from"], let to = steps["to"], from == to {
             problems.error(fields.line("to"), "`from` and `to` are the same step; the ratio would always be 1")
         }
+        if kind == .unitScore, let from = steps["from"], let to = steps["to"] {
+            if from > to {
+                problems.error(fields.line("to"), "the span runs from `from` to `to` (both included), so `to` \(to) cannot come before `from` \(from)")
+            } else if let count, from == 0 && to == count - 1 {
+                problems.error(fields.line("to"), "the span covers the whole sentence; a unit's score needs steps outside it")
+            }
+        }
+        if kind.rnnOnly, let cell, cell != .rnn {
+            problems.error(measureLine, "\(kind.rawValue) reads the plain RNN's tanh slope; the \(cell.rawValue) has none (use `cell: rnn`)")
+            complete = false
+        }
         if let lossStep = setup?.lossStep {
-            for key in ["from", "to", "step"] where kind == .gradient || kind == .gradientRatio {
+            for key in ["from", "to", "step"] where kind.readsBackward {
                 if let step = steps[key], step > lossStep {
                     problems.error(fields.line(key), "step \(step) is after the loss step \(lossStep), where the gradient is always zero")
                 }
@@ -464,7 +506,7 @@ extension LabTask {
                 problems.error(fields.line("moment"), "`moment` only belongs to a task whose action is `scale` (there are two traces)")
             }
             if chosen == .ratio && !kind.isLogarithmic {
-                problems.error(fields.line("moment"), "`moment: ratio` needs a quantity on a log scale (gradient, gradient-ratio, probability)")
+                problems.error(fields.line("moment"), "`moment: ratio` needs a quantity on a log scale (\(Measure.Kind.logarithmicNames))")
             }
             moment = chosen
         }

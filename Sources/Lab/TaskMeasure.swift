@@ -65,6 +65,36 @@ extension LabTask.Measure {
             return zip(now, before).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
         case .loss:
             return Double(trace.loss.value)
+        case .sigmaMax, .jacobianBound, .boundGap:
+            // The Jacobian panel's numbers, for the top layer (the one whose ratio the product bounds).
+            let top = trace.jacobian(network: model.network).layers.last!, t = step!
+            switch kind {
+            case .sigmaMax: return Double(top.largestSingularValues[t])
+            case .jacobianBound: return Double(top.bound[t])
+            default:
+                guard top.measuredRatio[t] > 0 else {
+                    throw TaskRunError(kind: .cannotRun, line: line, message: "the measured gradient ratio at step \(t) is 0, so the bound has no gap")
+                }
+                return Double(top.bound[t]) / Double(top.measuredRatio[t])
+            }
+        case .slopeSaturated, .slopeMean:
+            // The slope panel's numbers: 1 − h² of the top layer's units.
+            guard trace.cell == .rnn else {
+                throw TaskRunError(kind: .cannotRun, line: line, message: "the \(trace.cell.rawValue) has no tanh slope to read")
+            }
+            let slopes = trace.tanhSlopes(layer: trace.layers - 1)[step!]
+            if kind == .slopeMean { return slopes.reduce(0.0) { $0 + Double($1) } / Double(slopes.count) }
+            return Double(slopes.filter { $0 < LabTask.Measure.saturatedSlope }.count) / Double(slopes.count)
+        case .unitScore:
+            guard unit! < trace.hiddenSize else {
+                throw TaskRunError(kind: .cannotRun, line: line, message: "unit \(unit!) is past the model's last unit, \(trace.hiddenSize - 1)")
+            }
+            do {
+                let scores = try UnitFinder.rank(trace, layer: trace.layers - 1, span: from!..<(to! + 1))
+                return Double(scores.first { $0.unit == unit! }!.score)
+            } catch {
+                throw TaskRunError(kind: .cannotRun, line: line, message: "cannot score the span: \(error)")
+            }
         }
     }
 }

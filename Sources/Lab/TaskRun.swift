@@ -62,9 +62,11 @@ public struct TaskRun: Sendable {
         var scales: [LabTask.Moment: Float] = [.before: task.setup.whhScale, .after: task.setup.whhScale]
         if case .scale(let to) = task.action { scales[.after] = to }
 
+        let changesScale = if case .scale = task.action { true } else { false }
         var needed: [TraceKey] = []
         for m in task.question.measures {
-            let moments: [LabTask.Moment] = m.moment == .ratio ? [.before, .after] : [m.moment]
+            // A scale change quotes every measure before and after it, so both traces are needed.
+            let moments: [LabTask.Moment] = m.moment == .ratio || changesScale ? [.before, .after] : [m.moment]
             for moment in moments where !needed.contains(TraceKey(cell: m.cell, moment: moment)) {
                 needed.append(TraceKey(cell: m.cell, moment: moment))
             }
@@ -119,7 +121,6 @@ public struct TaskRun: Sendable {
             }
         }
         let (key, closeness) = try TaskAnswer.keyed(task.question, values: values, line: task.line)
-        let changesScale = if case .scale = task.action { true } else { false }
         return TaskRun(task: task, sentence: sentence, scales: scales, traces: traces, values: values,
                        valuesBefore: changesScale ? before : nil, valuesAfter: changesScale ? after : nil,
                        key: key, closeness: closeness, modelHashes: hashes, unknownIDs: unknownIDs)

@@ -13,7 +13,7 @@ import Testing
                                                  workingDirectory: Self.root, input: "3\nmaybe\n-4\nq\n", seconds: 300)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let out = outcome.standardOutput
-        #expect(out.contains("Task 1 of 4 (basic): ve-task-which-cell"))
+        #expect(out.contains("Task 1 of 6 (basic): ve-task-which-cell"))
         #expect(out.contains("Then: the backward sweep runs from the loss step"))
         #expect(out.contains("Right: GRU (measured RNN 0.00"), "\(out)")
         #expect(out.contains("Cannot read “maybe”: type a power of ten as its exponent"))
@@ -31,7 +31,7 @@ import Testing
 
         let stats = try await BinaryRunner.run(["stats", "--data-dir", folder.data], workingDirectory: Self.root)
         #expect(stats.standardOutput.contains("2 task answers"), "\(stats.standardOutput)")
-        #expect(stats.standardOutput.split(separator: "\n").contains { $0.contains("vanishing-exploding") && $0.hasSuffix("2/4") })
+        #expect(stats.standardOutput.split(separator: "\n").contains { $0.contains("vanishing-exploding") && $0.hasSuffix("2/6") })
     }
 
     @Test func lessonsCheckRunsEveryTaskAndNamesTheOnesThatCannotRun() async throws {

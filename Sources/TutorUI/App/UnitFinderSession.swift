@@ -21,6 +21,9 @@ public struct UnitFinderSession: Equatable, Sendable {
     public var search: UnitSearchRequest? = nil
     public var found: UnitSearchAnswer? = nil
 
+    /// Opened by a lab task's verdict, where Enter moves on: the search is offered in the learner's own lab.
+    public var forTask = false
+
     /// Units listed.
     static let shown = 5
 

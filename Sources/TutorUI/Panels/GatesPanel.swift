@@ -1,3 +1,4 @@
+import Course
 import RNNCore
 import Trace
 
@@ -8,8 +9,8 @@ import Trace
 /// A ReLU RNN, whose slope is only 0 or 1, shows its pre-activation a instead.
 public enum GatesPanel {
     /// Below this slope a unit counts as saturated: |hₜ| above about 0.95, so less than a
-    /// tenth of any gradient gets back through it.
-    static let saturatedSlope: Float = 0.1
+    /// tenth of any gradient gets back through it (the `slope-saturated` task measure counts the same units).
+    static let saturatedSlope = LabTask.Measure.saturatedSlope
 
     /// Whether the RNN's slope is shown (a tanh RNN) rather than its pre-activation.
     static func showsSlope(_ trace: SentenceTrace) -> Bool {

@@ -54,6 +54,8 @@ public enum UnitFinderPanel {
                 ?? "Where unit \(chosen.unit) is \(found.request.highest ? "highest" : "lowest") in the held-out text (\(found.lines) lines); blue −1 … red +1"
         } else if finder.searching {
             heading = "Searching the held-out text for unit \(chosen.unit)…"
+        } else if finder.forTask {
+            heading = "Where else does unit \(chosen.unit) fire? Esc, then u in your lab: mark a span, Enter searches"
         } else {
             heading = "Enter: where else does unit \(chosen.unit) fire? (the held-out text)"
         }

@@ -86,7 +86,7 @@ enum LessonScreen {
         let unknown = state.model.flatMap { model in model.unknownID.map { (id: $0, vocabulary: model.vocabulary) } }
         PredictionPanel.draw(trace, step: step, classifier: state.model?.task == .classify, unknown: unknown, in: prediction,
                              on: &grid, options: render)
-        let gatesFirst = state.lesson.map { lesson in
+        let gatesFirst = session.task?.frontPanel == .slopes || state.lesson.map { lesson in
             (lesson.lab.panels.firstIndex(of: .gates) ?? .max) < (lesson.lab.panels.firstIndex(of: .hidden) ?? .max)
         } ?? false
         func hidden(_ area: Rect) {

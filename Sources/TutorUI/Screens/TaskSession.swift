@@ -72,6 +72,21 @@ public struct TaskSession: Equatable, Sendable {
 
     /// The powers of ten a prediction may name.
     static let powers = -15...5
+
+    /// The instrument a task's measures read, brought to the front while the task runs.
+    enum FrontPanel: Equatable, Sendable {
+        /// σ_max and the bound: the Jacobian panel (J).
+        case jacobian
+        /// The plain RNN's slope 1 − h²: the gates panel, which shows the slopes, above the hidden state.
+        case slopes
+    }
+
+    var frontPanel: FrontPanel? {
+        let kinds = task.question.measures.map(\.kind)
+        if kinds.contains(where: \.readsJacobian) { return .jacobian }
+        if kinds.contains(where: \.rnnOnly) { return .slopes }
+        return nil
+    }
 }
 
 /// A `TaskRun` in the state: compared by its task and measured values (the traces follow from them).
@@ -145,6 +160,8 @@ private func stage(_ state: TutorState, _ session: TaskSession) -> LessonSession
     lab.lossWord = setup.lossStep
     lab.whhScale = setup.whhScale
     lab.cursorWord = setup.cursor ?? 0
+    // The instrument the task reads comes to the front (the learner's own lesson, waiting under this screen, keeps its choice).
+    lab.instruments.showsJacobian = session.frontPanel == .jacobian
     lab.retrace(models: state.models)
     lab.probeGradientAxis(models: state.models)
     lab.sweepFrom = task.action == .sweep ? (lab.trace?.loss.step ?? 0) + 1 : nil
@@ -316,13 +333,14 @@ func taskTick(_ state: inout TutorState) {
 }
 
 /// Puts the cursor on the step the measure reads (the keyed option's, for a choice), so every
-/// panel shows that step; a unit measure scrolls the unit into view.
+/// panel shows that step; a unit measure scrolls the unit into view; a unit's score opens find the unit.
 private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, models: LoadedModels) {
     let run = session.run.run
     var measure = run.task.question.measures[0]
     if case .choose(_, let options) = run.task.question, case .option(let i) = run.key { measure = options[i].measure }
     let step: Int? = switch measure.kind {
     case .gradientRatio: measure.to
+    case .unitScore: measure.from
     case .loss: lab.trace?.loss.step
     default: measure.step
     }
@@ -331,6 +349,15 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, mod
         lab.showCursorWord(models: models)
     }
     if let unit = measure.unit { lab.firstUnit = unit }
+    // A unit's score is find the unit's: its panel opens on the span with that unit chosen (only now:
+    // while the learner predicts, its ranking would give the answer away).
+    if measure.kind == .unitScore, let trace = lab.trace, let from = measure.from, let to = measure.to {
+        var finder = UnitFinderSession(span: from...to, layer: trace.layers - 1)
+        finder.rank(trace)
+        finder.selected = finder.ranking.firstIndex { $0.unit == measure.unit } ?? 0
+        finder.forTask = true
+        lab.instruments.finder = finder
+    }
 }
 
 /// The status line while the learner predicts, in the task table's own keys.
