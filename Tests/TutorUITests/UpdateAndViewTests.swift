@@ -89,3 +89,33 @@ import Testing
         }
     }
 }
+
+/// The screens this session added, at every size the lesson is drawn at (down to one cell): the
+/// Jacobian panel, the writer, find the unit and a lab task through its action, each then left and
+/// resized in the middle. Nothing may trap, and the frame always fills the window.
+@Suite struct NewScreensAtEverySizeTests {
+    @Test(arguments: [(1, 1), (20, 6), (39, 12), (60, 20), (80, 24), (200, 60)])
+    func instrumentsAndTasksDrawAtEverySize(width: Int, height: Int) throws {
+        var s = try UpdateAndViewTests.fixtureState(width: width, height: height)
+        func keys(_ list: [Key], ticks: Int = 0) {
+            for key in list {
+                _ = update(&s, .key(key))
+                let frame = view(s)
+                #expect(frame.width == width && frame.height == height)
+            }
+            for _ in 0..<ticks { _ = update(&s, .tick) }
+            _ = view(s)
+        }
+        keys([.enter, .right, .right])
+        keys([.character("J"), .character("+"), .character("J")])
+        keys([.character("w")], ticks: 20)
+        _ = update(&s, .resize(width: max(1, width / 2), height: max(1, height / 2)))
+        _ = view(s)
+        _ = update(&s, .resize(width: width, height: height))
+        keys([.escape])
+        keys([.character("u"), .character("]"), .character("]"), .escape])
+        keys([.character("p"), .down, .enter], ticks: 200)
+        keys([.escape])
+        #expect(s.screen.kind == .lesson && s.lessonSession?.task == nil)
+    }
+}
