@@ -13,7 +13,7 @@ struct InstrumentScreenTests {
             try await session.waitFor("Sentence (RNN, word 1 of")
             await session.send("J")
             try await session.waitFor("Jacobian ∂hₜ/∂hₜ₋₁ of the RNN")
-            #expect(await session.screen().contains("words above 1"))
+            #expect(await session.screen().contains("≥ measured"))   // the cursor line: Π against the measured ratio
             await session.send("-")
             try await session.waitFor("σ_max per word · W_hh × 0.75")
             await session.send("J")

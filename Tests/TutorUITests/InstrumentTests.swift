@@ -35,7 +35,7 @@ import Trace
         #expect(layer.measuredRatio[0] > 1e-12 && layer.measuredRatio[0] < 1e-11)
         let screen = view(s).text
         #expect(screen.contains("Jacobian ∂hₜ/∂hₜ₋₁ of the RNN"))
-        #expect(screen.contains("words above 1"))
+        #expect(screen.contains("steps to the loss above 1"))
         // − three times: most steps below the line, the ceiling near 10^-5, the measured ratio near 3e-28.
         for _ in 0..<3 { _ = update(&s, .key(.character("-"))) }
         let scaled = try #require(s.lessonOnScreen.instruments.jacobian?.bound.layers[0])

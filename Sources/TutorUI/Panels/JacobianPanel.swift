@@ -57,8 +57,10 @@ public enum JacobianPanel {
         } else if t > k {
             parts.append("after the loss: no gradient")
         }
-        let stretching = values.largestSingularValues.filter { $0 > 1 }.count
-        parts.append("\(stretching)/\(values.largestSingularValues.count) words above 1")
+        if k > 0 {   // the steps the product runs over: s = 1 … K (no step leads into the first word)
+            let stretching = values.largestSingularValues[1...k].filter { $0 > 1 }.count
+            parts.append("\(stretching)/\(k) steps to the loss above 1")
+        }
         return "word \(t + 1) \"\(trace.tokens[t])\": " + parts.joined(separator: " · ")
     }
 }
