@@ -17,6 +17,11 @@ public enum GatesPanel {
         trace.cell == .rnn && trace.forward.architecture.nonlinearity != .relu
     }
 
+    /// What this panel shows for the trace's cell, in two words (for a note that it was left out).
+    static func shortName(_ trace: SentenceTrace) -> String {
+        showsSlope(trace) ? "slopes" : trace.cell == .rnn ? "pre-activation" : "gates"
+    }
+
     /// The rows to show for one step: name, values, and whether they live in [0, 1] (else [−1, 1]).
     static func rows(_ trace: SentenceTrace, step t: Int) -> [(name: String, values: [Float], unitInterval: Bool)] {
         let s = trace.steps[t]

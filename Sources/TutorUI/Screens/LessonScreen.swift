@@ -128,7 +128,7 @@ enum LessonScreen {
             let (upper, gradient) = lower.splitTop(lower.height / 2)
             let (shown, note) = upper.splitTop(max(0, upper.height - 1))
             if gatesFirst { gates(shown) } else { hidden(shown) }
-            let other = gatesFirst ? "hidden state" : (trace.cell == .rnn ? "pre-activation" : "gates")
+            let other = gatesFirst ? "hidden state" : GatesPanel.shortName(trace)
             grid.put(TextLayout.fitted("\(other): not shown (a taller window shows it)", note.width), x: note.x, y: note.y,
                      style: PanelFrame.captionStyle, clip: note)
             drawGradient(state, session, trace, in: gradient, on: &grid)
