@@ -39,31 +39,28 @@ func benchStartup(repetitions: Int) throws {
         _ = view(state)
         return state.screen.kind
     }
+    /// Median wall and process CPU milliseconds of `body` over the repetitions.
+    func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        var walls: [Double] = [], cpus: [Double] = []
+        for _ in 0..<max(repetitions, 1) {
+            let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = processCPUMilliseconds()
+            try body()
+            cpus.append(processCPUMilliseconds() - cpu0)
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e6)
+        }
+        return (median(walls), median(cpus))
+    }
     print("start-up to the first frame at 200×60 (median of \(repetitions); wall and process CPU time)")
     for (name, data, screen) in [("empty progress store", empty, TutorState.Screen.Kind.course),
                                  ("resuming lesson 4", resuming, .lesson)] {
         guard try start(data) == screen else { throw CommandFailure("the \(name) start did not reach the \(screen) screen") }
-        var walls: [Double] = [], cpus: [Double] = []
-        for _ in 0..<max(repetitions, 1) {
-            let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = processCPUMilliseconds()
-            _ = try start(data)
-            cpus.append(processCPUMilliseconds() - cpu0)
-            walls.append(Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e6)
-        }
-        print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
-              + String(format: "%7.1f ms (CPU %.1f ms)", median(walls), median(cpus)))
+        let (wall, cpu) = try timed { _ = try start(data) }
+        print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%7.1f ms (CPU %.1f ms)", wall, cpu))
     }
     // Where it goes, each part alone.
     func part(_ name: String, _ body: () throws -> Void) rethrows {
-        var times: [Double] = [], cpus: [Double] = []
-        for _ in 0..<max(repetitions, 1) {
-            let t0 = DispatchTime.now().uptimeNanoseconds, cpu0 = processCPUMilliseconds()
-            try body()
-            cpus.append(processCPUMilliseconds() - cpu0)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-        }
-        print("  " + name.padding(toLength: 42, withPad: " ", startingAt: 0)
-              + String(format: "%7.2f ms (CPU %.2f ms)", median(times), median(cpus)))
+        let (wall, cpu) = try timed(body)
+        print("  " + name.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%7.2f ms (CPU %.2f ms)", wall, cpu))
     }
     print("parts (each alone, median):")
     try part("reading the lessons") { _ = try CoursePack.load(directory: lessons) }

@@ -112,10 +112,8 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         settingChanged("seed \(writer.seed)")
     case .nextWord:
         state.lessonOnScreen.cursorWord = min(state.lessonOnScreen.cursorWord + 1, max(words - 1, 0))
-        state.lessonOnScreen.showCursorWord(models: state.models)
     case .previousWord:
         state.lessonOnScreen.cursorWord = max(state.lessonOnScreen.cursorWord - 1, 0)
-        state.lessonOnScreen.showCursorWord(models: state.models)
     case .back:
         state.lessonOnScreen.instruments.writer = nil
         state.lessonOnScreen.sentence = writer.original.sentence
@@ -156,7 +154,6 @@ func finderKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         let cursor = state.lessonOnScreen.cursorWord
         state.lessonOnScreen.cursorWord = action == .nextWord ? min(cursor + 1, words - 1) : action == .previousWord ? max(cursor - 1, 0)
             : action == .firstWord ? 0 : words - 1
-        state.lessonOnScreen.showCursorWord(models: state.models)
     case .spanStart:
         finder.spanStart = state.lessonOnScreen.cursorWord
         finder.spanEnd = max(finder.spanEnd, state.lessonOnScreen.cursorWord)

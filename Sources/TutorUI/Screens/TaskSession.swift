@@ -324,7 +324,7 @@ func taskTick(_ state: inout TutorState) {
     }
     if done {
         session.phase = .verdict(verdict)
-        markMeasure(&lab, session, models: state.models)
+        markMeasure(&lab, session)
         let card: [([Action], String)] = state.lessonLayout.sideBySide ? [] : [([.switchFocus], "the explanation")]
         state.status = verdict.summary + " · " + Keymap.hint(.task, card + [([.redoTask], "redo"), ([.nextTask], "next"), ([.back], "back")])
     }
@@ -334,7 +334,7 @@ func taskTick(_ state: inout TutorState) {
 
 /// Puts the cursor on the step the measure reads (the keyed option's, for a choice), so every
 /// panel shows that step; a unit measure scrolls the unit into view; a unit's score opens find the unit.
-private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, models: LoadedModels) {
+private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession) {
     let run = session.run.run
     var measure = run.task.question.measures[0]
     if case .choose(_, let options) = run.task.question, case .option(let i) = run.key { measure = options[i].measure }
@@ -345,8 +345,7 @@ private func markMeasure(_ lab: inout LessonSession, _ session: TaskSession, mod
     default: measure.step
     }
     if let step, let count = lab.trace?.tokens.count, step < count {
-        lab.cursorWord = step
-        lab.showCursorWord(models: models)
+        lab.cursorWord = step   // update runs the head at the new word
     }
     if let unit = measure.unit { lab.firstUnit = unit }
     // A unit's score is find the unit's: its panel opens on the span with that unit chosen (only now:
