@@ -11,7 +11,7 @@ enum TaskScreen {
         let place = session.tasks.count > 1 ? " \(session.index + 1) of \(session.tasks.count)" : ""
         let header = "Lab task\(place) · \(task.depth.rawValue) · \(title)"
             + (sideBySide ? "" : " · Tab: panels")
-        grid.put(header, x: rect.x, y: rect.y, style: Style(bold: true, reverse: lab.focus == .text), clip: rect)
+        grid.put(TextLayout.fitted(header, rect.width), x: rect.x, y: rect.y, style: Style(bold: true, reverse: lab.focus == .text), clip: rect)
         let body = rect.splitTop(1).rest
         var page = Page(width: body.width, ascii: state.ascii)
         defer { page.draw(in: body, offset: session.scroll, on: &grid) }
