@@ -26,7 +26,8 @@ let package = Package(
         // Numerics: tensors, cells, BPTT. Knows nothing of files or terminals.
         .target(name: "RNNCore", swiftSettings: fastMath),
         // The model file contract: safetensors, metadata, vocabulary, tokenizer.
-        .target(name: "ModelFile", dependencies: ["RNNCore"]),
+        // Haswell too: half-precision weights widen eight at a time as a model loads.
+        .target(name: "ModelFile", dependencies: ["RNNCore"], swiftSettings: fastMath),
         // What the panels and `rnn-tutor trace` show: one traced sentence.
         .target(name: "Trace", dependencies: ["RNNCore", "ModelFile"]),
         // Lessons, quizzes and flashcards: parsed and validated once.

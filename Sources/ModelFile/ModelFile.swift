@@ -66,7 +66,7 @@ public struct Model: Sendable {
     /// Vocabulary ids by the word's exact Unicode scalars (UTF-8), as Python's
     /// dict would match them: Swift's String equality would also merge
     /// canonically equivalent spellings.
-    let idsByWord: [[UInt8]: Int]
+    let idsByWord: [WordBytes: Int]
 
     public var architecture: Architecture { network.architecture }
     public var cell: CellKind { network.architecture.cell }
@@ -101,9 +101,8 @@ public struct Model: Sendable {
                  description: String?) throws(ModelProblem) {
         let a = network.architecture
         guard let v = a.vocabularySize else { throw ModelProblem("the network has no embedding.weight") }
-        try Self.checkDistinct(vocabulary, key: "vocab", expectedCount: v,
-                               countSource: "embedding.weight has \(counted(v, "row"))")
-        let idsByWord = Dictionary(vocabulary.enumerated().map { (Array($1.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+        let idsByWord = try Self.distinctIDs(vocabulary, key: "vocab", expectedCount: v,
+                                             countSource: "embedding.weight has \(counted(v, "row"))")
 
         let outputLabels: [String]
         switch task {
@@ -117,23 +116,23 @@ public struct Model: Sendable {
             outputLabels = vocabulary
         case .classify:
             guard let labels else { throw ModelProblem("metadata has no \"labels\", which task \"classify\" needs") }
-            try Self.checkDistinct(labels, key: "labels", expectedCount: a.outputSize,
+            _ = try Self.distinctIDs(labels, key: "labels", expectedCount: a.outputSize,
                                    countSource: "head.weight has \(counted(a.outputSize, "row"))")
             outputLabels = labels
         }
 
         let unknownID: Int?
         if let unknownToken {
-            guard let id = idsByWord[Array(unknownToken.utf8)] else {
+            guard let id = idsByWord[WordBytes(unknownToken)] else {
                 throw ModelProblem("metadata \"unk\" is \(quoted(unknownToken)), which is not in the vocabulary")
             }
             unknownID = id
         } else {
-            unknownID = idsByWord[Array(Self.defaultUnknownToken.utf8)]
+            unknownID = idsByWord[WordBytes(Self.defaultUnknownToken)]
         }
         var endOfSentenceID: Int? = nil
         if let endOfSentence {
-            guard let id = idsByWord[Array(endOfSentence.utf8)] else {
+            guard let id = idsByWord[WordBytes(endOfSentence)] else {
                 throw ModelProblem("metadata \"eos\" is \(quoted(endOfSentence)), which is not in the vocabulary")
             }
             endOfSentenceID = id
@@ -158,17 +157,20 @@ public struct Model: Sendable {
     }
 
     /// `count` strings, no two the same (compared scalar by scalar, as Python would).
-    private static func checkDistinct(_ strings: [String], key: String, expectedCount: Int,
-                                      countSource: String) throws(ModelProblem) {
+    /// Each string's index, by its exact bytes; a string listed twice is an error.
+    private static func distinctIDs(_ strings: [String], key: String, expectedCount: Int,
+                                    countSource: String) throws(ModelProblem) -> [WordBytes: Int] {
         guard strings.count == expectedCount else {
             throw ModelProblem("metadata \"\(key)\" has \(counted(strings.count, "entry", "entries")), but \(countSource)")
         }
-        var firstIndex: [[UInt8]: Int] = [:]
+        var ids: [WordBytes: Int] = [:]
+        ids.reserveCapacity(strings.count)
         for (i, s) in strings.enumerated() {
-            if let earlier = firstIndex.updateValue(i, forKey: Array(s.utf8)) {
+            if let earlier = ids.updateValue(i, forKey: WordBytes(s)) {
                 throw ModelProblem("metadata \"\(key)\" lists \(quoted(s)) twice (at \(earlier) and \(i))")
             }
         }
+        return ids
     }
 }
 
@@ -222,7 +224,7 @@ extension Model {
         parameters.forEachTensor { name, tensor in
             if let stored = tensors[name] { tensor = stored }
         }
-        for (name, tensor) in parameters.named {
+        for (name, tensor) in parameters.named where !allFinite(tensor.values) {
             if let i = tensor.values.firstIndex(where: { !$0.isFinite }) {
                 throw ModelProblem("tensor \(quoted(name)) has a non-finite value (\(tensor.values[i])) at index \(i)")
             }
@@ -400,4 +402,22 @@ extension Model {
         case .bf16: float(fromBFloat16Bits: bfloat16Bits(value))
         }
     }
+}
+
+/// Whether every value is finite, in one pass the compiler vectorises (an exponent of all
+/// ones, infinity or NaN, carries into the top bit); a model's megabytes are checked on every load.
+func allFinite(_ values: [Float]) -> Bool {
+    values.withUnsafeBufferPointer { buffer in
+        var carries: UInt32 = 0
+        for value in buffer { carries |= ((value.bitPattern & 0x7F80_0000) &+ 0x0080_0000) & 0x8000_0000 }
+        return carries == 0
+    }
+}
+
+/// A word as its exact UTF-8 bytes, as Python's dict would match it (Swift's String equality
+/// would also merge canonically equivalent spellings), hashed in one call rather than byte by byte.
+struct WordBytes: Hashable {
+    let bytes: [UInt8]
+    init(_ word: String) { bytes = Array(word.utf8) }
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }

@@ -44,10 +44,15 @@ public enum SafeTensors {
     public static let maximumHeaderSize = 100_000_000
 
     public static func read(_ data: Data) throws(SafeTensorsError) -> SafeTensorsFile {
-        try read([UInt8](data))
+        try data.withUnsafeBytes { raw in Result { () throws(SafeTensorsError) in try read(raw) } }.get()
     }
 
     public static func read(_ bytes: [UInt8]) throws(SafeTensorsError) -> SafeTensorsFile {
+        try bytes.withUnsafeBytes { raw in Result { () throws(SafeTensorsError) in try read(raw) } }.get()
+    }
+
+    /// Reads the file in place: its megabytes of weights are copied once, into the tensors.
+    private static func read(_ bytes: UnsafeRawBufferPointer) throws(SafeTensorsError) -> SafeTensorsFile {
         guard bytes.count >= 8 else {
             throw SafeTensorsError("file is too short for a safetensors file (\(bytes.count) bytes, the header length alone takes 8)")
         }
@@ -185,26 +190,29 @@ public enum SafeTensors {
         }
     }
 
-    private static func decode(_ entry: Entry, from bytes: [UInt8], dataStart: Int) -> StoredTensor {
+    private static func decode(_ entry: Entry, from bytes: UnsafeRawBufferPointer, dataStart: Int) -> StoredTensor {
         let start = dataStart + entry.begin
         let size = entry.dtype.byteSize
         let count = (entry.end - entry.begin) / size
         precondition(start >= 0 && start + count * size <= bytes.count, "the entry was checked to lie in the data")
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            bytes.withUnsafeBytes { raw in
-                let source = raw.baseAddress! + start
-                func halfBits(_ i: Int) -> UInt16 { UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
-                switch entry.dtype {
-                case .f32:
-                    // Little-endian IEEE floats: on a little-endian machine, the bytes as they are.
-                    for i in 0..<count {
-                        out[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    }
-                case .f16:
-                    for i in 0..<count { out[i] = float(fromFloat16Bits: halfBits(i)) }
-                case .bf16:
-                    for i in 0..<count { out[i] = float(fromBFloat16Bits: halfBits(i)) }
+            guard count > 0, let base = bytes.baseAddress else { initialized = 0; return }
+            let source = base + start
+            func halfBits(_ i: Int) -> UInt16 { UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            switch entry.dtype {
+            case .f32:
+                #if _endian(little)
+                // Little-endian IEEE floats are already the machine's: one copy of the bytes.
+                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: source, byteCount: 4 * count)
+                #else
+                for i in 0..<count {
+                    out[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
+                #endif
+            case .f16:
+                for i in 0..<count { out[i] = float(fromFloat16Bits: halfBits(i)) }
+            case .bf16:
+                for i in 0..<count { out[i] = float(fromBFloat16Bits: halfBits(i)) }
             }
             initialized = count
         }

@@ -107,7 +107,7 @@ public enum Tokenizer {
 
 extension Model {
     /// The id of a vocabulary entry, matched exactly (no lowercasing).
-    public func id(of word: String) -> Int? { idsByWord[Array(word.utf8)] }
+    public func id(of word: String) -> Int? { idsByWord[WordBytes(word)] }
 
     /// The tokens of `text`; unknown words map to the unknown entry. May be
     /// empty (the caller decides whether that is an error).

@@ -16,22 +16,31 @@ public struct PackedWeights: Sendable {
 
 extension RecurrentNetwork {
     /// Packs every matrix once (the layers side by side on the worker pool); `head`
-    /// may pass a head packed earlier.
-    public func packedWeights(whhScale: Float = 1, head: PackedMatrix? = nil) -> PackedWeights {
+    /// may pass a head packed earlier. Only s·W_hh depends on the scale, so a packing of
+    /// this network at another scale (`reusing`) lends the input matrices and the head:
+    /// turning the W_hh knob on a large model repacks a third of its weights, not all.
+    public func packedWeights(whhScale: Float = 1, head: PackedMatrix? = nil,
+                              reusing previous: PackedWeights? = nil) -> PackedWeights {
         let layers = parameters.layers
-        let packed = WorkerPool.shared.map(shards: 4 * layers.count + 1) { i -> PackedMatrix in
-            if i == 4 * layers.count { return head ?? packedHead() }
-            let p = layers[i / 4]
-            switch i % 4 {
-            case 0: return PackedMatrix(transposing: p.weightIH)
-            case 1: return PackedMatrix(transposing: p.weightHH, scale: whhScale)
-            case 2: return PackedMatrix(p.weightHH, scale: whhScale)
-            default: return PackedMatrix(p.weightIH)
-            }
+        if let previous, previous.whhScale == whhScale { return previous }
+        let recurrent = WorkerPool.shared.map(shards: 2 * layers.count) { i -> PackedMatrix in
+            let p = layers[i / 2]
+            return i % 2 == 0 ? PackedMatrix(transposing: p.weightHH, scale: whhScale) : PackedMatrix(p.weightHH, scale: whhScale)
         }
-        func every(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 4 * layers.count, by: 4).map { packed[$0] } }
-        return PackedWeights(whhScale: whhScale, head: packed[4 * layers.count], inputForward: every(0),
-                             recurrentForward: every(1), recurrentBackward: every(2), inputBackward: every(3))
+        func recurrentEvery(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 2 * layers.count, by: 2).map { recurrent[$0] } }
+        if let previous {
+            return PackedWeights(whhScale: whhScale, head: head ?? previous.head, inputForward: previous.inputForward,
+                                 recurrentForward: recurrentEvery(0), recurrentBackward: recurrentEvery(1),
+                                 inputBackward: previous.inputBackward)
+        }
+        let rest = WorkerPool.shared.map(shards: 2 * layers.count + 1) { i -> PackedMatrix in
+            if i == 2 * layers.count { return head ?? packedHead() }
+            let p = layers[i / 2]
+            return i % 2 == 0 ? PackedMatrix(transposing: p.weightIH) : PackedMatrix(p.weightIH)
+        }
+        func restEvery(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 2 * layers.count, by: 2).map { rest[$0] } }
+        return PackedWeights(whhScale: whhScale, head: rest[2 * layers.count], inputForward: restEvery(0),
+                             recurrentForward: recurrentEvery(0), recurrentBackward: recurrentEvery(1), inputBackward: restEvery(1))
     }
 
     /// Runs one sentence (batch 1, no dropout) that shares its first `keep` ids with

@@ -116,18 +116,19 @@ public struct TraceSession: Sendable {
         try sweep(lossStep: k, target: target)
     }
 
-    /// A new W_hh scale changes every step: the weights are repacked and the whole sentence runs again.
+    /// A new W_hh scale changes every step: W_hh is repacked and the whole sentence runs again.
+    /// The head rows computed before are let go (only the loss step's is computed again):
+    /// the caller asks for the rows it shows, so a learner who has stepped through every
+    /// word of a large model's sentence does not pay a vocabulary-wide row per word.
     public mutating func setWhhScale(_ scale: Float) throws(TraceError) {
         guard scale != whhScale else { return }
         let (k, _) = try SentenceTrace.checked(network: network, outputs: outputs, ids: ids, lossStep: loss.step,
                                                target: requestedTarget, whhScale: scale)
-        weights = network.packedWeights(whhScale: scale, head: weights.head)
+        weights = network.packedWeights(whhScale: scale, reusing: weights)
         forward = network.forward(.tokens([ids]), whhScale: scale, packed: weights, head: false)
-        let shown = heads.indices.filter { heads[$0] != nil }
         heads = Array(repeating: nil, count: ids.count)
         work.forwardSteps += ids.count
         try sweep(lossStep: k, target: requestedTarget)
-        computeHead(at: shown)
     }
 
     /// The whole trace, the head at every step: what `trace` exports, equal to `SentenceTrace.compute`.

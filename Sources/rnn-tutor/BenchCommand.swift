@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Course
 import ModelFile
 import Practice
@@ -26,6 +27,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time the tutor instead: start-up to the first frame, and a key press to the redrawn frame at 200×60. With --model or a size option: each key's engine work on that model.")
     var tutor = false
     @Option(help: "With --tutor: a model file to time the keys on (repeat for several).") var model: [String] = []
+    @Flag(help: "With --tutor: time the keys while the race (adding problem, default settings) trains on every core, as when the learner has it open.")
+    var duringRace = false
     @Flag(help: "Time training steps instead (batch 32 × 35 steps, Adam, dropout 0.2, clipping), as bench/torch_train.py does.")
     var training = false
     @Flag(help: "Time the instruments instead: the Jacobian panel, the unit search and writing, on the shipped models.")
@@ -130,7 +133,20 @@ struct BenchCommand: ParsableCommand {
         let storeTime = time { _ = ProgressStore.open(directory: data) }
         print(String(format: "  parts: lessons %.1f ms, one model %.1f ms, packing the heads %.1f ms, progress store %.1f ms, first frame %.1f ms",
                      lessonsTime, modelTime, stateTime, storeTime, frameTime))
-        print("tutor benchmark at 200×60 (update + view, median of \(repetitions))")
+        // The race on a thread of its own, as the tutor runs it: its cells take the worker pool,
+        // so the keys' products run on the calling thread beside it.
+        let raceStop = RaceStop()
+        if duringRace {
+            let racing = Thread {
+                var race = AddingRace(AddingRace.Settings())
+                while !raceStop.stopped.load(ordering: .relaxed) && !race.isFinished { race.advance() }
+            }
+            racing.start()
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        defer { raceStop.stopped.store(true, ordering: .relaxed) }
+        print("tutor benchmark at 200×60 (update + view, median of \(repetitions))"
+              + (duringRace ? ", while the race trains on \(threadCount.count) thread(s)" : ""))
         print("start-up to the first frame".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%6.2f ms", startup))
         _ = update(&state, .key(.enter))
         let beats = [Message](repeating: .tick, count: 6)   // the writer adds a word every six beats
@@ -297,4 +313,9 @@ func medianMilliseconds(_ repetitions: Int, _ body: () -> Void) -> Double {
     }
     times.sort()
     return times[times.count / 2]
+}
+
+/// Tells `bench --tutor --during-race`'s race to stop.
+private final class RaceStop: Sendable {
+    let stopped = Atomic<Bool>(false)
 }

@@ -95,7 +95,7 @@ struct TutorCommand: ParsableCommand {
     /// Reads the lessons and every model at the same time (start-up is the
     /// learner's first wait); the first problem found is the one reported.
     /// Each model comes with its file's hash, which lab task answers log.
-    static func load(lessons folder: String, models paths: [String]) throws -> (CoursePack, [Model], hashes: [String]) {
+    static func load(lessons folder: String, models paths: [String]) throws -> (CoursePack, [Model], hashes: [FileHash]) {
         let models = Mutex<[Int: LabModel]>([:]), course = Mutex<CoursePack?>(nil), failures = Mutex<[Int: String]>([:])
         DispatchQueue.concurrentPerform(iterations: paths.count + 1) { i in
             if i == paths.count {
@@ -120,6 +120,6 @@ struct TutorCommand: ParsableCommand {
         }
         if let first = failures.withLock({ $0.sorted { $0.key < $1.key }.first }) { throw CommandFailure(first.value) }
         let loaded = models.withLock { found in (0..<paths.count).map { found[$0]! } }
-        return (course.withLock { $0! }, loaded.map(\.model), loaded.map(\.hash))
+        return (course.withLock { $0! }, loaded.map(\.model), loaded.map(\.fileHash))
     }
 }

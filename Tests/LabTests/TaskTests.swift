@@ -250,3 +250,16 @@ import Testing
         }
     }
 }
+
+/// A model's hash is worked out when first asked for, from the bytes the model was read from.
+@Suite struct FileHashTests {
+    @Test func theLazyHashIsTheFilesFNVHash() throws {
+        let path = ShippedTaskTests.root.appendingPathComponent("models/gru.safetensors").path
+        let loaded = try LabModel.load(path: path)
+        let expected = LabModel.fileHash(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(loaded.hash == expected && loaded.hash.hasPrefix("fnv1a64:") && loaded.hash.count == 24)
+        #expect(loaded.hash == expected, "asked twice, the same answer")
+        #expect(LabModel.fileHash(Data("a".utf8)) == "fnv1a64:af63dc4c8601ec8c")   // the published FNV-1a test vector
+        #expect(FileHash(known: "fnv1a64:0000000000000001").value == "fnv1a64:0000000000000001")
+    }
+}

@@ -19,7 +19,7 @@ import Testing
             try LabModel.load(path: UpdateAndViewTests.fixtures.appendingPathComponent("models/\($0).safetensors").path)
         }
         let course = try CoursePack.load(directory: UpdateAndViewTests.fixtures.appendingPathComponent("lessons").path)
-        return TutorState(course: course, models: labModels.map(\.model), modelHashes: labModels.map(\.hash), width: width,
+        return TutorState(course: course, models: labModels.map(\.model), modelHashes: labModels.map(\.fileHash), width: width,
                           height: height, ascii: false, color: true)
     }
 

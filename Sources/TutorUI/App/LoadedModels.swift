@@ -12,16 +12,16 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
     /// Each model's name (its file's, without `.safetensors`), where known.
     public let names: [String?]
     /// Each model file's hash (`LabModel.fileHash`), as lab task answers log it; empty when not given.
-    private let hashes: [String]
+    private let hashes: [FileHash]
     private let loadID = UUID()
 
-    public init(_ models: [Model], names: [String?] = [], hashes: [String] = []) {
+    public init(_ models: [Model], names: [String?] = [], hashes: [FileHash] = []) {
         entries = models.map { ($0, $0.network.packedHead()) }
         self.names = models.indices.map { names.indices.contains($0) ? names[$0] : nil }
         self.hashes = hashes
     }
 
-    private init(entries: [Element], names: [String?], hashes: [String]) {
+    private init(entries: [Element], names: [String?], hashes: [FileHash]) {
         self.entries = entries
         self.names = names
         self.hashes = hashes
@@ -35,7 +35,7 @@ public struct LoadedModels: Equatable, Sendable, RandomAccessCollection {
     /// The models as lab tasks run on them (the first of each cell, as the tutor's keys choose them).
     var lab: LabModels {
         LabModels(entries.indices.map { i in
-            LabModel(model: entries[i].model, path: "", hash: hashes.indices.contains(i) ? hashes[i] : "unhashed")
+            LabModel(model: entries[i].model, path: "", fileHash: hashes.indices.contains(i) ? hashes[i] : FileHash(known: "unhashed"))
         })
     }
 

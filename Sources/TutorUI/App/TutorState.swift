@@ -1,5 +1,6 @@
 import Course
 import Foundation
+import Lab
 import ModelFile
 import Practice
 import RNNCore
@@ -72,7 +73,7 @@ public struct TutorState: Equatable, Sendable {
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
 
-    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], modelHashes: [String] = [], width: Int,
+    public init(course: CoursePack, models: [Model], modelNames: [String?] = [], modelHashes: [FileHash] = [], width: Int,
                 height: Int, ascii: Bool, color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {
         self.course = course
         self.progress = progress
