@@ -220,10 +220,14 @@ extension Model {
 
         var tensors: [String: Tensor] = [:]
         for stored in file.tensors { tensors[stored.name] = stored.tensor }
-        var parameters = Parameters(zerosFor: architecture)
-        parameters.forEachTensor { name, tensor in
-            if let stored = tensors[name] { tensor = stored }
-        }
+        // Every name and shape was checked above, so the file's tensors are the parameters as they are.
+        let parameters = Parameters(
+            embedding: tensors["embedding.weight"],
+            layers: (0..<architecture.layerCount).map { k in
+                LayerParameters(weightIH: tensors["rnn.weight_ih_l\(k)"]!, weightHH: tensors["rnn.weight_hh_l\(k)"]!,
+                                biasIH: tensors["rnn.bias_ih_l\(k)"]!, biasHH: tensors["rnn.bias_hh_l\(k)"]!)
+            },
+            headWeight: tensors["head.weight"]!, headBias: tensors["head.bias"]!)
         for (name, tensor) in parameters.named where !allFinite(tensor.values) {
             if let i = tensor.values.firstIndex(where: { !$0.isFinite }) {
                 throw ModelProblem("tensor \(quoted(name)) has a non-finite value (\(tensor.values[i])) at index \(i)")
