@@ -72,6 +72,8 @@ public struct TutorState: Equatable, Sendable {
     public var scheduler: Scheduler? = nil
     /// Set by the runtime before each message: update itself never reads a clock.
     public var now = Date(timeIntervalSince1970: 0)
+    /// The lesson text as last wrapped (`lessonLines`), kept by `update`.
+    var wrappedLessonText: WrappedLessonText? = nil
 
     public init(course: CoursePack, models: [Model], modelNames: [String?] = [], modelHashes: [FileHash] = [], width: Int,
                 height: Int, ascii: Bool, color: Bool, progress: ProgressSnapshot = ProgressSnapshot()) {

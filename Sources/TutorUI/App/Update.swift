@@ -11,6 +11,7 @@ public func update(_ state: inout TutorState, _ message: Message) -> [Effect] {
     // Whatever put the cursor on a word (a key, a task's action, resuming), the prediction
     // panel reads the head there: it runs here, once per word, never in `view`.
     if state.lessonSession?.headMissingAtCursor == true { state.lessonOnScreen.showCursorWord(models: state.models) }
+    state.keepLessonTextWrapped()
     return effects
 }
 

@@ -21,6 +21,8 @@ public struct WriterSession: Equatable, Sendable {
     public var prefix: String
     /// What the lab showed before writing, put back by Esc.
     public var original: (sentence: String, lossWord: Int?, cursorWord: Int)
+    /// The gradient axis of the original sentence, put back with it (probing it again costs six traces).
+    var originalAxis: LogScale? = nil
     /// The words written so far.
     public private(set) var written: [String] = []
     /// Why writing stopped (nil: still writing, or stopped by the learner: `stoppedByKey`).
@@ -109,7 +111,8 @@ public struct WriterSession: Equatable, Sendable {
     public static func == (a: WriterSession, b: WriterSession) -> Bool {
         a.temperature == b.temperature && a.topK == b.topK && a.seed == b.seed && a.words == b.words && a.prefix == b.prefix
             && a.original.sentence == b.original.sentence && a.original.lossWord == b.original.lossWord
-            && a.original.cursorWord == b.original.cursorWord && a.written == b.written && a.stop == b.stop
+            && a.original.cursorWord == b.original.cursorWord && a.originalAxis == b.originalAxis
+            && a.written == b.written && a.stop == b.stop
             && a.stoppedByKey == b.stoppedByKey && a.problem == b.problem && a.isWriting == b.isWriting && a.ticks == b.ticks
     }
 }

@@ -40,6 +40,7 @@ func startWriting(_ state: inout TutorState) {
     let upTo = min(state.lessonOnScreen.cursorWord, trace.tokens.count - 1)
     var writer = WriterSession(prefix: trace.tokens[...upTo].joined(separator: " "),
                                original: (state.lessonOnScreen.sentence, state.lessonOnScreen.lossWord, state.lessonOnScreen.cursorWord))
+    writer.originalAxis = state.lessonOnScreen.gradientAxis
     state.lessonOnScreen.sweepFrom = nil
     writeAgain(&state, &writer)
 }
@@ -120,7 +121,13 @@ func writerKey(_ state: inout TutorState, _ key: Key) -> [Effect] {
         state.lessonOnScreen.lossWord = writer.original.lossWord
         state.lessonOnScreen.cursorWord = writer.original.cursorWord
         state.retrace()
-        state.lessonOnScreen.probeGradientAxis(models: state.models)   // the axis is the sentence's, not the written one's
+        // The axis is the sentence's, not the written one's: as it was before writing.
+        if let axis = writer.originalAxis {
+            state.lessonOnScreen.gradientAxis = axis
+            state.lessonOnScreen.widenGradientAxis()
+        } else {
+            state.lessonOnScreen.probeGradientAxis(models: state.models)
+        }
         state.status = "back to the sentence before the writing"
     default:
         state.status = Keymap.hint(.writer, [([.stopWriting], "stops"), ([.keepWritten], "keeps"), ([.cooler, .warmer], "temperature"),
