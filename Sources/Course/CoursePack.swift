@@ -128,12 +128,14 @@ extension CoursePack {
                 files[name] = ""
                 continue
             }
-            if String(data: data, encoding: .utf8) == nil {
-                let badLine = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-                    .firstIndex { String(data: Data($0), encoding: .utf8) == nil }
-                problems.append(CourseProblem(file: displayPath(directory, name), line: (badLine ?? 0) + 1,
-                                              message: "this line is not UTF-8 text; save the file as UTF-8"))
+            if let text = String(validating: data, as: UTF8.self) {
+                files[name] = text
+                continue
             }
+            let badLine = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .firstIndex { String(validating: $0, as: UTF8.self) == nil }
+            problems.append(CourseProblem(file: displayPath(directory, name), line: (badLine ?? 0) + 1,
+                                          message: "this line is not UTF-8 text; save the file as UTF-8"))
             files[name] = String(decoding: data, as: UTF8.self)
         }
         var report = check(files: files, directory: directory, vocabulary: vocabulary)
@@ -328,9 +330,8 @@ private struct PackChecker {
 
     /// The entries of `faq.yaml`: one key, `faq:`, listing them.
     private func readFAQFile(_ text: String, _ problems: inout FileProblems) -> [Node]? {
-        let lines = screenedLines(text, &problems)
         let root: Node
-        switch composeYAML(lines.joined(separator: "\n"), problems: &problems) {
+        switch composeYAML(screenedText(text, &problems), problems: &problems) {
         case .node(let node): root = node
         case .empty:
             problems.error(1, "the file is empty; it needs `faq:` with a list of entries (id, question, answer, see)")
@@ -346,9 +347,8 @@ private struct PackChecker {
     /// The top of a quiz or cards file: `lesson:` and the list of entries.
     private func readEntryFile(_ name: String, _ text: String, listKey: String, noun: String, lessonIDs: Set<String>,
                                idsByStem: [String: String], _ problems: inout FileProblems) -> (String, [Node])? {
-        let lines = screenedLines(text, &problems)
         let root: Node
-        switch composeYAML(lines.joined(separator: "\n"), problems: &problems) {
+        switch composeYAML(screenedText(text, &problems), problems: &problems) {
         case .node(let node): root = node
         case .empty:
             problems.error(1, "the file is empty; it needs `lesson:` and `\(listKey):`")
@@ -385,35 +385,82 @@ private struct PackChecker {
 /// The file's lines, with control characters (tabs included) reported and
 /// replaced by spaces so that the rest of the file can still be checked.
 func screenedLines(_ text: String, _ problems: inout FileProblems) -> [String] {
+    var text = text
+    return text.withUTF8 { screen($0, &problems) }
+}
+
+/// The file's text screened as `screenedLines` does, lines joined with "\n": what YAML is composed from.
+func screenedText(_ text: String, _ problems: inout FileProblems) -> String {
+    var text = text
+    let clean = text.withUTF8 { bytes in
+        !bytes.starts(with: byteOrderMark) && !bytes.indices.contains { mayBeControl(bytes[$0]) && bytes[$0] != 0x0A && controlLength(bytes, at: $0) > 0 }
+    }
+    return clean ? text : screenedLines(text, &problems).joined(separator: "\n")
+}
+
+/// U+FEFF, which some editors put at the start of a file.
+private let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+/// Whether a control character can start with `byte`: the quick test before `controlLength`.
+@inline(__always) private func mayBeControl(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || byte == 0xC2 }
+
+/// The UTF-8 length of the control character (general category Cc: C0, DEL or C1) at `k`, or 0.
+private func controlLength(_ bytes: UnsafeBufferPointer<UInt8>, at k: Int) -> Int {
+    let byte = bytes[k]
+    if byte < 0x20 || byte == 0x7F { return 1 }
+    return byte == 0xC2 && k + 1 < bytes.count && bytes[k + 1] <= 0x9F ? 2 : 0
+}
+
+/// The lines of UTF-8 `bytes`, split at line feeds, screened byte by byte: only a line with a control
+/// character is rebuilt.
+private func screen(_ bytes: UnsafeBufferPointer<UInt8>, _ problems: inout FileProblems) -> [String] {
+    var lines: [String] = []
     var reportedCarriageReturn = false
-    var scalars = text.unicodeScalars[...]
-    if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }   // a byte-order mark some editors add
-    // General category Cc is exactly C0, DEL and C1: a range test instead of a property lookup per character.
-    func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
-    return scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
-        if !line.contains(where: isControl) { return String(line) }   // nearly every line: one copy
-        var screened = String.UnicodeScalarView()
+    func screened(_ range: Range<Int>, number: Int) -> String {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(range.count)
         var reportedHere = false
-        for scalar in line {
-            guard isControl(scalar) else {
-                screened.append(scalar)
+        var k = range.lowerBound
+        while k < range.upperBound {
+            let length = controlLength(bytes, at: k)
+            guard length > 0 else {
+                kept.append(bytes[k])
+                k += 1
                 continue
             }
-            if scalar == "\r" {
+            let value = length == 1 ? UInt32(bytes[k]) : UInt32(bytes[k + 1])
+            k += length
+            if value == 0x0D {
                 if !reportedCarriageReturn {
-                    problems.error(index + 1, "the file has Windows line endings (CR LF); save it with LF line endings")
+                    problems.error(number, "the file has Windows line endings (CR LF); save it with LF line endings")
                     reportedCarriageReturn = true
                 }
                 continue
             }
             if !reportedHere {
-                problems.error(index + 1, scalar == "\t"
+                problems.error(number, value == 0x09
                     ? "a tab character; indent with spaces"
-                    : "control character U+\(String(format: "%04X", scalar.value)) is not allowed in lesson files")
+                    : "control character U+\(String(format: "%04X", value)) is not allowed in lesson files")
                 reportedHere = true
             }
-            screened.append(" ")
+            kept.append(0x20)
         }
-        return String(screened)
+        return String(decoding: kept, as: UTF8.self)
     }
+    var lineStart = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+    var hasControl = false
+    for k in lineStart..<bytes.count {
+        let byte = bytes[k]
+        if byte == 0x0A {
+            let range = lineStart..<k
+            lines.append(hasControl ? screened(range, number: lines.count + 1) : String(decoding: bytes[range], as: UTF8.self))
+            lineStart = k + 1
+            hasControl = false
+        } else if !hasControl, mayBeControl(byte), controlLength(bytes, at: k) > 0 {
+            hasControl = true
+        }
+    }
+    let last = lineStart..<bytes.count
+    lines.append(hasControl ? screened(last, number: lines.count + 1) : String(decoding: bytes[last], as: UTF8.self))
+    return lines
 }

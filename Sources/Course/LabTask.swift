@@ -259,20 +259,25 @@ extension LabTask {
         guard let fields = YAMLMapping(node, what: "`setup`", keys: setupKeys, problems: &problems) else { return nil }
         let cells = readCells(fields, problems: &problems)
         var sentence: String?? = nil   // nil: unreadable; .some(nil): the preset
+        var count: Int?
         if let text = fields.text("sentence", problems: &problems) {
             if text == "preset" {
-                if preset == nil {
-                    problems.error(fields.line("sentence"), "`sentence: preset` needs the lesson's `lab:` sentence, and the lesson has none")
-                } else {
+                if let preset {
                     sentence = .some(nil)
+                    count = words(preset).count
+                } else {
+                    problems.error(fields.line("sentence"), "`sentence: preset` needs the lesson's `lab:` sentence, and the lesson has none")
                 }
-            } else if words(text).isEmpty {
-                problems.error(fields.line("sentence"), "the task's sentence has no words")
             } else {
-                sentence = .some(text)
+                count = words(text).count
+                if count == 0 {
+                    problems.error(fields.line("sentence"), "the task's sentence has no words")
+                    count = nil
+                } else {
+                    sentence = .some(text)
+                }
             }
         }
-        let count = sentence.map { words(($0 ?? preset) ?? "").count }
         let lossStep = readStep("loss_step", fields, count: count, required: false, problems: &problems)
         let cursor = readStep("cursor", fields, count: count, required: false, problems: &problems)
         let scale = fields.number("whh_scale", required: false, expected: "a number from 0 to 4", problems: &problems)
@@ -516,9 +521,10 @@ extension LabTask {
     }
 
     private static func checkPlaceholders(_ text: String, _ question: Question, line: Int, _ problems: inout FileProblems) {
-        var allowed = placeholders
-        if case .choose(_, let options) = question { allowed.formUnion((1...options.count).map(String.init)) }
-        for name in placeholderNames(in: text) where !allowed.contains(name) {
+        var optionNumbers: [String] = []
+        if case .choose(_, let options) = question { optionNumbers = (1...options.count).map(String.init) }
+        for name in placeholderNames(in: text) where !placeholders.contains(name) && !optionNumbers.contains(name) {
+            let allowed = placeholders.union(optionNumbers)
             problems.error(line, "unknown placeholder {\(name)} in the explanation; the placeholders are \(allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))")
         }
     }

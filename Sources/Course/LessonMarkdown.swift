@@ -97,6 +97,8 @@ extension BodyReader {
     }
 
     func listMarker(_ line: String) -> (ordered: Bool, rest: String)? {
+        // Most lines start with a letter: a look at the first byte rules them out.
+        guard let first = line.utf8.first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) else { return nil }
         if line.hasPrefix("- ") { return (false, String(line.dropFirst(2)).trimmingWhitespace()) }
         let digits = line.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, line.dropFirst(digits.count).hasPrefix(". ") else { return nil }
@@ -105,7 +107,13 @@ extension BodyReader {
 
     /// Lines that end a paragraph: the start of another kind of block.
     func startsBlock(_ line: String) -> Bool {
-        line.hasPrefix("```") || listMarker(line) != nil || refusal(line) != nil
+        // Every such line starts with one of these bytes (0xE1 for U+1FEF, which `hasPrefix` takes for a backtick).
+        switch line.utf8.first ?? 0 {
+        case UInt8(ascii: "`"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "|"), UInt8(ascii: ">"),
+             UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "#"), 0xE1: break
+        default: return false
+        }
+        return line.hasPrefix("```") || listMarker(line) != nil || refusal(line) != nil
             || (line.hasPrefix("#") && (line.drop { $0 == "#" }.isEmpty || line.drop { $0 == "#" }.hasPrefix(" ")))
     }
 

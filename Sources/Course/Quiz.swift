@@ -202,5 +202,5 @@ func proseText(_ key: String, _ fields: YAMLMapping, _ problems: inout FileProbl
 
 /// The inline rules of the lesson text (no HTML, no web links) applied to a short text.
 func checkProse(_ text: String, line: Int, _ problems: inout FileProblems, _ links: inout [LessonLinkUse]) {
-    _ = InlineParser.parse(text, firstLine: line, problems: &problems, links: &links)
+    InlineParser.check(text, firstLine: line, problems: &problems, links: &links)
 }

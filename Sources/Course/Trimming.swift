@@ -9,6 +9,9 @@ extension StringProtocol {
 
 extension String {
     fileprivate func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
+        // Nearly every line starts and ends with an ASCII character that stays: nothing to trim.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !drop(Unicode.Scalar(first)), !drop(Unicode.Scalar(last)) { return self }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !drop($0) }) else { return "" }
         let end = scalars.lastIndex(where: { !drop($0) })!

@@ -15,8 +15,9 @@ enum YAMLDocument {
 func composeYAML(_ text: String, problems: inout FileProblems) -> YAMLDocument {
     do {
         // The basic resolver tags no scalar by pattern (that took a regular expression per scalar):
-        // the readers below parse numbers and flags themselves.
-        guard let node = try Yams.compose(yaml: text, .basic) else { return .empty }
+        // the readers below parse numbers and flags themselves. Naming the encoding spares Yams
+        // reading the whole process environment (for YAMS_DEFAULT_ENCODING) on every file.
+        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .empty }
         return .node(node)
     } catch let error as YamlError {
         let offset = problems.lineOffset
@@ -56,7 +57,11 @@ struct YAMLMapping {
     var what: String
     /// The file line where the mapping starts.
     let line: Int
-    private var entries: [String: (keyLine: Int, value: Node)] = [:]
+    /// In the mapping's order. A mapping has a handful of keys, and Yams refuses a repeated one,
+    /// so a list searched from the front is quicker than hashing every key.
+    private var keys: [String] = []
+    private var keyLines: [Int] = []
+    private var values: [Node] = []
 
     init?(_ node: Node, what: String, keys allowed: [String], problems: inout FileProblems) {
         self.what = what
@@ -75,22 +80,24 @@ struct YAMLMapping {
                 problems.error(keyLine, "unknown key `\(scalar.string)` in \(what); the keys are \(allowed.joined(separator: ", "))")
                 continue
             }
-            entries[scalar.string] = (keyLine, value)
+            keys.append(scalar.string)
+            keyLines.append(keyLine)
+            values.append(value)
         }
     }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    func has(_ key: String) -> Bool { keys.contains(key) }
 
     /// The line of `key`, or of the mapping when the key is absent.
-    func line(_ key: String) -> Int { entries[key]?.keyLine ?? line }
+    func line(_ key: String) -> Int { keys.firstIndex(of: key).map { keyLines[$0] } ?? line }
 
-    var presentKeys: [String] { entries.keys.sorted { line($0) < line($1) } }
+    var presentKeys: [String] { keys.indices.sorted { keyLines[$0] < keyLines[$1] }.map { keys[$0] } }
 
     /// The value of `key`, reporting its absence when it is required.
     func value(_ key: String, required: Bool, problems: inout FileProblems) -> Node? {
-        guard let entry = entries[key], !isNull(entry.value) else {
+        guard let index = keys.firstIndex(of: key), !isNull(values[index]) else {
             if required {
-                if entries[key] != nil {
+                if has(key) {
                     problems.error(line(key), "`\(key)` of \(what) is empty")
                 } else {
                     problems.error(line, "\(what) has no `\(key):`")
@@ -98,7 +105,7 @@ struct YAMLMapping {
             }
             return nil
         }
-        return entry.value
+        return values[index]
     }
 
     /// A text value, trimmed; an empty one counts as missing.
@@ -119,7 +126,7 @@ struct YAMLMapping {
     /// An integer; `expected` completes "must be …" when it is not one.
     func wholeNumber(_ key: String, required: Bool = true, expected: String, problems: inout FileProblems) -> Int? {
         guard let node = value(key, required: required, problems: &problems) else { return nil }
-        guard case .scalar(let scalar) = node, let number = Int.construct(from: scalar) else {
+        guard case .scalar(let scalar) = node, let number = Self.wholeNumber(scalar) else {
             problems.error(line(key), "`\(key)` must be \(expected), not \(quoted(describe(node)))")
             return nil
         }
@@ -129,7 +136,7 @@ struct YAMLMapping {
     /// A finite number, written as an integer or a decimal.
     func number(_ key: String, required: Bool = true, expected: String, problems: inout FileProblems) -> Double? {
         guard let node = value(key, required: required, problems: &problems) else { return nil }
-        guard case .scalar(let scalar) = node, let number = Double.construct(from: scalar), number.isFinite else {
+        guard case .scalar(let scalar) = node, let number = Self.number(scalar), number.isFinite else {
             problems.error(line(key), "`\(key)` must be \(expected), not \(quoted(describe(node)))")
             return nil
         }
@@ -153,6 +160,24 @@ struct YAMLMapping {
             return nil
         }
         return Array(sequence)
+    }
+
+    /// `Int.construct(from:)` of Yams (YAML 1.1: signs, `_`, 0x, 0o, 0b, octal 0…, base 60), whose
+    /// Foundation string searches cost more than the rest of a quiz entry: a plain run of digits,
+    /// the common case, is read directly, with the same result.
+    private static func wholeNumber(_ scalar: Node.Scalar) -> Int? {
+        guard scalar.style == .plain || scalar.style == .any else { return nil }
+        let digits = scalar.string.utf8.drop { $0 == 0x2B || $0 == 0x2D }   // + -
+        let isPlainDecimal = scalar.string.utf8.count - digits.count <= 1 && digits.allSatisfy { (0x30...0x39).contains($0) }
+            && (digits.first.map { $0 != 0x30 } ?? false || scalar.string == "0")
+        return isPlainDecimal ? Int(scalar.string) : Int.construct(from: scalar)
+    }
+
+    /// `Double.construct(from:)` of Yams, read directly when the text is only digits, a point and a sign.
+    private static func number(_ scalar: Node.Scalar) -> Double? {
+        guard scalar.style == .plain || scalar.style == .any else { return nil }
+        let isPlainDecimal = scalar.string.utf8.allSatisfy { (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D }
+        return isPlainDecimal ? Double(scalar.string) : Double.construct(from: scalar)
     }
 
     /// A plain true/false word, as YAML 1.1's default resolver reads it (a quoted "true" is text).
@@ -197,10 +222,13 @@ private func describe(_ node: Node) -> String {
 
 /// Ids of lessons, questions and cards: what the learner's history is keyed by.
 func isValidID(_ id: String) -> Bool {
-    let pieces = id.split(separator: "-", omittingEmptySubsequences: false)
-    return !id.isEmpty && pieces.allSatisfy { piece in
-        !piece.isEmpty && piece.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    var previous: UInt8 = 0x2D   // as if after a hyphen: an id starts with a letter or digit
+    for byte in id.utf8 {
+        let isLetterOrDigit = (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+        guard isLetterOrDigit || (byte == 0x2D && previous != 0x2D) else { return false }
+        previous = byte
     }
+    return previous != 0x2D
 }
 
 /// The rule for ids, for messages.
