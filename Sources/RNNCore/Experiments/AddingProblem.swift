@@ -80,7 +80,7 @@ public struct AddingProblemLearner: Sendable {
 
     /// One optimiser step on a batch. A non-finite gradient (an explosion) is reported, not applied.
     public mutating func train(on batch: AddingProblem.Batch, problem: AddingProblem) -> StepReport {
-        let trace = network.forward(.vectors(batch.inputs), whhScale: whhScale)
+        let trace = forwardScoringLastStep(batch.inputs)
         var gradients = network.backward(trace, loss: problem.loss(for: batch))
         let norm = clipNorm.map { gradients.parameters!.clipGlobalNorm(to: $0) }
             ?? Float(gradients.parameters!.squaredNorm.squareRoot())
@@ -96,7 +96,7 @@ public struct AddingProblemLearner: Sendable {
 
     /// Mean squared error on a batch, without learning from it.
     public func evaluate(_ batch: AddingProblem.Batch, problem: AddingProblem) -> Float {
-        let trace = network.forward(.vectors(batch.inputs), whhScale: whhScale)
+        let trace = forwardScoringLastStep(batch.inputs)
         let h = trace.outputs
         var sum = 0.0
         for b in 0..<trace.batch {
@@ -104,6 +104,15 @@ public struct AddingProblemLearner: Sendable {
             sum += d * d
         }
         return Float(sum / Double(trace.batch))
+    }
+
+    /// A forward pass with the head at the last step only, the one step scored: the same
+    /// numbers there as a full pass, without T − 1 steps of head that nothing reads.
+    func forwardScoringLastStep(_ inputs: Tensor) -> ForwardTrace {
+        var trace = network.forward(.vectors(inputs), whhScale: whhScale, head: false)
+        let last = (trace.steps - 1) * trace.batch
+        trace.computeHead(rows: last..<(last + trace.batch), bias: network.parameters.headBias.values, head: network.packedHead())
+        return trace
     }
 
     /// Per step, the mean over the batch of each sequence's own ‖∂L/∂h_t‖ (top layer).
