@@ -22,8 +22,12 @@ public struct PackedMatrix: Sendable {
         let w = Self.panelWidth
         let panelCount = (n + w - 1) / w
         panels = [Float](repeating: 0, count: panelCount * k * w)
+        // A large matrix (a 5,000-word head, packed at every training step) is packed in
+        // groups of 16 panels on the worker pool; each panel is a copy, so nothing depends on the threads.
+        let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
         panels.withUnsafeMutableBufferPointer { out in
-            for p in 0..<panelCount {
+            WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
+            for p in (shard * group)..<min((shard + 1) * group, panelCount) {
                 let width = min(w, n - p * w)
                 let base = out.baseAddress! + p * k * w
                 for kk in 0..<k {
@@ -35,6 +39,7 @@ public struct PackedMatrix: Sendable {
                         for j in 0..<width { dst[j] = scale * row[j * columnStride] }
                     }
                 }
+            }
             }
         }
     }

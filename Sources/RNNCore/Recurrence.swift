@@ -43,10 +43,16 @@ func uninitializedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
     UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
 }
 
-/// Fills `rows` rows of width bias.count with the bias.
+/// Fills `rows` rows of width bias.count with the bias (a large fill, such as a 5,000-word
+/// head's bias over every step of a batch, in blocks of 64 rows on the worker pool).
 func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: [Float]) {
+    let block = rows * bias.count >= 1 << 18 ? 64 : max(rows, 1)
     bias.withUnsafeBufferPointer { b in
-        for r in 0..<rows { (out + r * b.count).update(from: b.baseAddress!, count: b.count) }
+        WorkerPool.shared.run(shards: (rows + block - 1) / block) { shard in
+            for r in (shard * block)..<min((shard + 1) * block, rows) {
+                (out + r * b.count).update(from: b.baseAddress!, count: b.count)
+            }
+        }
     }
 }
 
@@ -215,7 +221,7 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
             for t in stride(from: last, through: 0, by: -1) {
                 let here = t * batch + first   // this shard's first row at step t
                 let dh = adjointHidden + here * h
-                for i in 0..<rowsH { dh[i] = direct[here * h + i] + carryHidden[i] }
+                forEachChunk(rowsH) { i, n in store(load(direct + here * h + i, n) + load(carryHidden + i, n), dh + i, n) }
                 let before = t == 0 ? h0.baseAddress! + first * h : hidden.baseAddress! + (here - batch) * h
                 let cellBefore = !isLSTM ? UnsafePointer(unused)
                     : t == 0 ? c0.baseAddress! + first * h : cellState.baseAddress! + (here - batch) * h

@@ -89,9 +89,8 @@ public struct AddingProblemLearner: Sendable {
         }
         steps += 1
         let hidden = trace.top.hidden
-        let saturated = hidden.reduce(0) { $0 + (abs($1) > 0.99 ? 1 : 0) }
         return StepReport(loss: gradients.loss, gradientProfile: gradientProfile(gradients, batch: trace.batch),
-                          gradientNorm: norm, saturation: Float(saturated) / Float(max(1, hidden.count)))
+                          gradientNorm: norm, saturation: Float(Self.saturatedCount(hidden)) / Float(max(1, hidden.count)))
     }
 
     /// Mean squared error on a batch, without learning from it.
@@ -115,18 +114,34 @@ public struct AddingProblemLearner: Sendable {
         return trace
     }
 
+    /// How many values are within 0.01 of ±1 (|x| > 0.99), 8 at a time.
+    static func saturatedCount(_ values: [Float]) -> Int {
+        values.withUnsafeBufferPointer { v in
+            var counts = SIMD8<Int32>(), j = 0
+            while j + 8 <= v.count {
+                counts &+= SIMD8<Int32>().replacing(with: 1, where: abs8(load8(v.baseAddress! + j)) .> 0.99)
+                j += 8
+            }
+            return Int(counts.wrappedSum()) + v[j...].reduce(0) { $0 + (abs($1) > 0.99 ? 1 : 0) }
+        }
+    }
+
     /// Per step, the mean over the batch of each sequence's own ‖∂L/∂h_t‖ (top layer).
     func gradientProfile(_ gradients: Gradients, batch: Int) -> [Float] {
         let h = network.architecture.hiddenSize, top = gradients.hiddenAdjoints[network.architecture.layerCount - 1]
         let steps = top.count / max(1, batch * h)
-        return (0..<steps).map { t in
-            var total = 0.0
-            for b in 0..<batch {
-                let start = (t * batch + b) * h
-                total += top[start..<(start + h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        return top.withUnsafeBufferPointer { top in
+            (0..<steps).map { t in
+                var total = 0.0
+                for b in 0..<batch {
+                    let row = top.baseAddress! + (t * batch + b) * h
+                    var squares = 0.0
+                    for u in 0..<h { squares += Double(row[u]) * Double(row[u]) }
+                    total += squares.squareRoot()
+                }
+                // The loss is a mean over the batch, so B·‖∂L/∂h_t^b‖ is sequence b's own gradient; averaged, that is the sum.
+                return Float(total)
             }
-            // The loss is a mean over the batch, so B·‖∂L/∂h_t^b‖ is sequence b's own gradient; averaged, that is the sum.
-            return Float(total)
         }
     }
 }
