@@ -86,12 +86,12 @@ extension ForwardTrace {
         let h = architecture.hiddenSize, c = architecture.outputSize
         let records = layers.map { record -> LayerRecord in
             let g = record.gates.count / max(record.steps * record.batch, 1)
-            let extraWidth = record.hiddenCandidateProjection.isEmpty ? 0 : h
+            let extraWidth = record.cellExtra.isEmpty ? 0 : h
             return LayerRecord(
                 cell: record.cell, nonlinearity: record.nonlinearity, steps: p, batch: 1, hiddenSize: h,
                 hidden: Array(record.hidden.prefix(p * h)), cellState: Array(record.cellState.prefix(p * h)),
                 gates: Array(record.gates.prefix(p * g)),
-                hiddenCandidateProjection: Array(record.hiddenCandidateProjection.prefix(p * extraWidth)),
+                cellExtra: Array(record.cellExtra.prefix(p * extraWidth)),
                 initialHidden: record.initialHidden, initialCell: record.initialCell)
         }
         return ForwardTrace(
@@ -108,7 +108,7 @@ extension ForwardTrace {
                 cell: first.cell, nonlinearity: first.nonlinearity, steps: first.steps + second.steps, batch: 1, hiddenSize: first.hiddenSize,
                 hidden: first.hidden + second.hidden, cellState: first.cellState + second.cellState,
                 gates: first.gates + second.gates,
-                hiddenCandidateProjection: first.hiddenCandidateProjection + second.hiddenCandidateProjection,
+                cellExtra: first.cellExtra + second.cellExtra,
                 initialHidden: first.initialHidden, initialCell: first.initialCell)
         }
         return ForwardTrace(

@@ -22,8 +22,12 @@ public struct PackedMatrix: Sendable {
         let w = Self.panelWidth
         let panelCount = (n + w - 1) / w
         panels = [Float](repeating: 0, count: panelCount * k * w)
+        // A large matrix (a 5,000-word head, packed at every training step) is packed in
+        // groups of 16 panels on the worker pool; each panel is a copy, so nothing depends on the threads.
+        let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
         panels.withUnsafeMutableBufferPointer { out in
-            for p in 0..<panelCount {
+            WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
+            for p in (shard * group)..<min((shard + 1) * group, panelCount) {
                 let width = min(w, n - p * w)
                 let base = out.baseAddress! + p * k * w
                 for kk in 0..<k {
@@ -35,6 +39,7 @@ public struct PackedMatrix: Sendable {
                         for j in 0..<width { dst[j] = scale * row[j * columnStride] }
                     }
                 }
+            }
             }
         }
     }
@@ -142,14 +147,21 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
             // A read across rows (a transposed operand, as in every weight gradient):
             // each step down K would touch a new cache line per row, so copy six
             // rows at a time into a contiguous block first, then sweep all panels.
-            let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k)
+            // Two floats of room past the end: the fast copy below stores 8 lanes for 6.
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k + 2)
             defer { block.deallocate() }
             var i = 0
             while i < a.rows {
                 let rows = min(6, a.rows - i)
-                for kk in 0..<k {
-                    let source = a.base + i * a.rowStride + kk * a.columnStride
-                    for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
+                if a.rowStride == 1 && i + 8 <= a.rows {
+                    // Six adjacent rows of A are six adjacent floats at each k (and the two
+                    // after them still inside A): one vector load and store per k.
+                    for kk in 0..<k { store8(load8(a.base + i + kk * a.columnStride), block + kk * 6) }
+                } else {
+                    for kk in 0..<k {
+                        let source = a.base + i * a.rowStride + kk * a.columnStride
+                        for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
+                    }
                 }
                 for p in 0..<panelCount {
                     kernel6(rows: rows, block, 1, 6, panels + p * k * w, k, c + i * ldc + p * w, ldc,
@@ -190,9 +202,10 @@ public func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, w
     }
 }
 
-/// The same on `width` columns of rows `stride` apart, on the calling thread.
+/// The same on `width` columns of rows `stride` apart, on the calling thread; row r's
+/// weight is weights[r · weightStride] (a stride of 0 gives every row the same weight).
 func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, stride: Int, weights: UnsafePointer<Float>,
-                     into out: UnsafeMutablePointer<Float>) {
+                     weightStride: Int = 1, into out: UnsafeMutablePointer<Float>) {
     var j = 0
     while j < width {
         // 32 columns at a time in four registers, the last block masked to `width`.
@@ -200,13 +213,13 @@ func addWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, stride: 
         var s0 = F8(), s1 = F8(), s2 = F8(), s3 = F8()
         if lanes == 32 {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * stride + j
+                let x = F8(repeating: weights[r * weightStride]), row = m + r * stride + j
                 s0.addProduct(x, load8(row)); s1.addProduct(x, load8(row + 8))
                 s2.addProduct(x, load8(row + 16)); s3.addProduct(x, load8(row + 24))
             }
         } else {
             for r in 0..<rows {
-                let x = F8(repeating: weights[r]), row = m + r * stride + j
+                let x = F8(repeating: weights[r * weightStride]), row = m + r * stride + j
                 s0.addProduct(x, load(row, lanes)); s1.addProduct(x, load(row + 8, max(0, lanes - 8)))
                 s2.addProduct(x, load(row + 16, max(0, lanes - 16))); s3.addProduct(x, load(row + 24, max(0, lanes - 24)))
             }

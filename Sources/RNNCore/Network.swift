@@ -178,15 +178,17 @@ extension RecurrentNetwork {
         }
         drop(&layerInput)
 
-        var outputs = [Float](repeating: 0, count: total * a.outputSize)
-        if head { outputs.withUnsafeMutableBufferPointer { out in
-            fillRows(out.baseAddress!, rows: total, with: parameters.headBias.values)
-            layerInput.withUnsafeBufferPointer { top in
-                multiply(StridedMatrix(base: top.baseAddress!, rows: total, rowStride: a.hiddenSize),
-                         packedHead ?? packed?.head ?? self.packedHead(), into: out.baseAddress!, ldc: a.outputSize,
-                         accumulate: true)
+        // With the head, the bias fills every row first (so no zero-fill before it).
+        let outputs = !head ? [Float](repeating: 0, count: total * a.outputSize)
+            : arrayWritten(count: total * a.outputSize) { out in
+                guard let out else { return }
+                fillRows(out, rows: total, with: parameters.headBias.values)
+                layerInput.withUnsafeBufferPointer { top in
+                    multiply(StridedMatrix(base: top.baseAddress!, rows: total, rowStride: a.hiddenSize),
+                             packedHead ?? packed?.head ?? self.packedHead(), into: out, ldc: a.outputSize,
+                             accumulate: true)
+                }
             }
-        }}
         return ForwardTrace(architecture: a, steps: steps, batch: batch, whhScale: whhScale, tokenIDs: tokenIDs,
                             layerInputs: layerInputs, layers: layers, headInput: layerInput, dropoutMasks: masks,
                             outputs: outputs)

@@ -16,8 +16,9 @@ public struct LayerRecord: Sendable {
     public internal(set) var cellState: [Float]
     /// [T, B, G·H]: the gate activations in PyTorch's order (i f g o, r z n), or the RNN's pre-activation.
     public internal(set) var gates: [Float]
-    /// The GRU's W_hn·h_{t−1} + b_hn, [T, B, H] (empty for the others).
-    var hiddenCandidateProjection: [Float]
+    /// What the backward pass needs beyond the gates, [T, B, H]: the GRU's W_hn·h_{t−1} + b_hn,
+    /// the LSTM's tanh(c_t) (kept rather than computed again); empty for the RNN.
+    var cellExtra: [Float]
     /// h and c before step 0, [B, H] each: zeros, or the state carried over from the previous chunk.
     public internal(set) var initialHidden: [Float]
     public internal(set) var initialCell: [Float]
@@ -36,31 +37,60 @@ func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
     return p
 }
 
-/// Fills `rows` rows of width bias.count with the bias.
+/// A scratch buffer that the caller writes in full before reading it (no zero-fill:
+/// at the race's sizes, clearing the large per-step buffers cost 5% of a step).
+func uninitializedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+}
+
+/// Fills `rows` rows of width bias.count with the bias (a large fill, such as a 5,000-word
+/// head's bias over every step of a batch, in blocks of 64 rows on the worker pool).
 func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: [Float]) {
+    let block = rows * bias.count >= 1 << 18 ? 64 : max(rows, 1)
     bias.withUnsafeBufferPointer { b in
-        for r in 0..<rows { (out + r * b.count).update(from: b.baseAddress!, count: b.count) }
+        WorkerPool.shared.run(shards: (rows + block - 1) / block) { shard in
+            for r in (shard * block)..<min((shard + 1) * block, rows) {
+                (out + r * b.count).update(from: b.baseAddress!, count: b.count)
+            }
+        }
     }
 }
 
 /// Adds up the rows of a [rows, width] matrix, row by row (each column in the same order
-/// however the columns are shared out on the worker pool).
+/// however the columns are shared out on the worker pool), 32 columns at a time in registers.
 func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
     var sums = [Float](repeating: 0, count: width)
     let blockWidth = 256
     let blocks = rows * width >= 1 << 18 ? (width + blockWidth - 1) / blockWidth : 1
-    sums.withUnsafeMutableBufferPointer { s in
-        let out = s.baseAddress!
-        WorkerPool.shared.run(shards: blocks) { block in
-            let first = blocks == 1 ? 0 : block * blockWidth
-            let count = blocks == 1 ? width : min(blockWidth, width - first)
-            for r in 0..<rows {
-                let row = m + r * width + first
-                forEachChunk(count) { j, n in store(load(out + first + j, n) + load(row + j, n), out + first + j, n) }
+    // Every row's weight is 1, and 1·x + s is exactly s + x.
+    withUnsafePointer(to: Float(1)) { one in
+        sums.withUnsafeMutableBufferPointer { s in
+            let out = s.baseAddress!
+            WorkerPool.shared.run(shards: blocks) { block in
+                let first = block * blockWidth
+                addWeightedRows(of: m + first, rows: rows, width: blocks == 1 ? width : min(blockWidth, width - first),
+                                stride: width, weights: one, weightStride: 0, into: out + first)
             }
         }
     }
     return sums
+}
+
+/// An array of `count` floats that `body` writes in full: no zero-fill before, no copy after.
+/// `body` gets nil for an empty array.
+func arrayWritten(count: Int, _ body: (UnsafeMutablePointer<Float>?) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        body(count > 0 ? buffer.baseAddress! : nil)
+        initialized = count
+    }
+}
+
+/// The batch rows that walk through time together: fixed shards of 16 rows (the last may
+/// be shorter), set by the batch size alone. Every row's numbers are the same in any shard
+/// (nothing mixes rows), so they are the same whether the shards run on one thread or many.
+func batchShards(_ batch: Int) -> [Range<Int>] {
+    let rows = 16
+    return stride(from: 0, to: batch, by: rows).map { $0..<min($0 + rows, batch) }
 }
 
 func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlinearity = .tanh, input: UnsafePointer<Float>, inputSize: Int,
@@ -69,45 +99,57 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
                   packedInput: PackedMatrix? = nil, packedRecurrent: PackedMatrix? = nil) -> LayerRecord {
     let h = p.weightHH.shape[1], gh = cell.gateCount * h, rowsBH = batch * h
     let total = steps * batch
-    // Block t of `states` is the state before step t; block 0 is the initial state.
-    let hiddenStates = scratch((steps + 1) * rowsBH), cellStates = scratch((steps + 1) * rowsBH)
+    let isLSTM = cell == .lstm, isGRU = cell == .gru
+    let startHidden = initialHidden ?? [Float](repeating: 0, count: rowsBH)
+    let startCell = isLSTM ? initialCell ?? [Float](repeating: 0, count: rowsBH) : []
     // Every step's input projection at once: one large product instead of T small ones.
-    let inputProjection = scratch(total * gh)
-    let hiddenProjection = scratch(batch * gh)
-    let gates = scratch(total * gh)
-    let extra = scratch(cell == .gru ? total * h : rowsBH)
+    let inputProjection = uninitializedScratch(total * gh)   // filled with the bias below
+    let unused = scratch(rowsBH)   // the c_t and extra records of cells that keep none
     defer {
-        for buffer in [hiddenStates, cellStates, inputProjection, hiddenProjection, gates, extra] { buffer.deallocate() }
+        inputProjection.deallocate()
+        unused.deallocate()
     }
-    if let initialHidden { hiddenStates.update(from: initialHidden, count: rowsBH) }
-    if let initialCell, cell == .lstm { cellStates.update(from: initialCell, count: rowsBH) }
     fillRows(inputProjection, rows: total, with: p.biasIH.values)
     multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), packedInput ?? PackedMatrix(transposing: p.weightIH),
              into: inputProjection, ldc: gh, accumulate: true)
     let recurrent = packedRecurrent ?? PackedMatrix(transposing: p.weightHH, scale: whhScale)
     let step = cell.step(nonlinearity)
-    for t in 0..<steps {
-        let previousHidden = hiddenStates + t * rowsBH
-        fillRows(hiddenProjection, rows: batch, with: p.biasHH.values)
-        multiply(StridedMatrix(base: previousHidden, rows: batch, rowStride: h), recurrent,
-                 into: hiddenProjection, ldc: gh, accumulate: true)
-        step.forward(StepForward(
-            batch: batch, hidden: h,
-            inputProjection: inputProjection + t * batch * gh, hiddenProjection: hiddenProjection,
-            previousHidden: previousHidden, previousCell: cellStates + t * rowsBH,
-            gates: gates + t * batch * gh, hiddenOut: previousHidden + rowsBH,
-            cellOut: cellStates + (t + 1) * rowsBH,
-            extra: cell == .gru ? extra + t * rowsBH : extra))
-    }
-    func copy(_ p: UnsafeMutablePointer<Float>, _ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: p, count: count)) }
+    let shards = batchShards(batch)
+    var cellState: [Float] = [], extra: [Float] = [], gates: [Float] = []
+    // The records are written in place, step by step, each shard of rows on its own.
+    let hidden = arrayWritten(count: total * h) { hiddenOut in
+    cellState = arrayWritten(count: isLSTM ? total * h : 0) { cellOut in
+    extra = arrayWritten(count: isGRU || isLSTM ? total * h : 0) { extraOut in
+    gates = arrayWritten(count: total * gh) { gatesOut in
+    startHidden.withUnsafeBufferPointer { h0 in
+    startCell.withUnsafeBufferPointer { c0 in
+        guard let hiddenOut, let gatesOut else { return }   // no steps or no rows
+        WorkerPool.shared.run(shards: shards.count) { s in
+            let first = shards[s].lowerBound, rows = shards[s].count
+            let hiddenProjection = uninitializedScratch(rows * gh)   // filled with the bias at every step
+            defer { hiddenProjection.deallocate() }
+            for t in 0..<steps {
+                let here = t * batch + first   // this shard's first row at step t
+                let previousHidden = t == 0 ? h0.baseAddress! + first * h : UnsafePointer(hiddenOut + (here - batch) * h)
+                fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
+                multiply(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent,
+                         into: hiddenProjection, ldc: gh, accumulate: true)
+                let previousCell = !isLSTM ? UnsafePointer(unused)
+                    : t == 0 ? c0.baseAddress! + first * h : UnsafePointer(cellOut! + (here - batch) * h)
+                step.forward(StepForward(
+                    batch: rows, hidden: h,
+                    inputProjection: inputProjection + here * gh, hiddenProjection: hiddenProjection,
+                    previousHidden: previousHidden, previousCell: previousCell,
+                    gates: gatesOut + here * gh, hiddenOut: hiddenOut + here * h,
+                    cellOut: isLSTM ? cellOut! + here * h : unused,
+                    extra: isGRU || isLSTM ? extraOut! + here * h : unused))
+            }
+        }
+    }}}}}}
     return LayerRecord(
         cell: cell, nonlinearity: nonlinearity, steps: steps, batch: batch, hiddenSize: h,
-        hidden: copy(hiddenStates + rowsBH, total * h),
-        cellState: cell == .lstm ? copy(cellStates + rowsBH, total * h) : [],
-        gates: copy(gates, total * gh),
-        hiddenCandidateProjection: cell == .gru ? copy(extra, total * h) : [],
-        initialHidden: copy(hiddenStates, rowsBH),
-        initialCell: cell == .lstm ? copy(cellStates, rowsBH) : [])
+        hidden: hidden, cellState: cellState, gates: gates, cellExtra: extra,
+        initialHidden: startHidden, initialCell: startCell)
 }
 
 /// What flowing backward through one layer yields.
@@ -135,51 +177,75 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
     let h = record.hiddenSize, gh = cell.gateCount * h, rowsBH = batch * h, total = steps * batch
     // The state before each step, [T, B, H]: the initial state, then h_0 … h_{T−2}.
     let previousHidden = record.initialHidden + record.hidden.prefix((steps - 1) * rowsBH)
-    let previousCell = cell == .lstm ? record.initialCell + record.cellState.prefix((steps - 1) * rowsBH) : []
-    let dInputProjection = scratch(total * gh)
-    let dHiddenProjection = cell.separateHiddenProjectionAdjoint ? scratch(total * gh) : dInputProjection
-    let adjointHidden = scratch(total * h)
-    let adjointCell = scratch(cell == .lstm ? total * h : rowsBH)
-    let carryHidden = scratch(rowsBH), carryCell = scratch(rowsBH), zeros = scratch(rowsBH)
+    // The walk writes every step up to the last scored one; the steps after it stay zero.
+    let last = min(lastLossStep, steps - 1), walked = (last + 1) * batch
+    func adjointScratch(_ width: Int) -> UnsafeMutablePointer<Float> {
+        let p = uninitializedScratch(total * width)
+        if walked < total { (p + walked * width).initialize(repeating: 0, count: (total - walked) * width) }
+        return p
+    }
+    let dInputProjection = adjointScratch(gh)
+    let dHiddenProjection = cell.separateHiddenProjectionAdjoint ? adjointScratch(gh) : dInputProjection
+    let isLSTM = cell == .lstm, isGRU = cell == .gru
+    let unused = scratch(rowsBH)   // the records and carries of cells that keep none
     defer {
-        for buffer in [dInputProjection, adjointHidden, adjointCell, carryHidden, carryCell, zeros] { buffer.deallocate() }
+        for buffer in [dInputProjection, unused] { buffer.deallocate() }
         if cell.separateHiddenProjectionAdjoint { dHiddenProjection.deallocate() }
     }
     let recurrent = packedRecurrent ?? PackedMatrix(p.weightHH, scale: whhScale)
     let step = cell.step(record.nonlinearity)
-    let isLSTM = cell == .lstm, isGRU = cell == .gru
+    let shards = batchShards(batch)
+    var adjointCell: [Float] = []
+    let adjointHidden = arrayWritten(count: total * h) { adjointHidden in
+    adjointCell = arrayWritten(count: isLSTM ? total * h : 0) { adjointCell in
+        guard let adjointHidden else { return }   // no steps or no rows
+        let tail = total - walked
+        if tail > 0 {
+            (adjointHidden + walked * h).initialize(repeating: 0, count: tail * h)
+            if isLSTM { (adjointCell! + walked * h).initialize(repeating: 0, count: tail * h) }
+        }
     record.hidden.withUnsafeBufferPointer { hidden in
     record.gates.withUnsafeBufferPointer { gates in
     record.cellState.withUnsafeBufferPointer { cellState in
-    record.hiddenCandidateProjection.withUnsafeBufferPointer { extra in
-    previousHidden.withUnsafeBufferPointer { before in
-    previousCell.withUnsafeBufferPointer { cellBefore in
-        for t in stride(from: min(lastLossStep, steps - 1), through: 0, by: -1) {
-            let dh = adjointHidden + t * rowsBH
-            for i in 0..<rowsBH { dh[i] = direct[t * rowsBH + i] + carryHidden[i] }
-            step.backward(StepBackward(
-                batch: batch, hidden: h, dHidden: dh,
-                gates: gates.baseAddress! + t * batch * gh, hiddenOut: hidden.baseAddress! + t * rowsBH,
-                cellOut: isLSTM ? cellState.baseAddress! + t * rowsBH : UnsafePointer(zeros),
-                extra: isGRU ? extra.baseAddress! + t * rowsBH : UnsafePointer(zeros),
-                previousHidden: before.baseAddress! + t * rowsBH,
-                previousCell: isLSTM ? cellBefore.baseAddress! + t * rowsBH : UnsafePointer(zeros),
-                cellCarry: carryCell,
-                cellAdjoint: isLSTM ? adjointCell + t * rowsBH : adjointCell,
-                dInputProjection: dInputProjection + t * batch * gh,
-                dHiddenProjection: dHiddenProjection + t * batch * gh,
-                dPreviousHiddenDirect: carryHidden))
-            if t > 0 {
-                multiply(StridedMatrix(base: dHiddenProjection + t * batch * gh, rows: batch, rowStride: gh), recurrent,
-                         into: carryHidden, ldc: h, accumulate: true)
+    record.cellExtra.withUnsafeBufferPointer { extra in
+    record.initialHidden.withUnsafeBufferPointer { h0 in
+    record.initialCell.withUnsafeBufferPointer { c0 in
+        // Each shard of rows walks back through time on its own.
+        WorkerPool.shared.run(shards: shards.count) { s in
+            let first = shards[s].lowerBound, rows = shards[s].count, rowsH = rows * h
+            let carryHidden = scratch(rowsH), carryCell = scratch(rowsH)
+            defer {
+                carryHidden.deallocate()
+                carryCell.deallocate()
+            }
+            for t in stride(from: last, through: 0, by: -1) {
+                let here = t * batch + first   // this shard's first row at step t
+                let dh = adjointHidden + here * h
+                forEachChunk(rowsH) { i, n in store(load(direct + here * h + i, n) + load(carryHidden + i, n), dh + i, n) }
+                let before = t == 0 ? h0.baseAddress! + first * h : hidden.baseAddress! + (here - batch) * h
+                let cellBefore = !isLSTM ? UnsafePointer(unused)
+                    : t == 0 ? c0.baseAddress! + first * h : cellState.baseAddress! + (here - batch) * h
+                step.backward(StepBackward(
+                    batch: rows, hidden: h, dHidden: dh,
+                    gates: gates.baseAddress! + here * gh, hiddenOut: hidden.baseAddress! + here * h,
+                    cellOut: isLSTM ? cellState.baseAddress! + here * h : UnsafePointer(unused),
+                    extra: isGRU || isLSTM ? extra.baseAddress! + here * h : UnsafePointer(unused),
+                    previousHidden: before, previousCell: cellBefore,
+                    cellCarry: carryCell,
+                    cellAdjoint: isLSTM ? adjointCell! + here * h : unused,
+                    dInputProjection: dInputProjection + here * gh,
+                    dHiddenProjection: dHiddenProjection + here * gh,
+                    dPreviousHiddenDirect: carryHidden))
+                if t > 0 {
+                    multiply(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
+                             into: carryHidden, ldc: h, accumulate: true)
+                }
             }
         }
     }}}}}}
+    }}
 
-    var result = LayerAdjoints(
-        hidden: Array(UnsafeBufferPointer(start: adjointHidden, count: total * h)),
-        cellState: isLSTM ? Array(UnsafeBufferPointer(start: adjointCell, count: total * h)) : [],
-        input: nil, parameters: nil)
+    var result = LayerAdjoints(hidden: adjointHidden, cellState: adjointCell, input: nil, parameters: nil)
     if wantInput {
         var dInput = [Float](repeating: 0, count: total * inputSize)
         dInput.withUnsafeMutableBufferPointer {
@@ -192,10 +258,26 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
         var g = LayerParameters(weightIH: Tensor(zeros: p.weightIH.shape), weightHH: Tensor(zeros: p.weightHH.shape),
                                 biasIH: Tensor(zeros: [gh]), biasHH: Tensor(zeros: [gh]))
         // dW_ih = Σ_t dpre_tᵀ·x_t: read the adjoints transposed, in place.
-        g.weightIH.values.withUnsafeMutableBufferPointer {
-            multiply(StridedMatrix(base: dInputProjection, rows: gh, rowStride: 1, columnStride: gh),
-                     PackedMatrix(rows: total, columns: inputSize, source: input, rowStride: inputSize, columnStride: 1),
-                     into: $0.baseAddress!, ldc: inputSize, accumulate: false)
+        if inputSize <= 4 {
+            // A few inputs (the adding problem's value and marker): each input's column of dW_ih
+            // is the adjoint rows weighted by that input, summed in the same order as the product,
+            // without a 16-wide panel for 2 columns or a transposed copy of the adjoints.
+            var columns = [Float](repeating: 0, count: inputSize * gh)
+            columns.withUnsafeMutableBufferPointer { c in
+                for e in 0..<inputSize {
+                    addWeightedRows(of: dInputProjection, rows: total, width: gh, stride: gh, weights: input + e,
+                                    weightStride: inputSize, into: c.baseAddress! + e * gh)
+                }
+            }
+            for row in 0..<gh {
+                for e in 0..<inputSize { g.weightIH.values[row * inputSize + e] = columns[e * gh + row] }
+            }
+        } else {
+            g.weightIH.values.withUnsafeMutableBufferPointer {
+                multiply(StridedMatrix(base: dInputProjection, rows: gh, rowStride: 1, columnStride: gh),
+                         PackedMatrix(rows: total, columns: inputSize, source: input, rowStride: inputSize, columnStride: 1),
+                         into: $0.baseAddress!, ldc: inputSize, accumulate: false)
+            }
         }
         // dW = s·Σ_t dpre_tᵀ·h_{t−1}, since the forward pass used s·W_hh.
         previousHidden.withUnsafeBufferPointer { before in

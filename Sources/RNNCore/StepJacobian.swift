@@ -274,7 +274,7 @@ extension RecurrentNetwork {
         case .gru:
             for i in 0..<h {
                 let r = record.gates[gateRow + i], z = record.gates[gateRow + h + i], n = record.gates[gateRow + 2 * h + i]
-                let projection = record.hiddenCandidateProjection[row + i]
+                let projection = record.cellExtra[row + i]
                 let viaZ = (previousHidden(i) - n) * z * (1 - z) * scale
                 let viaN = (1 - z) * (1 - n * n)
                 let viaCandidate = viaN * r * scale, viaR = viaN * projection * r * (1 - r) * scale

@@ -32,12 +32,12 @@ func exp8(_ x: F8) -> F8 {
     return result
 }
 
-@inline(__always)
+@_transparent
 func sigmoid8(_ x: F8) -> F8 {
     1 / (1 + exp8(-x))
 }
 
-@inline(__always)
+@_transparent
 func tanh8(_ x: F8) -> F8 {
     // tanh(x) = sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}), which never overflows.
     let e = exp8(-2 * abs8(x))

@@ -112,6 +112,47 @@ import Testing
         }
     }
 
+    /// A batch of more than 16 sequences walks through time in shards of 16 rows, side by side,
+    /// forward and backward. The shards change no number: not with 1, 2 or 3 threads, and a
+    /// sequence's states in the batch are those it has alone. H = 20 leaves a partial chunk of lanes.
+    @Test(arguments: [CellKind.lstm, .gru, .rnn])
+    func rowShardsOfTheRecurrenceChangeNoNumber(cell: CellKind) {
+        let arch = Architecture(cell: cell, inputSize: 5, hiddenSize: 20, outputSize: 3)
+        let network = RecurrentNetwork(architecture: arch, seed: 9)
+        let (steps, batch) = (7, 37)
+        var random = SeededRandom(seed: 5)
+        let values = (0..<(steps * batch * 5)).map { _ in random.uniform(-1, 1) }
+        // Losses at different steps, so some shards' walks start later than others.
+        let loss = Loss.meanSquaredError((0..<batch).map {
+            .init(step: steps - 1 - $0 % 3, sequence: $0, values: [0.1, -0.2, 0.3])
+        })
+        let original = WorkerPool.shared
+        defer { WorkerPool.shared = original }
+        var runs: [[[UInt32]]] = []
+        for threads in [1, 2, 3] {
+            WorkerPool.shared = WorkerPool(threads: threads)
+            let trace = network.forward(.vectors(Tensor(shape: [steps, batch, 5], values: values)))
+            let gradients = network.backward(trace, loss: loss)
+            var numbers: [[Float]] = [trace.top.hidden, trace.top.cellState, trace.top.gates, trace.outputs]
+            numbers += [gradients.hiddenAdjoints[0], gradients.cellAdjoints[0]]
+            numbers += gradients.parameters!.named.map { $0.tensor.values }
+            runs.append(numbers.map { values in values.map { $0.bitPattern } })
+        }
+        #expect(runs[0] == runs[1])
+        #expect(runs[0] == runs[2])
+        let batched = network.forward(.vectors(Tensor(shape: [steps, batch, 5], values: values)))
+        for b in [0, 15, 16, 36] {
+            var alone: [Float] = [], rows: [UInt32] = []
+            for t in 0..<steps {
+                let row = t * batch + b
+                alone += values[(row * 5)..<(row * 5 + 5)]
+                rows += batched.top.hidden[(row * 20)..<(row * 20 + 20)].map(\.bitPattern)
+            }
+            let trace = network.forward(.vectors(Tensor(shape: [steps, 1, 5], values: alone)))
+            #expect(rows == trace.top.hidden.map(\.bitPattern), "sequence \(b)")
+        }
+    }
+
     /// The race's cells learn side by side; the standings do not depend on the threads.
     @Test func theRaceIsTheSameOnAnyNumberOfThreads() {
         var settings = AddingRace.Settings()

@@ -1,9 +1,52 @@
 /// The arithmetic of one time step of one cell type, on raw slices of the
 /// batch. `Recurrence` walks time and does every matrix product; a cell only
 /// does what is elementwise, so each cell file reads like its equations.
+///
+/// A cell writes its arithmetic once, for one chunk of 8 units of one batch row;
+/// the walk over rows and chunks is shared (below). The chunk's lane count is a
+/// type, so the full chunks, nearly all of them, compile to plain 8-wide loads
+/// and stores with no per-lane branch.
 protocol CellStep {
     static func forward(_ s: StepForward)
     static func backward(_ s: StepBackward)
+    /// Units j ..< j + lanes.count of batch row `row` (units start at row·H, gates at row·G·H).
+    static func forwardChunk<Lanes: ChunkLanes>(_ s: StepForward, row: Int, unit j: Int, _ lanes: Lanes)
+    static func backwardChunk<Lanes: ChunkLanes>(_ s: StepBackward, row: Int, unit j: Int, _ lanes: Lanes)
+}
+
+extension CellStep {
+    static func forward(_ s: StepForward) {
+        forEachChunk(batch: s.batch, hidden: s.hidden) { b, j in forwardChunk(s, row: b, unit: j, FullChunk()) }
+            partial: { b, j, n in forwardChunk(s, row: b, unit: j, PartialChunk(count: n)) }
+    }
+
+    static func backward(_ s: StepBackward) {
+        forEachChunk(batch: s.batch, hidden: s.hidden) { b, j in backwardChunk(s, row: b, unit: j, FullChunk()) }
+            partial: { b, j, n in backwardChunk(s, row: b, unit: j, PartialChunk(count: n)) }
+    }
+}
+
+/// How many of a chunk's 8 lanes hold units: all (known when compiled) or fewer at the end of a row.
+protocol ChunkLanes { var count: Int { get } }
+struct FullChunk: ChunkLanes { var count: Int { 8 } }
+struct PartialChunk: ChunkLanes { let count: Int }
+
+@inline(__always) func load(_ p: UnsafePointer<Float>, _ lanes: some ChunkLanes) -> F8 { load(p, lanes.count) }
+@inline(__always) func store(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ lanes: some ChunkLanes) { store(v, p, lanes.count) }
+
+/// Every batch row in chunks of 8 units: `full` for the whole chunks, `partial` for a row's last few units.
+@inline(__always)
+func forEachChunk(batch: Int, hidden h: Int, _ full: (_ row: Int, _ unit: Int) -> Void,
+                  partial: (_ row: Int, _ unit: Int, _ lanes: Int) -> Void) {
+    let whole = h / 8 * 8
+    for b in 0..<batch {
+        var j = 0
+        while j < whole {
+            full(b, j)
+            j += 8
+        }
+        if whole < h { partial(b, whole, h - whole) }
+    }
 }
 
 /// One forward step for B sequences of H units. Gate blocks are H wide, in PyTorch's row order.

@@ -80,7 +80,7 @@ public struct AddingProblemLearner: Sendable {
 
     /// One optimiser step on a batch. A non-finite gradient (an explosion) is reported, not applied.
     public mutating func train(on batch: AddingProblem.Batch, problem: AddingProblem) -> StepReport {
-        let trace = network.forward(.vectors(batch.inputs), whhScale: whhScale)
+        let trace = forwardScoringLastStep(batch.inputs)
         var gradients = network.backward(trace, loss: problem.loss(for: batch))
         let norm = clipNorm.map { gradients.parameters!.clipGlobalNorm(to: $0) }
             ?? Float(gradients.parameters!.squaredNorm.squareRoot())
@@ -89,14 +89,13 @@ public struct AddingProblemLearner: Sendable {
         }
         steps += 1
         let hidden = trace.top.hidden
-        let saturated = hidden.reduce(0) { $0 + (abs($1) > 0.99 ? 1 : 0) }
         return StepReport(loss: gradients.loss, gradientProfile: gradientProfile(gradients, batch: trace.batch),
-                          gradientNorm: norm, saturation: Float(saturated) / Float(max(1, hidden.count)))
+                          gradientNorm: norm, saturation: Float(Self.saturatedCount(hidden)) / Float(max(1, hidden.count)))
     }
 
     /// Mean squared error on a batch, without learning from it.
     public func evaluate(_ batch: AddingProblem.Batch, problem: AddingProblem) -> Float {
-        let trace = network.forward(.vectors(batch.inputs), whhScale: whhScale)
+        let trace = forwardScoringLastStep(batch.inputs)
         let h = trace.outputs
         var sum = 0.0
         for b in 0..<trace.batch {
@@ -106,18 +105,43 @@ public struct AddingProblemLearner: Sendable {
         return Float(sum / Double(trace.batch))
     }
 
+    /// A forward pass with the head at the last step only, the one step scored: the same
+    /// numbers there as a full pass, without T − 1 steps of head that nothing reads.
+    func forwardScoringLastStep(_ inputs: Tensor) -> ForwardTrace {
+        var trace = network.forward(.vectors(inputs), whhScale: whhScale, head: false)
+        let last = (trace.steps - 1) * trace.batch
+        trace.computeHead(rows: last..<(last + trace.batch), bias: network.parameters.headBias.values, head: network.packedHead())
+        return trace
+    }
+
+    /// How many values are within 0.01 of ±1 (|x| > 0.99), 8 at a time.
+    static func saturatedCount(_ values: [Float]) -> Int {
+        values.withUnsafeBufferPointer { v in
+            var counts = SIMD8<Int32>(), j = 0
+            while j + 8 <= v.count {
+                counts &+= SIMD8<Int32>().replacing(with: 1, where: abs8(load8(v.baseAddress! + j)) .> 0.99)
+                j += 8
+            }
+            return Int(counts.wrappedSum()) + v[j...].reduce(0) { $0 + (abs($1) > 0.99 ? 1 : 0) }
+        }
+    }
+
     /// Per step, the mean over the batch of each sequence's own ‖∂L/∂h_t‖ (top layer).
     func gradientProfile(_ gradients: Gradients, batch: Int) -> [Float] {
         let h = network.architecture.hiddenSize, top = gradients.hiddenAdjoints[network.architecture.layerCount - 1]
         let steps = top.count / max(1, batch * h)
-        return (0..<steps).map { t in
-            var total = 0.0
-            for b in 0..<batch {
-                let start = (t * batch + b) * h
-                total += top[start..<(start + h)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        return top.withUnsafeBufferPointer { top in
+            (0..<steps).map { t in
+                var total = 0.0
+                for b in 0..<batch {
+                    let row = top.baseAddress! + (t * batch + b) * h
+                    var squares = 0.0
+                    for u in 0..<h { squares += Double(row[u]) * Double(row[u]) }
+                    total += squares.squareRoot()
+                }
+                // The loss is a mean over the batch, so B·‖∂L/∂h_t^b‖ is sequence b's own gradient; averaged, that is the sum.
+                return Float(total)
             }
-            // The loss is a mean over the batch, so B·‖∂L/∂h_t^b‖ is sequence b's own gradient; averaged, that is the sum.
-            return Float(total)
         }
     }
 }
