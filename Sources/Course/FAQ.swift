@@ -36,7 +36,7 @@ public struct FAQEntry: Equatable, Sendable {
         var answer: [[Inline]]?
         if let text = fields.text("answer", problems: &problems) {
             // Paragraphs are separated by a blank line, as in a lesson.
-            let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingWhitespaceAndNewlines() }
+            let paragraphs = splitAtBlankLines(text).map { $0.trimmingWhitespaceAndNewlines() }
                 .filter { !$0.isEmpty }
             answer = paragraphs.map { paragraph in
                 InlineParser.parse(paragraph, firstLine: fields.line("answer"), problems: &problems, links: &links)
@@ -90,4 +90,28 @@ private enum FAQSearch {
     static func words(_ query: String) -> [String] {
         folded(query).split(separator: " ").map(String.init)
     }
+}
+
+/// `text.components(separatedBy: "\n\n")`, split on the bytes when that is sure to give the same pieces:
+/// Foundation's search does not match a line feed that a combining mark follows, and such rare text
+/// (or text with a carriage return) is left to it.
+func splitAtBlankLines(_ text: String) -> [String] {
+    let bytes = Array(text.utf8)
+    let plain = !bytes.indices.contains { k in
+        bytes[k] == 0x0D || (bytes[k] == 0x0A && k + 1 < bytes.count && bytes[k + 1] >= 0x80)
+    }
+    guard plain else { return text.components(separatedBy: "\n\n") }
+    var pieces: [String] = []
+    var start = 0, k = 0
+    while k + 1 < bytes.count {
+        if bytes[k] == 0x0A && bytes[k + 1] == 0x0A {
+            pieces.append(String(decoding: bytes[start..<k], as: UTF8.self))
+            k += 2
+            start = k
+        } else {
+            k += 1
+        }
+    }
+    pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+    return pieces
 }

@@ -185,13 +185,13 @@ struct BodyReader {
             if codeFenceLine != nil {
                 if trimmed.count >= 3 && trimmed.allSatisfy({ $0 == "`" }) { codeFenceLine = nil }
                 append(.line(text, number))
-            } else if open.last?.name == .figure, !trimmed.hasPrefix(":::") {
+            } else if open.last?.name == .figure, !trimmed.hasASCIIPrefix(":::") {
                 // A figure is kept as drawn: no code fences or Markdown inside it.
                 append(trimmed == "---" ? .separator(number) : .line(text, number))
-            } else if trimmed.hasPrefix("```") {
+            } else if trimmed.hasASCIIPrefix("```") {
                 codeFenceLine = number
                 append(.line(text, number))
-            } else if trimmed.hasPrefix(":::") {
+            } else if trimmed.hasASCIIPrefix(":::") {
                 let rest = trimmed.dropFirst(3).trimmingWhitespace()
                 if !rest.isEmpty {
                     open.append(opening(rest, line: number, inside: open.last))

@@ -13,7 +13,7 @@ extension BodyReader {
             let trimmed = text.trimmingWhitespace()
             if trimmed.isEmpty {
                 i += 1
-            } else if trimmed.hasPrefix("```") {
+            } else if trimmed.hasASCIIPrefix("```") {
                 let isMath = trimmed.dropFirst(3).trimmingWhitespace() == "math"
                 var content: [String] = []
                 i += 1
@@ -86,6 +86,7 @@ extension BodyReader {
     }
 
     mutating func heading(_ line: String, line number: Int) -> Block? {
+        guard line.hasASCIIPrefix("#") else { return nil }
         let hashes = line.prefix { $0 == "#" }.count
         guard hashes > 0 else { return nil }
         let rest = line.dropFirst(hashes)
@@ -122,8 +123,8 @@ extension BodyReader {
         if line == "---" || line == "***" || line == "___" {
             return "`\(line)` only separates a dilemma's question from its discussion; horizontal rules are not part of the lesson format"
         }
-        if line.hasPrefix("|") { return "tables are not part of the lesson format; use a list or a code block" }
-        if line.hasPrefix(">") { return "quotations (`>`) are not part of the lesson format" }
+        if line.hasASCIIPrefix("|") { return "tables are not part of the lesson format; use a list or a code block" }
+        if line.hasASCIIPrefix(">") { return "quotations (`>`) are not part of the lesson format" }
         return nil
     }
 

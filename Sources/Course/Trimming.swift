@@ -32,3 +32,13 @@ private func isSpaceOrNewline(_ s: Unicode.Scalar) -> Bool {
     default: return s.value == 0x85
     }
 }
+
+extension String {
+    /// `hasPrefix(prefix)` for an ASCII `prefix`, after a look at the first byte: a line that cannot
+    /// start with it (nearly every line) is ruled out without comparing Characters. A line that starts
+    /// with a non-ASCII character still goes to `hasPrefix`, which takes U+1FEF for a backtick.
+    func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
+        guard let first = utf8.first, first == prefix.utf8Start.pointee || first >= 0x80 else { return false }
+        return hasPrefix(prefix.description)
+    }
+}
