@@ -74,7 +74,9 @@ public struct CellGrid: Equatable, Sendable {
 
 extension Character {
     var isControlCharacter: Bool {
-        unicodeScalars.contains { $0.properties.generalCategory == .control }
+        // General category Cc is exactly C0, DEL and C1 (fixed by Unicode's stability policy):
+        // a range test, not a property lookup for every cell of every frame.
+        unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 }
 
@@ -83,7 +85,12 @@ extension Character {
 public func displayWidth(of character: Character) -> Int {
     guard let first = character.unicodeScalars.first else { return 0 }
     if first.value < 0x300 { return 1 }   // Latin text: the common case, no property lookups
-    if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 1 }
+    // Punctuation, arrows, mathematical signs, box drawing, block elements and the shapes the
+    // panels draw with: one column, with no emoji among them (⌚ and friends live at 0x2300–0x23FF
+    // and ◽◾ at 0x25FD–0x25FE, so those stay with the lookups). A test checks every scalar here.
+    if (0x2000...0x22FF).contains(first.value) || (0x2400...0x25FC).contains(first.value) { return 1 }
+    let category = first.properties.generalCategory
+    if category == .nonspacingMark || category == .enclosingMark { return 1 }
     if first.properties.isEmojiPresentation { return 2 }
     switch first.value {
     case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
