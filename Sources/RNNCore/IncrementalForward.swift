@@ -21,26 +21,20 @@ extension RecurrentNetwork {
     /// turning the W_hh knob on a large model repacks a third of its weights, not all.
     public func packedWeights(whhScale: Float = 1, head: PackedMatrix? = nil,
                               reusing previous: PackedWeights? = nil) -> PackedWeights {
-        let layers = parameters.layers
         if let previous, previous.whhScale == whhScale { return previous }
-        let recurrent = WorkerPool.shared.map(shards: 2 * layers.count) { i -> PackedMatrix in
-            let p = layers[i / 2]
-            return i % 2 == 0 ? PackedMatrix(transposing: p.weightHH, scale: whhScale) : PackedMatrix(p.weightHH, scale: whhScale)
+        let layers = parameters.layers
+        /// Each layer's matrix as the forward product reads it (transposed) and as the backward does.
+        func packed(_ matrix: (LayerParameters) -> Tensor, scale: Float) -> (forward: [PackedMatrix], backward: [PackedMatrix]) {
+            let both = WorkerPool.shared.map(shards: 2 * layers.count) { i in
+                i % 2 == 0 ? PackedMatrix(transposing: matrix(layers[i / 2]), scale: scale) : PackedMatrix(matrix(layers[i / 2]), scale: scale)
+            }
+            return (stride(from: 0, to: both.count, by: 2).map { both[$0] }, stride(from: 1, to: both.count, by: 2).map { both[$0] })
         }
-        func recurrentEvery(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 2 * layers.count, by: 2).map { recurrent[$0] } }
-        if let previous {
-            return PackedWeights(whhScale: whhScale, head: head ?? previous.head, inputForward: previous.inputForward,
-                                 recurrentForward: recurrentEvery(0), recurrentBackward: recurrentEvery(1),
-                                 inputBackward: previous.inputBackward)
-        }
-        let rest = WorkerPool.shared.map(shards: 2 * layers.count + 1) { i -> PackedMatrix in
-            if i == 2 * layers.count { return head ?? packedHead() }
-            let p = layers[i / 2]
-            return i % 2 == 0 ? PackedMatrix(transposing: p.weightIH) : PackedMatrix(p.weightIH)
-        }
-        func restEvery(_ k: Int) -> [PackedMatrix] { stride(from: k, to: 2 * layers.count, by: 2).map { rest[$0] } }
-        return PackedWeights(whhScale: whhScale, head: rest[2 * layers.count], inputForward: restEvery(0),
-                             recurrentForward: recurrentEvery(0), recurrentBackward: recurrentEvery(1), inputBackward: restEvery(1))
+        let recurrent = packed(\.weightHH, scale: whhScale)
+        let input = previous.map { (forward: $0.inputForward, backward: $0.inputBackward) } ?? packed(\.weightIH, scale: 1)
+        return PackedWeights(whhScale: whhScale, head: head ?? previous?.head ?? packedHead(),
+                             inputForward: input.forward, recurrentForward: recurrent.forward,
+                             recurrentBackward: recurrent.backward, inputBackward: input.backward)
     }
 
     /// Runs one sentence (batch 1, no dropout) that shares its first `keep` ids with
