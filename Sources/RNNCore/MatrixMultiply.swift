@@ -21,11 +21,12 @@ public struct PackedMatrix: Sendable {
         columns = n
         let w = Self.panelWidth
         let panelCount = (n + w - 1) / w
-        panels = [Float](repeating: 0, count: panelCount * k * w)
         // A large matrix (a 5,000-word head, packed at every training step) is packed in
         // groups of 16 panels on the worker pool; each panel is a copy, so nothing depends on the threads.
+        // Every element is written once (the last panel's columns past n as zeros), so the
+        // buffer is not zero-filled first: for a large model's W_hh that was a third of the packing.
         let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
-        panels.withUnsafeMutableBufferPointer { out in
+        panels = [Float](unsafeUninitializedCapacity: panelCount * k * w) { out, initialized in
             WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
             for p in (shard * group)..<min((shard + 1) * group, panelCount) {
                 let width = min(w, n - p * w)
@@ -38,9 +39,11 @@ public struct PackedMatrix: Sendable {
                     } else {
                         for j in 0..<width { dst[j] = scale * row[j * columnStride] }
                     }
+                    for j in width..<w { dst[j] = 0 }
                 }
             }
             }
+            initialized = panelCount * k * w
         }
     }
 
