@@ -5,8 +5,7 @@ import Testing
 @Suite(.serialized) struct FAQTests {
     @Test(.enabled(if: TmuxSession.available, "tmux is not installed; .ci/run installs it"))
     func aLearnerOpensTheFAQFiltersItAndFollowsALink() async throws {
-        try await TmuxSession.with(width: 100, height: 30, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
+        try await TmuxSession.tutor(width: 100, height: 30) { session in
             try await session.waitFor("Choose a lesson")
             await session.send("f")
             try await session.waitFor("Type to filter")

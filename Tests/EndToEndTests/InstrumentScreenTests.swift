@@ -6,11 +6,8 @@ import Testing
 struct InstrumentScreenTests {
     /// J brings the Jacobian panel to the front in lesson 3; − moves it with the gradient; J puts it away.
     @Test func theJacobianPanelComesToTheFrontAndFollowsTheKnob() async throws {
-        try await TmuxSession.with(width: 160, height: 50, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Down", "Down", "Enter")
-            try await session.waitFor("Sentence (RNN, word 1 of")
+        try await TmuxSession.tutor(width: 160, height: 50) { session in
+            try await session.openLesson(3, until: "Sentence (RNN, word 1 of")
             await session.send("J")
             try await session.waitFor("Jacobian ∂hₜ/∂hₜ₋₁ of the RNN")
             #expect(await session.screen().contains("≥ measured"))   // the cursor line: Π against the measured ratio
@@ -27,11 +24,8 @@ struct InstrumentScreenTests {
     /// w in lesson 8: the LSTM writes on from "man", word by word, and Enter keeps the sentence;
     /// u marks a span, ranks the units, and Enter starts the search without holding up the keys.
     @Test func theNetworkWritesAndTheUnitIsFound() async throws {
-        try await TmuxSession.with(width: 160, height: 50, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Down", "Down", "Down", "Down", "Down", "Down", "Down", "Enter")
-            try await session.waitFor("Sentence (LSTM, word 1 of")
+        try await TmuxSession.tutor(width: 160, height: 50) { session in
+            try await session.openLesson(8, until: "Sentence (LSTM, word 1 of")
             await session.send("Right", "Right", "Right", "Right", "Right", "Right", "Right")
             try await session.waitFor("word 8: \"man\"")
             await session.send("w")
@@ -55,11 +49,8 @@ struct InstrumentScreenTests {
 
     /// Lesson 2 loads the 2-layer LSTM: c reaches it, L shows its bottom layer.
     @Test func lessonTwoLoadsTheStackedLSTMAndLShowsEachLayer() async throws {
-        try await TmuxSession.with(width: 160, height: 50, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Down", "Enter")
-            try await session.waitFor("Sentence (RNN, word 1 of")
+        try await TmuxSession.tutor(width: 160, height: 50) { session in
+            try await session.openLesson(2, until: "Sentence (RNN, word 1 of")
             await session.send("c", "c", "c")
             try await session.waitFor("Sentence (LSTM 2-layer, layer 2 of 2, word 1 of")
             await session.send("L")

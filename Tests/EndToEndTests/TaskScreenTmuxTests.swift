@@ -13,9 +13,7 @@ struct TaskScreenTmuxTests {
         let models = ["rnn", "lstm", "gru"].map { "--model \(fixtures)/models/\($0).safetensors" }.joined(separator: " ")
         let command = "\(BinaryRunner.executable) --lessons \(fixtures)/lessons \(models) --data-dir \(data)"
         try await TmuxSession.with(width: 140, height: 40, command: command, directory: "/") { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Enter")
-            try await session.waitFor("Sentence (RNN, word 1 of 14)")
+            try await session.openLesson(1, until: "Sentence (RNN, word 1 of 14)")
             await session.send("p")
             try await session.waitFor("Lab task 1 of 3")
             try await session.waitFor("[10^0]")

@@ -5,8 +5,7 @@ import Testing
 @Suite(.serialized, .enabled(if: TmuxSession.available, "tmux is not installed; .ci/run installs it"))
 struct TutorScreenTests {
     @Test func aLearnerOpensALessonStepsTogglesAndQuits() async throws {
-        try await TmuxSession.with(width: 140, height: 45, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
+        try await TmuxSession.tutor(width: 140, height: 45) { session in
             try await session.waitFor("Choose a lesson")
             #expect(await session.screen().contains("1. Sequences and why order matters"))
             await session.send("Down", "Enter")
@@ -39,11 +38,8 @@ struct TutorScreenTests {
     /// terminfo entry does not name them: they are Home and End, not Esc plus letters that
     /// would leave the lesson; an unknown sequence is swallowed whole.
     @Test func homeAndEndSentAsRawSequencesAreHomeAndEnd() async throws {
-        try await TmuxSession.with(width: 140, height: 45, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Enter")
-            try await session.waitFor("Sentence (")
+        try await TmuxSession.tutor(width: 140, height: 45) { session in
+            try await session.openLesson(1, until: "Sentence (")
             await session.send("Right", "Right")
             try await session.waitFor("word 3: ")
             await session.type("\u{1b}[1~")
@@ -73,9 +69,7 @@ struct TutorScreenTests {
         let root = BinaryRunner.packageRoot.path
         let command = "\(BinaryRunner.executable) --lessons \(root)/lessons --model \(root)/models/gru.safetensors"
         try await TmuxSession.with(width: 120, height: 36, command: command, directory: "/") { session in
-            try await session.waitFor("Choose a lesson")
-            await session.send("Enter")
-            try await session.waitFor("Sentence (GRU, word 1 of")
+            try await session.openLesson(1, until: "Sentence (GRU, word 1 of")
             await session.send("1")
             try await session.waitFor("no RNN model is loaded")
             await session.send("g")
@@ -149,8 +143,7 @@ struct TutorScreenTests {
     /// The race trains live while the screen answers keys; Esc stops it. The
     /// explorer steps one cell and says what its gradient does.
     @Test func theExperimentsRunLiveAndStop() async throws {
-        try await TmuxSession.with(width: 140, height: 45, command: BinaryRunner.executable,
-                                   directory: BinaryRunner.packageRoot.path) { session in
+        try await TmuxSession.tutor(width: 140, height: 45) { session in
             try await session.waitFor("Choose a lesson")
             await session.send("x")
             try await session.waitFor("The adding race · T = 50")
@@ -255,7 +248,8 @@ struct TmuxSession {
 
     func screen() async -> String { (try? await tmux(["capture-pane", "-p", "-t", target]))?.standardOutput ?? "" }
 
-    func send(_ keys: String...) async { _ = try? await tmux(["send-keys", "-t", target] + keys) }
+    func send(_ keys: String...) async { await send(keys) }
+    func send(_ keys: [String]) async { _ = try? await tmux(["send-keys", "-t", target] + keys) }
 
     /// Types text literally (no key names), as a person typing would.
     func type(_ text: String) async { _ = try? await tmux(["send-keys", "-l", "-t", target, text]) }
@@ -298,6 +292,19 @@ struct TmuxSession {
         _ = try? await tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: socket)
         try? FileManager.default.removeItem(atPath: dataHome)
+    }
+
+    /// Runs the tutor built by this package, from the package root (its shipped lessons and models).
+    static func tutor(width: Int, height: Int, _ body: (TmuxSession) async throws -> Void) async throws {
+        try await with(width: width, height: height, command: BinaryRunner.executable,
+                       directory: BinaryRunner.packageRoot.path, body)
+    }
+
+    /// From the course screen: opens the `number`th lesson of the list and waits until `text` shows.
+    func openLesson(_ number: Int, until text: String) async throws {
+        try await waitFor("Choose a lesson")
+        await send(Array(repeating: "Down", count: number - 1) + ["Enter"])
+        try await waitFor(text)
     }
 
     /// Runs `body` against a new session and always ends the session after.
