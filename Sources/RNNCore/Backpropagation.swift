@@ -20,11 +20,10 @@ extension RecurrentNetwork {
     /// Full BPTT of `loss` through the pass that produced `trace` (with the same W_hh scale).
     /// Parameter gradients cost about as much again as the adjoints; a trace
     /// that only shows the adjoints can skip them.
-    /// `packed` may give the weights already packed (for the same W_hh scale).
+    /// `packed` may give the weights already packed.
     public func backward(_ trace: ForwardTrace, loss: Loss, parameterGradients: Bool = true,
                          inputGradients: Bool = false, packed: PackedWeights? = nil) -> Gradients {
         let a = architecture
-        if let packed { precondition(packed.whhScale == trace.whhScale, "the packed weights were scaled for another W_hh scale") }
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
         let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
         let scored = evaluation.rows.count

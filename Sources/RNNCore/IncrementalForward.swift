@@ -3,11 +3,12 @@
 /// states before its first changed word. Every number comes out as a full pass
 /// computes it (each element is the same sum in the same order).
 
-/// Every weight matrix of a network laid out for the matrix product, for one W_hh scale.
+/// Every weight matrix of a network laid out for the matrix product. The W_hh scale is
+/// applied to the recurrent product (s·(W_hh·h)), not to the packed weights, so one
+/// packing serves every scale: turning the knob on a large model packs nothing.
 public struct PackedWeights: Sendable {
-    public let whhScale: Float
     public let head: PackedMatrix
-    /// Per layer: W_ihᵀ and s·W_hhᵀ (forward), s·W_hh and W_ih (backward).
+    /// Per layer: W_ihᵀ and W_hhᵀ (forward), W_hh and W_ih (backward).
     let inputForward: [PackedMatrix]
     let recurrentForward: [PackedMatrix]
     let recurrentBackward: [PackedMatrix]
@@ -16,24 +17,18 @@ public struct PackedWeights: Sendable {
 
 extension RecurrentNetwork {
     /// Packs every matrix once (the layers side by side on the worker pool); `head`
-    /// may pass a head packed earlier. Only s·W_hh depends on the scale, so a packing of
-    /// this network at another scale (`reusing`) lends the input matrices and the head:
-    /// turning the W_hh knob on a large model repacks a third of its weights, not all.
-    public func packedWeights(whhScale: Float = 1, head: PackedMatrix? = nil,
-                              reusing previous: PackedWeights? = nil) -> PackedWeights {
-        if let previous, previous.whhScale == whhScale { return previous }
+    /// may pass a head packed earlier.
+    public func packedWeights(head: PackedMatrix? = nil) -> PackedWeights {
         let layers = parameters.layers
         /// Each layer's matrix as the forward product reads it (transposed) and as the backward does.
-        func packed(_ matrix: (LayerParameters) -> Tensor, scale: Float) -> (forward: [PackedMatrix], backward: [PackedMatrix]) {
+        func packed(_ matrix: (LayerParameters) -> Tensor) -> (forward: [PackedMatrix], backward: [PackedMatrix]) {
             let both = WorkerPool.shared.map(shards: 2 * layers.count) { i in
-                i % 2 == 0 ? PackedMatrix(transposing: matrix(layers[i / 2]), scale: scale) : PackedMatrix(matrix(layers[i / 2]), scale: scale)
+                i % 2 == 0 ? PackedMatrix(transposing: matrix(layers[i / 2])) : PackedMatrix(matrix(layers[i / 2]))
             }
             return (stride(from: 0, to: both.count, by: 2).map { both[$0] }, stride(from: 1, to: both.count, by: 2).map { both[$0] })
         }
-        let recurrent = packed(\.weightHH, scale: whhScale)
-        let input = previous.map { (forward: $0.inputForward, backward: $0.inputBackward) } ?? packed(\.weightIH, scale: 1)
-        return PackedWeights(whhScale: whhScale, head: head ?? previous?.head ?? packedHead(),
-                             inputForward: input.forward, recurrentForward: recurrent.forward,
+        let recurrent = packed(\.weightHH), input = packed(\.weightIH)
+        return PackedWeights(head: head ?? packedHead(), inputForward: input.forward, recurrentForward: recurrent.forward,
                              recurrentBackward: recurrent.backward, inputBackward: input.backward)
     }
 

@@ -126,7 +126,6 @@ extension RecurrentNetwork {
                         initialState: RecurrentState? = nil, dropout: Dropout? = nil,
                         packed: PackedWeights? = nil, head: Bool = true) -> ForwardTrace {
         let a = architecture
-        if let packed { precondition(packed.whhScale == whhScale, "the packed weights were scaled for another W_hh scale") }
         let steps = input.steps, batch = input.batch, total = steps * batch
         var tokenIDs: [Int] = []
         var layerInput: [Float]

@@ -78,6 +78,21 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 
 /// An array of `count` floats that `body` writes in full: no zero-fill before, no copy after.
 /// `body` gets nil for an empty array.
+/// The recurrent product into `out` (row stride `ldc`), scaled by the W_hh knob: with s = 1,
+/// out += rows·packed; otherwise out += s·(rows·packed), the product first summed in
+/// `product` (rows × ldc floats). The scale multiplies the product, not the packed weights, so
+/// one packing serves every scale; at s = 1 both forms give the same bits.
+func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: Float,
+                         into out: UnsafeMutablePointer<Float>, ldc: Int, product: UnsafeMutablePointer<Float>) {
+    guard scale != 1 else {
+        multiply(rows, packed, into: out, ldc: ldc, accumulate: true)
+        return
+    }
+    multiply(rows, packed, into: product, ldc: ldc, accumulate: false)
+    let s = F8(repeating: scale)
+    forEachChunk(rows.rows * ldc) { i, n in store(load(out + i, n) + s * load(product + i, n), out + i, n) }
+}
+
 func arrayWritten(count: Int, _ body: (UnsafeMutablePointer<Float>?) -> Void) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         body(count > 0 ? buffer.baseAddress! : nil)
@@ -112,7 +127,7 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
     fillRows(inputProjection, rows: total, with: p.biasIH.values)
     multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), packedInput ?? PackedMatrix(transposing: p.weightIH),
              into: inputProjection, ldc: gh, accumulate: true)
-    let recurrent = packedRecurrent ?? PackedMatrix(transposing: p.weightHH, scale: whhScale)
+    let recurrent = packedRecurrent ?? PackedMatrix(transposing: p.weightHH)
     let step = cell.step(nonlinearity)
     let shards = batchShards(batch)
     var cellState: [Float] = [], extra: [Float] = [], gates: [Float] = []
@@ -127,13 +142,21 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
         WorkerPool.shared.run(shards: shards.count) { s in
             let first = shards[s].lowerBound, rows = shards[s].count
             let hiddenProjection = uninitializedScratch(rows * gh)   // filled with the bias at every step
-            defer { hiddenProjection.deallocate() }
+            let product = uninitializedScratch(whhScale == 1 ? 0 : rows * gh)   // s·(W_hh·h) before it is added
+            defer {
+                hiddenProjection.deallocate()
+                product.deallocate()
+            }
             for t in 0..<steps {
                 let here = t * batch + first   // this shard's first row at step t
                 let previousHidden = t == 0 ? h0.baseAddress! + first * h : UnsafePointer(hiddenOut + (here - batch) * h)
                 fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
-                multiply(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent,
-                         into: hiddenProjection, ldc: gh, accumulate: true)
+                // From a zero state W_hh·h is zero: a large model's first step skips reading W_hh
+                // (the sum would be +0, so only a bias of exactly −0 could tell the difference).
+                if t > 0 || initialHidden != nil {
+                    addRecurrentProduct(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent, scale: whhScale,
+                                        into: hiddenProjection, ldc: gh, product: product)
+                }
                 let previousCell = !isLSTM ? UnsafePointer(unused)
                     : t == 0 ? c0.baseAddress! + first * h : UnsafePointer(cellOut! + (here - batch) * h)
                 step.forward(StepForward(
@@ -192,7 +215,7 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
         for buffer in [dInputProjection, unused] { buffer.deallocate() }
         if cell.separateHiddenProjectionAdjoint { dHiddenProjection.deallocate() }
     }
-    let recurrent = packedRecurrent ?? PackedMatrix(p.weightHH, scale: whhScale)
+    let recurrent = packedRecurrent ?? PackedMatrix(p.weightHH)
     let step = cell.step(record.nonlinearity)
     let shards = batchShards(batch)
     var adjointCell: [Float] = []
@@ -214,9 +237,11 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
         WorkerPool.shared.run(shards: shards.count) { s in
             let first = shards[s].lowerBound, rows = shards[s].count, rowsH = rows * h
             let carryHidden = scratch(rowsH), carryCell = scratch(rowsH)
+            let product = uninitializedScratch(whhScale == 1 ? 0 : rowsH)   // s·(dpre·W_hh) before it is added
             defer {
                 carryHidden.deallocate()
                 carryCell.deallocate()
+                product.deallocate()
             }
             for t in stride(from: last, through: 0, by: -1) {
                 let here = t * batch + first   // this shard's first row at step t
@@ -237,8 +262,8 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                     dHiddenProjection: dHiddenProjection + here * gh,
                     dPreviousHiddenDirect: carryHidden))
                 if t > 0 {
-                    multiply(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
-                             into: carryHidden, ldc: h, accumulate: true)
+                    addRecurrentProduct(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
+                                        scale: whhScale, into: carryHidden, ldc: h, product: product)
                 }
             }
         }

@@ -40,13 +40,13 @@ public struct TraceSession: Sendable {
 
     /// Traces the sentence: the forward pass, the head at the loss step and at
     /// `headSteps`, and the backward sweep. `weights` may pass weights packed earlier
-    /// for the same network and W_hh scale.
+    /// for the same network (at any W_hh scale: the scale is applied to the product).
     public init(network: RecurrentNetwork, weights: PackedWeights? = nil, outputs: OutputLabels,
                 tokens: [String], ids: [Int], lossStep: Int? = nil, target: String? = nil, whhScale: Float = 1,
                 headSteps: [Int] = []) throws(TraceError) {
         let (k, explicitTarget) = try SentenceTrace.checked(network: network, outputs: outputs, ids: ids,
                                                              lossStep: lossStep, target: target, whhScale: whhScale)
-        let packed = weights.flatMap { $0.whhScale == whhScale ? $0 : nil } ?? network.packedWeights(whhScale: whhScale)
+        let packed = weights ?? network.packedWeights()
         var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: false)
         forward.computeHead(rows: [k], bias: network.parameters.headBias.values, head: packed.head)
         var heads = [HeadRow?](repeating: nil, count: ids.count)
@@ -116,7 +116,7 @@ public struct TraceSession: Sendable {
         try sweep(lossStep: k, target: target)
     }
 
-    /// A new W_hh scale changes every step: W_hh is repacked and the whole sentence runs again.
+    /// A new W_hh scale changes every step: the whole sentence runs again (the packed weights serve every scale).
     /// The head rows computed before are let go (only the loss step's is computed again):
     /// the caller asks for the rows it shows, so a learner who has stepped through every
     /// word of a large model's sentence does not pay a vocabulary-wide row per word.
@@ -124,7 +124,6 @@ public struct TraceSession: Sendable {
         guard scale != whhScale else { return }
         let (k, _) = try SentenceTrace.checked(network: network, outputs: outputs, ids: ids, lossStep: loss.step,
                                                target: requestedTarget, whhScale: scale)
-        weights = network.packedWeights(whhScale: scale, reusing: weights)
         forward = network.forward(.tokens([ids]), whhScale: scale, packed: weights, head: false)
         heads = Array(repeating: nil, count: ids.count)
         work.forwardSteps += ids.count

@@ -68,9 +68,10 @@ import Testing
         #expect(abs(Double(results[0][i * columns + j]) - expected) < 1e-3 * max(1, abs(expected)))
     }
 
-    /// One row back through a big head, shared out in column blocks: the same bits as one sweep.
-    @Test func aWeightedSumOfRowsIsTheSameInBlocks() {
-        let (rows, width) = (4100, 300)
+    /// One row back through a big head, streamed row by row in column blocks: the same bits
+    /// as the register sweep (widths with and without a ragged last block, and under 32).
+    @Test(arguments: [(4100, 300), (300, 1024), (8000, 37), (2100, 2500)])
+    func aWeightedSumOfRowsIsTheSameInBlocks(rows: Int, width: Int) {
         var random = SeededRandom(seed: 12)
         let m = (0..<(rows * width)).map { _ in random.uniform(-1, 1) }
         let weights = (0..<rows).map { _ in random.uniform(-1, 1) }

@@ -16,11 +16,9 @@ enum GradientAxisProbe {
     static func series(models: LoadedModels, sentence: String, lossStep: Int?) -> [[Float]] {
         var result: [[Float]] = []
         for (model, head) in models {
-            var packed: PackedWeights?   // the second scale repacks only W_hh
+            let weights = model.network.packedWeights(head: head)   // one packing serves every scale
             for scale in scales {
                 // A session runs the vocabulary-wide head only at the loss step: the norms are all the axis needs.
-                let weights = model.network.packedWeights(whhScale: scale, head: head, reusing: packed)
-                packed = weights
                 guard let trace = try? TraceSession(model: model, weights: weights, input: .text(sentence),
                                                     lossStep: lossStep, whhScale: scale) else { continue }
                 result.append(trace.hiddenGradientNorms)

@@ -100,7 +100,7 @@ public struct LessonTraces: Equatable, Sendable {
         // Taken out while it changes, so that a failed step leaves no half-updated session behind.
         guard var session = sessions.removeValue(forKey: i) else {
             sessions[i] = try TraceSession(
-                network: model.network, weights: model.network.packedWeights(whhScale: inputs.whhScale, head: head),
+                network: model.network, weights: model.network.packedWeights(head: head),
                 outputs: OutputLabels(model), tokens: tokens, ids: ids, lossStep: inputs.lossWord, whhScale: inputs.whhScale)
             return
         }
