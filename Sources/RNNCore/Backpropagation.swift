@@ -20,9 +20,12 @@ extension RecurrentNetwork {
     /// Full BPTT of `loss` through the pass that produced `trace` (with the same W_hh scale).
     /// Parameter gradients cost about as much again as the adjoints; a trace
     /// that only shows the adjoints can skip them.
-    /// `packed` may give the weights already packed.
+    /// `packed` may give the weights already packed, or `packedHead` the head alone.
+    /// A cross-entropy loss at one row sends back Σ_v p_v·W_v − W_y (see `headRowPass`);
+    /// `headExpectation` may give that sum, computed with the row's logits (`computeHeadRow`).
     public func backward(_ trace: ForwardTrace, loss: Loss, parameterGradients: Bool = true,
-                         inputGradients: Bool = false, packed: PackedWeights? = nil) -> Gradients {
+                         inputGradients: Bool = false, packed: PackedWeights? = nil, packedHead: PackedMatrix? = nil,
+                         headExpectation: [Float]? = nil) -> Gradients {
         let a = architecture
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
         let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
@@ -31,7 +34,17 @@ extension RecurrentNetwork {
         // dL/dh_top from the head: (dL/dy)·W_head for the scored rows only, so a
         // loss at one step costs one row of work rather than T.
         var direct = [Float](repeating: 0, count: total * h)
-        if scored > 0 {
+        if case .crossEntropy(let targets) = loss, targets.count == 1, scored == 1 {
+            // One scored row (a trace): Σ_v p_v·W_v comes from one read of the head, with its logits.
+            let row = evaluation.rows[0], y = targets[0].label
+            let expectation = headExpectation ?? trace.headInput.withUnsafeBufferPointer {
+                headRowPass(hidden: $0.baseAddress! + row * h, head: packedHead ?? packed?.head ?? self.packedHead(),
+                            bias: parameters.headBias.values).expectation
+            }
+            precondition(expectation.count == h, "the head expectation does not fit the network")
+            for u in 0..<h { direct[row * h + u] = expectation[u] - parameters.headWeight.values[y * h + u] }
+            if let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
+        } else if scored > 0 {
             var compact = [Float](repeating: 0, count: scored * h)
             evaluation.gradient.withUnsafeBufferPointer { g in
                 parameters.headWeight.values.withUnsafeBufferPointer { w in

@@ -95,10 +95,11 @@ extension SentenceTrace {
         let (k, explicitTarget) = try checked(network: network, outputs: outputs, ids: ids, lossStep: lossStep,
                                                target: target, whhScale: whhScale)
         let count = ids.count
-        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: packedHead)
+        let head = packedHead ?? network.packedHead()
+        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: head)
         let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
         let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
-        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: nil)
+        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: nil, packedHead: head)
         return SentenceTrace(
             cell: network.architecture.cell, layers: network.architecture.layerCount,
             hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,
@@ -168,10 +169,13 @@ struct Sweep: Sendable {
     var hiddenNorms: [Float]
     var cellNorms: [Float]?
 
-    init(network: RecurrentNetwork, forward: ForwardTrace, lossStep k: Int, targetID: Int, packed: PackedWeights?) {
+    /// `headExpectation`: the loss row's Σ softmax·W_head, when it came with the row's logits.
+    init(network: RecurrentNetwork, forward: ForwardTrace, lossStep k: Int, targetID: Int, packed: PackedWeights?,
+         packedHead: PackedMatrix? = nil, headExpectation: [Float]? = nil) {
         let a = network.architecture, h = a.hiddenSize, count = forward.steps
         gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
-                                     parameterGradients: false, packed: packed)
+                                     parameterGradients: false, packed: packed, packedHead: packedHead,
+                                     headExpectation: headExpectation)
         let topLayer = a.layerCount - 1
         hiddenNorms = SentenceTrace.gradientNorms(gradients.hiddenAdjoints[topLayer], steps: count, width: h, lossStep: k)
         cellNorms = a.cell == .lstm

@@ -48,12 +48,13 @@ public struct TraceSession: Sendable {
                                                              lossStep: lossStep, target: target, whhScale: whhScale)
         let packed = weights ?? network.packedWeights()
         var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: false)
-        forward.computeHead(rows: [k], bias: network.parameters.headBias.values, head: packed.head)
+        let expectation = forward.computeHeadRow(k, bias: network.parameters.headBias.values, head: packed.head)
         var heads = [HeadRow?](repeating: nil, count: ids.count)
         heads[k] = HeadRow(forward, step: k, labels: outputs.labels)
         let targetID = explicitTarget
             ?? SentenceTrace.defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k]!.best)
-        swept = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed)
+        swept = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed,
+                      headExpectation: expectation)
         loss = SentenceTrace.LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID,
                                       value: swept.gradients.loss)
         self.network = network
@@ -146,14 +147,22 @@ public struct TraceSession: Sendable {
     }
 
     /// The head at the loss step (for its value and the default target), then the backward sweep.
+    /// A loss step whose head has not run yet gets its logits and what the loss sends back
+    /// through the head from one read of the head.
     private mutating func sweep(lossStep k: Int, target: String?) throws(TraceError) {
-        computeHead(at: [k])
+        var expectation: [Float]? = nil
+        if heads[k] == nil {
+            expectation = forward.computeHeadRow(k, bias: network.parameters.headBias.values, head: weights.head)
+            heads[k] = HeadRow(forward, step: k, labels: outputs.labels)
+            work.headRows += 1
+        }
         var targetID = SentenceTrace.defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k]!.best)
         if let target {
             guard let id = outputs.id(of: target) else { throw .unknownTarget(target) }
             targetID = id
         }
-        swept = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: weights)
+        swept = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: weights,
+                      headExpectation: expectation)
         requestedTarget = target
         loss = SentenceTrace.LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID,
                                       value: swept.gradients.loss)

@@ -1,0 +1,101 @@
+/// One row of the head, forward and back, in a single read of the head.
+///
+/// A cross-entropy loss at one step sends back dL/dh = Σ_v p_v·W_v − W_y, with
+/// p = softmax(logits) and W_v the head's row for output v. Computing the logits and
+/// then that sum reads the whole head twice, and for a 50,000-word head (200 MB) each
+/// read goes to memory. Here each block of the head is read from memory once: first
+/// its logits (the same sums as `ForwardTrace.computeHead`, bit for bit), then, while
+/// the block is still in cache, its rows weighted by exp(logit − m), where m is the
+/// largest logit so far; when m grows, what was summed before is scaled down to match
+/// (the "online softmax"). The blocks are fixed shards, combined in order, so the
+/// numbers do not depend on the thread count.
+public struct HeadRowPass: Sendable {
+    /// bias + W_head·h: the head's outputs at this row.
+    public var logits: [Float]
+    /// Σ_v softmax(logits)_v · W_v, one value per hidden unit.
+    public var expectation: [Float]
+}
+
+/// The logits and the softmax-weighted head row for one top-layer state `hidden` (H values).
+public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: [Float]) -> HeadRowPass {
+    let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
+    precondition(bias.count == n, "the bias does not fit the head")
+    let panelCount = (n + w - 1) / w
+    let panelsPerShard = 64, panelsPerGroup = 4   // 1,024 outputs a shard; 64 at a time (256 KB at H = 1,024, in L2)
+    let shards = (panelCount + panelsPerShard - 1) / panelsPerShard
+    /// One shard's sums, relative to its own largest logit.
+    struct Partial {
+        var largest: Float = -.infinity
+        var total: Float = 0
+        var weighted: [Float]
+    }
+    var logits = bias
+    let partials = head.panels.withUnsafeBufferPointer { panelBuffer in
+        logits.withUnsafeMutableBufferPointer { out in
+            WorkerPool.shared.map(shards: shards) { s -> Partial in
+                let panels = panelBuffer.baseAddress!, logit = out.baseAddress!
+                // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
+                // the lanes folded only at the end, so no step needs a horizontal sum.
+                let lanes = UnsafeMutablePointer<Float>.allocate(capacity: k * w)
+                lanes.initialize(repeating: 0, count: k * w)
+                let weights = UnsafeMutablePointer<Float>.allocate(capacity: panelsPerGroup * w)
+                defer {
+                    lanes.deallocate()
+                    weights.deallocate()
+                }
+                var partial = Partial(weighted: [])
+                let end = min((s + 1) * panelsPerShard, panelCount)
+                var p = s * panelsPerShard
+                while p < end {
+                    let groupPanels = min(panelsPerGroup, end - p), first = p * w
+                    let columns = min(groupPanels * w, n - first)
+                    multiplyBlock(StridedMatrix(base: hidden, rows: 1, rowStride: k), panels + p * k * w, k: k,
+                                  columns: columns, into: logit + first, ldc: n, accumulate: true)
+                    let largest = maximum(logit + first, columns)
+                    if largest > partial.largest {
+                        if partial.largest > -.infinity {
+                            let factor = exponential(partial.largest - largest)
+                            let f = F8(repeating: factor)
+                            for i in stride(from: 0, to: k * w, by: 8) { store8(load8(lanes + i) * f, lanes + i) }
+                            partial.total *= factor
+                        }
+                        partial.largest = largest
+                    }
+                    let shift = F8(repeating: partial.largest)
+                    var groupTotal = F8()
+                    for j in stride(from: 0, to: groupPanels * w, by: 8) {
+                        let real = min(8, max(0, columns - j))
+                        var e = real > 0 ? exp8(load(logit + first + j, real) - shift) : F8()
+                        for l in real..<8 { e[l] = 0 }
+                        store8(e, weights + j)
+                        groupTotal += e
+                    }
+                    partial.total += groupTotal.sum()
+                    for g in 0..<groupPanels {
+                        let panel = panels + (p + g) * k * w
+                        let lo = load8(weights + g * w), hi = load8(weights + g * w + 8)
+                        for u in 0..<k {
+                            let sum = lanes + u * w, row = panel + u * w
+                            store8(load8(sum).addingProduct(lo, load8(row)), sum)
+                            store8(load8(sum + 8).addingProduct(hi, load8(row + 8)), sum + 8)
+                        }
+                    }
+                    p += groupPanels
+                }
+                partial.weighted = (0..<k).map { u in (load8(lanes + u * w) + load8(lanes + u * w + 8)).sum() }
+                return partial
+            }
+        }
+    }
+    // The shards in order, each brought to the overall largest logit.
+    let largest = partials.map(\.largest).max() ?? -.infinity
+    var total: Float = 0
+    var expectation = [Float](repeating: 0, count: k)
+    for partial in partials where partial.largest > -.infinity {
+        let factor = exponential(partial.largest - largest)
+        total += factor * partial.total
+        for u in 0..<k { expectation[u] += factor * partial.weighted[u] }
+    }
+    for u in 0..<k { expectation[u] /= total }
+    return HeadRowPass(logits: logits, expectation: expectation)
+}

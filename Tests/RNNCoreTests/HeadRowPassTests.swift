@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import RNNCore
+
+@Suite struct HeadRowPassTests {
+    /// A head of `outputs` rows over `hidden` units, its bias, and one top-layer state.
+    /// `spread` scales the weights: large values give logits hundreds apart, so the running
+    /// maximum must rescale what it summed before or exp would overflow.
+    func head(outputs: Int, hidden: Int, spread: Float, seed: UInt64) -> (w: Tensor, bias: [Float], h: [Float]) {
+        var random = SeededRandom(seed: seed)
+        let w = Tensor(shape: [outputs, hidden], values: (0..<(outputs * hidden)).map { _ in spread * random.uniform(-1, 1) })
+        let bias = (0..<outputs).map { _ in random.uniform(-1, 1) }
+        let h = (0..<hidden).map { _ in random.uniform(-1, 1) }
+        return (w, bias, h)
+    }
+
+    /// The logits are the head's own row, bit for bit; the expectation is Σ softmax·W in Double.
+    @Test(arguments: [(1, 1, Float(1)), (5, 3, 1), (17, 8, 1), (1_000, 33, 1), (2_500, 64, 1), (1_100, 16, 40)])
+    func logitsAreTheHeadRowAndTheExpectationIsTheSoftmaxWeightedRow(outputs: Int, hidden: Int, spread: Float) {
+        let (w, bias, h) = head(outputs: outputs, hidden: hidden, spread: spread, seed: UInt64(outputs * 7 + hidden))
+        let packed = PackedMatrix(transposing: w)
+        let pass = h.withUnsafeBufferPointer { headRowPass(hidden: $0.baseAddress!, head: packed, bias: bias) }
+
+        var row = bias
+        h.withUnsafeBufferPointer { hp in
+            row.withUnsafeMutableBufferPointer {
+                multiply(StridedMatrix(base: hp.baseAddress!, rows: 1, rowStride: hidden), packed, into: $0.baseAddress!,
+                         ldc: outputs, accumulate: true)
+            }
+        }
+        #expect(pass.logits.map(\.bitPattern) == row.map(\.bitPattern))
+
+        let logits = row.map(Double.init), largest = logits.max()!
+        let weights = logits.map { Foundation.exp($0 - largest) }, total = weights.reduce(0, +)
+        for u in 0..<hidden {
+            let expected = (0..<outputs).reduce(0.0) { $0 + weights[$1] / total * Double(w.values[$1 * hidden + u]) }
+            #expect(abs(Double(pass.expectation[u]) - expected) <= 1e-5 * Double(spread), "unit \(u)")
+        }
+    }
+
+    /// Fixed shards combined in order: the same bits on one thread or three.
+    @Test func theSameOnAnyNumberOfThreads() {
+        let (w, bias, h) = head(outputs: 5_000, hidden: 48, spread: 3, seed: 9)
+        let packed = PackedMatrix(transposing: w)
+        let original = WorkerPool.shared
+        defer { WorkerPool.shared = original }
+        var results: [[UInt32]] = []
+        for threads in [1, 2, 3] {
+            WorkerPool.shared = WorkerPool(threads: threads)
+            let pass = h.withUnsafeBufferPointer { headRowPass(hidden: $0.baseAddress!, head: packed, bias: bias) }
+            results.append(pass.expectation.map(\.bitPattern) + pass.logits.map(\.bitPattern))
+        }
+        #expect(results[1] == results[0])
+        #expect(results[2] == results[0])
+    }
+}
