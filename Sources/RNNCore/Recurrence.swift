@@ -30,6 +30,28 @@ public struct LayerRecord: Sendable {
     }
 }
 
+/// A record's buffers as the backward walk reads them; a buffer the cell keeps none of
+/// (an RNN's cell state) points at scratch instead.
+struct RecordPointers {
+    var hidden, gates, cellState, extra, initialHidden, initialCell: UnsafePointer<Float>
+}
+
+extension LayerRecord {
+    /// Lends `body` a pointer to every buffer at once, so the walk needs no closure per buffer.
+    func withPointers<R>(orElse unused: UnsafePointer<Float>, _ body: (RecordPointers) -> R) -> R {
+        hidden.withUnsafeBufferPointer { hidden in
+        gates.withUnsafeBufferPointer { gates in
+        cellState.withUnsafeBufferPointer { cellState in
+        cellExtra.withUnsafeBufferPointer { extra in
+        initialHidden.withUnsafeBufferPointer { h0 in
+        initialCell.withUnsafeBufferPointer { c0 in
+            body(RecordPointers(hidden: hidden.baseAddress ?? unused, gates: gates.baseAddress ?? unused,
+                                cellState: cellState.baseAddress ?? unused, extra: extra.baseAddress ?? unused,
+                                initialHidden: h0.baseAddress ?? unused, initialCell: c0.baseAddress ?? unused))
+        }}}}}}
+    }
+}
+
 /// A zero-filled scratch buffer freed by the caller.
 func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
     let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
@@ -227,47 +249,42 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
             (adjointHidden + walked * h).initialize(repeating: 0, count: tail * h)
             if isLSTM { (adjointCell! + walked * h).initialize(repeating: 0, count: tail * h) }
         }
-    record.hidden.withUnsafeBufferPointer { hidden in
-    record.gates.withUnsafeBufferPointer { gates in
-    record.cellState.withUnsafeBufferPointer { cellState in
-    record.cellExtra.withUnsafeBufferPointer { extra in
-    record.initialHidden.withUnsafeBufferPointer { h0 in
-    record.initialCell.withUnsafeBufferPointer { c0 in
-        // Each shard of rows walks back through time on its own.
-        WorkerPool.shared.run(shards: shards.count) { s in
-            let first = shards[s].lowerBound, rows = shards[s].count, rowsH = rows * h
-            let carryHidden = scratch(rowsH), carryCell = scratch(rowsH)
-            let product = uninitializedScratch(whhScale == 1 ? 0 : rowsH)   // s·(dpre·W_hh) before it is added
-            defer {
-                carryHidden.deallocate()
-                carryCell.deallocate()
-                product.deallocate()
-            }
-            for t in stride(from: last, through: 0, by: -1) {
-                let here = t * batch + first   // this shard's first row at step t
-                let dh = adjointHidden + here * h
-                forEachChunk(rowsH) { i, n in store(load(direct + here * h + i, n) + load(carryHidden + i, n), dh + i, n) }
-                let before = t == 0 ? h0.baseAddress! + first * h : hidden.baseAddress! + (here - batch) * h
-                let cellBefore = !isLSTM ? UnsafePointer(unused)
-                    : t == 0 ? c0.baseAddress! + first * h : cellState.baseAddress! + (here - batch) * h
-                step.backward(StepBackward(
-                    batch: rows, hidden: h, dHidden: dh,
-                    gates: gates.baseAddress! + here * gh, hiddenOut: hidden.baseAddress! + here * h,
-                    cellOut: isLSTM ? cellState.baseAddress! + here * h : UnsafePointer(unused),
-                    extra: isGRU || isLSTM ? extra.baseAddress! + here * h : UnsafePointer(unused),
-                    previousHidden: before, previousCell: cellBefore,
-                    cellCarry: carryCell,
-                    cellAdjoint: isLSTM ? adjointCell! + here * h : unused,
-                    dInputProjection: dInputProjection + here * gh,
-                    dHiddenProjection: dHiddenProjection + here * gh,
-                    dPreviousHiddenDirect: carryHidden))
-                if t > 0 {
-                    addRecurrentProduct(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
-                                        scale: whhScale, into: carryHidden, ldc: h, product: product)
+        record.withPointers(orElse: unused) { r in
+            // Each shard of rows walks back through time on its own.
+            WorkerPool.shared.run(shards: shards.count) { s in
+                let first = shards[s].lowerBound, rows = shards[s].count, rowsH = rows * h
+                let carryHidden = scratch(rowsH), carryCell = scratch(rowsH)
+                let product = uninitializedScratch(whhScale == 1 ? 0 : rowsH)   // s·(dpre·W_hh) before it is added
+                defer {
+                    carryHidden.deallocate()
+                    carryCell.deallocate()
+                    product.deallocate()
+                }
+                for t in stride(from: last, through: 0, by: -1) {
+                    let here = t * batch + first   // this shard's first row at step t
+                    let dh = adjointHidden + here * h
+                    forEachChunk(rowsH) { i, n in store(load(direct + here * h + i, n) + load(carryHidden + i, n), dh + i, n) }
+                    let before = t == 0 ? r.initialHidden + first * h : r.hidden + (here - batch) * h
+                    let cellBefore = !isLSTM ? UnsafePointer(unused)
+                        : t == 0 ? r.initialCell + first * h : r.cellState + (here - batch) * h
+                    step.backward(StepBackward(
+                        batch: rows, hidden: h, dHidden: dh,
+                        gates: r.gates + here * gh, hiddenOut: r.hidden + here * h,
+                        cellOut: isLSTM ? r.cellState + here * h : UnsafePointer(unused),
+                        extra: isGRU || isLSTM ? r.extra + here * h : UnsafePointer(unused),
+                        previousHidden: before, previousCell: cellBefore,
+                        cellCarry: carryCell,
+                        cellAdjoint: isLSTM ? adjointCell! + here * h : unused,
+                        dInputProjection: dInputProjection + here * gh,
+                        dHiddenProjection: dHiddenProjection + here * gh,
+                        dPreviousHiddenDirect: carryHidden))
+                    if t > 0 {
+                        addRecurrentProduct(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
+                                            scale: whhScale, into: carryHidden, ldc: h, product: product)
+                    }
                 }
             }
         }
-    }}}}}}
     }}
 
     var result = LayerAdjoints(hidden: adjointHidden, cellState: adjointCell, input: nil, parameters: nil)
