@@ -1,10 +1,40 @@
+import CKernels
+import Foundation
+import Synchronization
+
 /// Matrix products for every layer, head and gradient: C (+)= A·B.
 ///
 /// One kernel serves all uses. B is first copied ("packed") into panels of 16
 /// columns, each panel K rows deep and contiguous, so the inner loop streams
 /// it from the L1 cache while 6 rows of A are broadcast against it. A is read
 /// in place through strides, so Aᵀ costs nothing extra. On a Haswell-class
-/// core this runs the inner loop as fused multiply-adds on 8-wide registers.
+/// core this runs the inner loop as fused multiply-adds on 8-wide registers;
+/// where the CPU has AVX-512, the C kernels in CKernels run it on 16-wide ones,
+/// a whole panel per register, with the same bits (see `MatrixKernel`).
+
+/// Which inner loops the matrix product runs. Both compute every element of C as
+/// the same chain of fused multiply-adds over k, so they give the same bits:
+/// the choice changes the speed only.
+public enum MatrixKernel: String, Sendable {
+    /// 16-wide kernels in C (Sources/CKernels), for CPUs and systems with AVX-512.
+    case avx512
+    /// The Swift SIMD kernels in this file: any CPU.
+    case portable
+
+    /// Whether this CPU has AVX-512F and the operating system saves its registers.
+    public static let avx512Available = rnn_avx512_available() != 0
+
+    /// The kernel the engine uses: AVX-512 where available, unless the environment
+    /// says `RNN_TUTOR_KERNEL=portable` (read once, at the first product).
+    /// Tests set it to compare the two; a request for AVX-512 without it gives portable.
+    public internal(set) static var current: MatrixKernel {
+        get { usesAVX512.load(ordering: .relaxed) ? .avx512 : .portable }
+        set { usesAVX512.store(newValue == .avx512 && avx512Available, ordering: .relaxed) }
+    }
+
+    private static let usesAVX512 = Atomic<Bool>(
+        avx512Available && ProcessInfo.processInfo.environment["RNN_TUTOR_KERNEL"] != "portable")
+}
 
 /// B (K × N) laid out for the kernel: panel p holds columns 16p ..< 16p+16,
 /// row by row, zero-padded past N.
@@ -86,7 +116,7 @@ public struct StridedMatrix {
 /// that the worker pool computes side by side. Every element of C is still one
 /// thread's sum over k in order, so the result does not depend on the threads.
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared) {
+                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared, kernel: MatrixKernel = .current) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
     let panelCount = (b.columns + w - 1) / w
@@ -107,7 +137,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             pool.run(shards: shards) { s in
                 let first = s * perBlock, count = min(perBlock, panelCount - first)
                 multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
-                              into: c + first * w, ldc: ldc, accumulate: accumulate)
+                              into: c + first * w, ldc: ldc, accumulate: accumulate, kernel: kernel)
             }
         } else if blocks >= 2 && a.rows >= 12 {
             let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
@@ -117,72 +147,86 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 rows.base += s * perBlock * a.rowStride
                 rows.rows = min(perBlock, a.rows - s * perBlock)
                 multiplyBlock(rows, panels, k: k, columns: b.columns, into: c + s * perBlock * ldc, ldc: ldc,
-                              accumulate: accumulate)
+                              accumulate: accumulate, kernel: kernel)
             }
         } else {
-            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate)
+            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
         }
     }
 }
 
 /// One block of C on the calling thread: `panels` are B's packed panels for these `columns`.
 func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
-                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernel: MatrixKernel) {
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
-    do {
-        if a.rows == 1 {
-            // One row (a single sequence step): walk four panels at once so the
-            // eight accumulators hide the latency of the multiply-adds.
-            var p = 0
-            while p + 4 <= panelCount && (p + 4) * w <= columns {
-                rowTimesFourPanels(a.base, a.columnStride, panels + p * k * w, k, c + p * w, accumulate)
-                p += 4
-            }
-            while p < panelCount {
-                let width = min(w, columns - p * w)
-                kernel6(rows: 1, a.base, a.rowStride, a.columnStride, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
-                p += 1
+    let wide = kernel == .avx512
+    if a.rows == 1 {
+        // One row (a single sequence step): walk several panels at once so the
+        // eight accumulators hide the latency of the multiply-adds.
+        if wide {
+            // Eight panels (128 columns) a call, the last call masked to what is left.
+            for p in stride(from: 0, to: panelCount, by: 8) {
+                rnn_avx512_row(a.base, a.columnStride, panels + p * k * w, k, c + p * w,
+                               Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0)
             }
             return
         }
-        if a.columnStride != 1 {
-            // A read across rows (a transposed operand, as in every weight gradient):
-            // each step down K would touch a new cache line per row, so copy six
-            // rows at a time into a contiguous block first, then sweep all panels.
-            // Two floats of room past the end: the fast copy below stores 8 lanes for 6.
-            let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k + 2)
-            defer { block.deallocate() }
-            var i = 0
-            while i < a.rows {
-                let rows = min(6, a.rows - i)
-                if a.rowStride == 1 && i + 8 <= a.rows {
-                    // Six adjacent rows of A are six adjacent floats at each k (and the two
-                    // after them still inside A): one vector load and store per k.
-                    for kk in 0..<k { store8(load8(a.base + i + kk * a.columnStride), block + kk * 6) }
-                } else {
-                    for kk in 0..<k {
-                        let source = a.base + i * a.rowStride + kk * a.columnStride
-                        for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
-                    }
-                }
-                for p in 0..<panelCount {
-                    kernel6(rows: rows, block, 1, 6, panels + p * k * w, k, c + i * ldc + p * w, ldc,
-                            min(w, columns - p * w), accumulate)
-                }
-                i += 6
-            }
-            return
+        var p = 0
+        while p + 4 <= panelCount && (p + 4) * w <= columns {
+            rowTimesFourPanels(a.base, a.columnStride, panels + p * k * w, k, c + p * w, accumulate)
+            p += 4
         }
-        for p in 0..<panelCount {
+        while p < panelCount {
             let width = min(w, columns - p * w)
-            let panel = panels + p * k * w
-            var i = 0
-            while i < a.rows {
-                kernel6(rows: min(6, a.rows - i), a.base + i * a.rowStride, a.rowStride, a.columnStride, panel, k,
-                        c + i * ldc + p * w, ldc, width, accumulate)
-                i += 6
+            kernel6(rows: 1, a.base, a.rowStride, a.columnStride, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
+            p += 1
+        }
+        return
+    }
+    // Up to 6 rows against one panel (portable) or two (AVX-512: 32 columns of C in twelve registers).
+    let panelsPerCall = wide ? 2 : 1
+    @inline(__always)
+    func rows6(_ rows: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
+        let width = min(panelsPerCall * w, columns - p * w)
+        if wide {
+            rnn_avx512_rows6(Int32(rows), a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(width), accumulate ? 1 : 0)
+        } else {
+            kernel6(rows: rows, a, rs, cs, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
+        }
+    }
+    if a.columnStride != 1 {
+        // A read across rows (a transposed operand, as in every weight gradient):
+        // each step down K would touch a new cache line per row, so copy six
+        // rows at a time into a contiguous block first, then sweep all panels.
+        // Two floats of room past the end: the fast copy below stores 8 lanes for 6.
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k + 2)
+        defer { block.deallocate() }
+        var i = 0
+        while i < a.rows {
+            let rows = min(6, a.rows - i)
+            if a.rowStride == 1 && i + 8 <= a.rows {
+                // Six adjacent rows of A are six adjacent floats at each k (and the two
+                // after them still inside A): one vector load and store per k.
+                for kk in 0..<k { store8(load8(a.base + i + kk * a.columnStride), block + kk * 6) }
+            } else {
+                for kk in 0..<k {
+                    let source = a.base + i * a.rowStride + kk * a.columnStride
+                    for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
+                }
             }
+            for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
+                rows6(rows, block, 1, 6, panel: p, c + i * ldc)
+            }
+            i += 6
+        }
+        return
+    }
+    for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
+        var i = 0
+        while i < a.rows {
+            rows6(min(6, a.rows - i), a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
+            i += 6
         }
     }
 }

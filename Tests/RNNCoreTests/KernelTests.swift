@@ -33,6 +33,69 @@ import Testing
         }}}
     }
 
+    /// The AVX-512 kernels against the portable ones, bit for bit, over random shapes: 1 to 20
+    /// rows, partial panels, K from 0 to 300, A read in place or transposed (through the copy),
+    /// padded strides, accumulating or not; and a few large shapes cut into blocks on the pool.
+    /// C's padding between rows must come back untouched.
+    @Test(.enabled(if: MatrixKernel.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func avx512KernelsGiveThePortableBits() {
+        var random = SeededRandom(seed: 17)
+        var shapes = (0..<400).map { trial in
+            (m: 1 + Int(random.next() % 20), n: 1 + Int(random.next() % 300), k: trial < 4 ? trial : Int(random.next() % 301))
+        }
+        shapes += [(1, 5000, 128), (1, 512, 300), (64, 1000, 128), (37, 130, 300), (20, 300, 260)]
+        for (trial, (m, n, k)) in shapes.enumerated() {
+            let transposed = trial % 2 == 1, accumulate = trial % 4 >= 2
+            // A with room around its rows (or, transposed, its columns); C rows ldc = n + 3 apart.
+            let padding = Int(random.next() % 3)
+            let aStore = (0..<(max(m, k) * (max(m, k) + padding))).map { _ in random.uniform(-1, 1) }
+            let ldc = n + 3
+            let start = (0..<(m * ldc)).map { _ in random.uniform(-2, 2) }
+            let b = (0..<(k * n)).map { _ in random.uniform(-1, 1) }
+            var results: [[UInt32]] = []
+            for kernel in [MatrixKernel.portable, .avx512] {
+                var c = start
+                aStore.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                    let packed = PackedMatrix(rows: k, columns: n, source: bp.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                              rowStride: n, columnStride: 1)
+                    let a = transposed
+                        ? StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: 1, columnStride: m + padding)
+                        : StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: k + padding)
+                    multiply(a, packed, into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, kernel: kernel)
+                }}}
+                results.append(c.map(\.bitPattern))
+            }
+            let differing = results[0].indices.first { results[0][$0] != results[1][$0] }
+            #expect(differing == nil, "m \(m) n \(n) k \(k) transposed \(transposed) accumulate \(accumulate): C[\(differing ?? 0)] differs")
+            let paddingKept = (0..<m).allSatisfy { i in (n..<ldc).allSatisfy { results[1][i * ldc + $0] == start[i * ldc + $0].bitPattern } }
+            #expect(paddingKept, "m \(m) n \(n) k \(k): C written past its columns")
+        }
+    }
+
+    /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
+    /// products, Adam) leave the same model, bit for bit.
+    @Test(.enabled(if: MatrixKernel.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func trainingIsTheSameOnEitherKernel() {
+        let v = 300
+        let arch = Architecture(cell: .lstm, inputSize: 24, hiddenSize: 40, layerCount: 2, outputSize: v, vocabularySize: v)
+        var random = SeededRandom(seed: 8)
+        let sentences = (0..<16).map { _ in (0..<(6 + Int(random.next() % 12))).map { _ in Int(random.next() % UInt64(v)) } }
+        var settings = TrainingSettings()
+        settings.batchSize = 8
+        settings.bpttLength = 9
+        let original = MatrixKernel.current
+        defer { MatrixKernel.current = original }
+        var models: [[[UInt32]]] = []
+        for kernel in [MatrixKernel.portable, .avx512] {
+            MatrixKernel.current = kernel
+            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
+            for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
+            models.append(trainer.state.parameters.named.map { $0.tensor.values.map(\.bitPattern) })
+        }
+        let differing = models[0].indices.filter { models[0][$0] != models[1][$0] }
+        #expect(differing.isEmpty, "parameter tensors \(differing) differ")
+    }
+
     @Test func vectorNonlinearitiesMatchLibm() {
         var worst = (exp: 0.0, tanh: 0.0, sigmoid: 0.0)
         for i in -20000...20000 {

@@ -1,0 +1,139 @@
+// AVX-512 micro-kernels for RNNCore's matrix product: the Swift kernels in
+// MatrixMultiply.swift (kernel6, rowTimesFourPanels, storeRow) on registers of
+// 16 floats instead of 8. Each accumulator holds a full 16-column panel, so one
+// k step does twice the work of the Swift kernel per instruction, and this core
+// has two 512-bit FMA units.
+//
+// Same bits: every element of C is a chain of fused multiply-adds over k in
+// order, starting from 0, then stored or added to C (c + sum), exactly as in the
+// Swift kernels. Only the width of the registers differs, and lanes never mix.
+
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+#define INLINE static inline __attribute__((always_inline))
+
+int rnn_avx512_available(void) {
+    unsigned eax, ebx, ecx, edx;
+    // The CPU must have AVX-512F, and the OS must have turned on XSAVE (so xgetbv may run)...
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    if (!(ebx & bit_AVX512F)) return 0;
+    // ...and save the state of the registers we use on a context switch: XCR0 bits 1-2
+    // (xmm, ymm) and 5-7 (the mask registers and both halves of the 32 zmm registers).
+    unsigned low, high;
+    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    return (low & 0xe6) == 0xe6;
+}
+
+/// Writes one 16-wide row of results; only `width` (1...16) columns are real,
+/// the others are masked off (masked lanes are neither read nor written).
+INLINE AVX512 void store_row(__m512 sum, float *c, int width, int accumulate) {
+    __mmask16 real = (__mmask16)((1u << width) - 1);
+    if (accumulate) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, c), sum);
+    _mm512_mask_storeu_ps(c, real, sum);
+}
+
+INLINE int min_int(int x, int y) { return x < y ? x : y; }
+
+/// Up to 6 rows × `panels` (1 or 2) panels of C in twelve registers at most.
+/// Fewer than 6 rows repeat the last row and drop its results, as kernel6 does.
+INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+                         const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    const ptrdiff_t o1 = min_int(1, rows - 1) * rs, o2 = min_int(2, rows - 1) * rs, o3 = min_int(3, rows - 1) * rs;
+    const ptrdiff_t o4 = min_int(4, rows - 1) * rs, o5 = min_int(5, rows - 1) * rs;
+    const ptrdiff_t second = 16 * k;   // the next panel
+    __m512 c0l = _mm512_setzero_ps(), c0h = c0l, c1l = c0l, c1h = c0l, c2l = c0l, c2h = c0l;
+    __m512 c3l = c0l, c3h = c0l, c4l = c0l, c4h = c0l, c5l = c0l, c5h = c0l;
+    const float *ak = a, *bk = b;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const __m512 bl = _mm512_loadu_ps(bk);
+        const __m512 bh = panels == 2 ? _mm512_loadu_ps(bk + second) : bl;
+        __m512 x = _mm512_set1_ps(ak[0]);
+        c0l = _mm512_fmadd_ps(x, bl, c0l); if (panels == 2) c0h = _mm512_fmadd_ps(x, bh, c0h);
+        x = _mm512_set1_ps(ak[o1]);
+        c1l = _mm512_fmadd_ps(x, bl, c1l); if (panels == 2) c1h = _mm512_fmadd_ps(x, bh, c1h);
+        x = _mm512_set1_ps(ak[o2]);
+        c2l = _mm512_fmadd_ps(x, bl, c2l); if (panels == 2) c2h = _mm512_fmadd_ps(x, bh, c2h);
+        x = _mm512_set1_ps(ak[o3]);
+        c3l = _mm512_fmadd_ps(x, bl, c3l); if (panels == 2) c3h = _mm512_fmadd_ps(x, bh, c3h);
+        x = _mm512_set1_ps(ak[o4]);
+        c4l = _mm512_fmadd_ps(x, bl, c4l); if (panels == 2) c4h = _mm512_fmadd_ps(x, bh, c4h);
+        x = _mm512_set1_ps(ak[o5]);
+        c5l = _mm512_fmadd_ps(x, bl, c5l); if (panels == 2) c5h = _mm512_fmadd_ps(x, bh, c5h);
+        ak += cs;
+        bk += 16;
+    }
+    const int wl = min_int(16, columns), wh = columns - 16;
+#define STORE(i, lo, hi) do { \
+        store_row(lo, c + (i) * ldc, wl, accumulate); \
+        if (panels == 2) store_row(hi, c + (i) * ldc + 16, wh, accumulate); \
+    } while (0)
+    STORE(0, c0l, c0h);
+    if (rows > 1) STORE(1, c1l, c1h);
+    if (rows > 2) STORE(2, c2l, c2h);
+    if (rows > 3) STORE(3, c3l, c3h);
+    if (rows > 4) STORE(4, c4l, c4h);
+    if (rows > 5) STORE(5, c5l, c5h);
+#undef STORE
+}
+
+AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                             const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    if (columns > 16) rows6(2, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+    else rows6(1, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+}
+
+/// One row of A against `panels` (1...8) panels: eight accumulators hide the
+/// latency of the multiply-adds, as in rowTimesFourPanels. `panels` is a constant
+/// at each call below, so the loops over it unroll and `sums` stays in registers.
+INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
+                       float *c, int columns, int accumulate) {
+    const ptrdiff_t stride = 16 * k;
+    __m512 sums[8];
+    for (int p = 0; p < panels; p++) sums[p] = _mm512_setzero_ps();
+    const float *ak = a, *bk = b;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const __m512 x = _mm512_set1_ps(ak[0]);
+        for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + p * stride), sums[p]);
+        ak += cs;
+        bk += 16;
+    }
+    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate);
+}
+
+AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                           float *c, int columns, int accumulate) {
+    switch ((columns + 15) / 16) {
+    case 1: row(1, a, columnStride, b, k, c, columns, accumulate); break;
+    case 2: row(2, a, columnStride, b, k, c, columns, accumulate); break;
+    case 3: row(3, a, columnStride, b, k, c, columns, accumulate); break;
+    case 4: row(4, a, columnStride, b, k, c, columns, accumulate); break;
+    case 5: row(5, a, columnStride, b, k, c, columns, accumulate); break;
+    case 6: row(6, a, columnStride, b, k, c, columns, accumulate); break;
+    case 7: row(7, a, columnStride, b, k, c, columns, accumulate); break;
+    default: row(8, a, columnStride, b, k, c, columns, accumulate); break;
+    }
+}
+
+#else
+// Not x86-64: the Swift kernels always run; these are never called.
+#include <stdlib.h>
+
+int rnn_avx512_available(void) { return 0; }
+
+void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    abort();
+}
+
+void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                    float *c, int columns, int accumulate) {
+    abort();
+}
+#endif

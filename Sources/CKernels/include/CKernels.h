@@ -1,0 +1,24 @@
+#ifndef RNN_TUTOR_CKERNELS_H
+#define RNN_TUTOR_CKERNELS_H
+
+#include <stddef.h>
+
+/// AVX-512 versions of RNNCore's matrix-product micro-kernels (MatrixMultiply.swift).
+/// B is packed as there: panels of 16 columns, each K rows deep and contiguous.
+/// Every element of C is the same chain of fused multiply-adds over k in order,
+/// starting from 0, then stored (or added to C: c + sum), so the results are the
+/// same bits as the Swift kernels'. Call them only when rnn_avx512_available().
+
+/// 1 when this CPU has AVX-512F and the operating system saves the zmm registers.
+int rnn_avx512_available(void);
+
+/// C (+)= A·B for 1 to 6 rows of A and 1 to 32 columns of C (two panels, the
+/// second at b + 16·k). Element (i, k) of A is at a[i·rowStride + k·columnStride].
+void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
+
+/// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels).
+void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                    float *c, int columns, int accumulate);
+
+#endif
