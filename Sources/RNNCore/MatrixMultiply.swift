@@ -211,29 +211,30 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
         }
     }
     if a.columnStride != 1 {
-        // A read across rows (a transposed operand, as in every weight gradient):
-        // each step down K would touch a new cache line per row, so copy six
-        // rows at a time into a contiguous block first, then sweep all panels.
-        // Two floats of room past the end: the fast copy below stores 8 lanes for 6.
-        let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k + 2)
+        // A read across rows (a transposed operand, as in every weight gradient): each step
+        // down K would touch a new cache line per row, so copy 48 rows at a time into a
+        // contiguous block first (at each k, three whole cache lines of a transposed A),
+        // then sweep it six rows at a time against all panels.
+        let height = 48
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: height * k)
         defer { block.deallocate() }
         var i = 0
         while i < a.rows {
-            let rows = min(6, a.rows - i)
-            if a.rowStride == 1 && i + 8 <= a.rows {
-                // Six adjacent rows of A are six adjacent floats at each k (and the two
-                // after them still inside A): one vector load and store per k.
-                for kk in 0..<k { store8(load8(a.base + i + kk * a.columnStride), block + kk * 6) }
-            } else {
-                for kk in 0..<k {
-                    let source = a.base + i * a.rowStride + kk * a.columnStride
-                    for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
+            let rows = min(height, a.rows - i)
+            for kk in 0..<k {
+                let source = a.base + i * a.rowStride + kk * a.columnStride, copy = block + kk * height
+                if a.rowStride == 1 {
+                    copy.update(from: source, count: rows)
+                } else {
+                    for r in 0..<rows { copy[r] = source[r * a.rowStride] }
                 }
             }
-            for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
-                rows6(rows, block, 1, 6, panel: p, c + i * ldc)
+            for g in stride(from: 0, to: rows, by: 6) {
+                for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
+                    rows6(min(6, rows - g), block + g, 1, height, panel: p, c + (i + g) * ldc)
+                }
             }
-            i += 6
+            i += height
         }
         return
     }
