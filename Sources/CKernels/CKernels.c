@@ -10,6 +10,10 @@
 
 #include "CKernels.h"
 
+// Every multiply and add rounds on its own, as in Swift: never fuse a * b + c
+// unless the code says so (_mm512_fmadd_ps), or the bits would differ.
+#pragma STDC FP_CONTRACT OFF
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -121,6 +125,79 @@ AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *
     }
 }
 
+/// exp on 16 lanes: exp8 in VectorMath.swift, operation for operation (the Cephes
+/// polynomial, every step rounded on its own), so each lane gives exp8's bits.
+INLINE AVX512 __m512 exp16(__m512 x) {
+    const __m512 high = _mm512_set1_ps(88.3762626647949f), low = _mm512_set1_ps(-87.3365447505531f);
+    __m512 c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, high, _CMP_GT_OQ), x, high);
+    c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), c, low);
+    // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
+    const __m512 magic = _mm512_set1_ps(12582912.0f);
+    const __m512 shifted = _mm512_add_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)), magic);
+    const __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_sub_ps(c, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+    const __m512 r2 = _mm512_mul_ps(r, r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, r2), r), _mm512_set1_ps(1.0f));
+    // 2ⁿ built from its exponent bits.
+    const __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
+    const __m512 power = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
+    __m512 result = _mm512_mul_ps(p, power);
+    // The clamp turned ±inf into large finite values and dropped NaN: restore them.
+    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(88.7228391f), _CMP_GT_OQ), result,
+                                  _mm512_set1_ps(__builtin_inff()));
+    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), result, _mm512_setzero_ps());
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), result, x);
+}
+
+INLINE AVX512 __m256 low_half(__m512 v) { return _mm512_castps512_ps256(v); }
+INLINE AVX512 __m256 high_half(__m512 v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
+
+/// exp(x_j − shift) for the `count` (1...16) values at x, the lanes past them 0.
+INLINE AVX512 __m512 exp_shifted(const float *x, int count, __m512 shift) {
+    const __mmask16 real = (__mmask16)((1u << count) - 1);
+    return _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, x), shift)));
+}
+
+AVX512 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) {
+    const __m512 s = _mm512_set1_ps(shift);
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(x + j), s));
+        s0 = _mm256_add_ps(s0, low_half(e));
+        s1 = _mm256_add_ps(s1, high_half(e));
+    }
+    if (j < n) {
+        // The tail, 8 lanes at a time as logSumExp takes it: both chunks go to sum0.
+        const __m512 e = exp_shifted(x + j, (int)(n - j), s);
+        s0 = _mm256_add_ps(s0, low_half(e));
+        if (n - j > 8) s0 = _mm256_add_ps(s0, high_half(e));
+    }
+    _mm256_storeu_ps(sum0, s0);
+    _mm256_storeu_ps(sum1, s1);
+}
+
+AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) {
+    const __m512 s = _mm512_set1_ps(shift);
+    __m256 total = _mm256_setzero_ps();
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        // Each group of 16 is two of softmax's chunks of 8, added to the one sum in turn.
+        const int count = n - j < 16 ? (int)(n - j) : 16;
+        const __m512 e = exp_shifted(x + j, count, s);
+        _mm512_mask_storeu_ps(out + j, (__mmask16)((1u << count) - 1), e);
+        total = _mm256_add_ps(total, low_half(e));
+        if (count > 8) total = _mm256_add_ps(total, high_half(e));
+    }
+    _mm256_storeu_ps(sum, total);
+}
+
 #else
 // Not x86-64: the Swift kernels always run; these are never called.
 #include <stdlib.h>
@@ -136,4 +213,8 @@ void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrd
                     float *c, int columns, int accumulate) {
     abort();
 }
+
+void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { abort(); }
+
+void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { abort(); }
 #endif

@@ -1,6 +1,4 @@
 import CKernels
-import Foundation
-import Synchronization
 
 /// Matrix products for every layer, head and gradient: C (+)= A·B.
 ///
@@ -10,31 +8,7 @@ import Synchronization
 /// in place through strides, so Aᵀ costs nothing extra. On a Haswell-class
 /// core this runs the inner loop as fused multiply-adds on 8-wide registers;
 /// where the CPU has AVX-512, the C kernels in CKernels run it on 16-wide ones,
-/// a whole panel per register, with the same bits (see `MatrixKernel`).
-
-/// Which inner loops the matrix product runs. Both compute every element of C as
-/// the same chain of fused multiply-adds over k, so they give the same bits:
-/// the choice changes the speed only.
-public enum MatrixKernel: String, Sendable {
-    /// 16-wide kernels in C (Sources/CKernels), for CPUs and systems with AVX-512.
-    case avx512
-    /// The Swift SIMD kernels in this file: any CPU.
-    case portable
-
-    /// Whether this CPU has AVX-512F and the operating system saves its registers.
-    public static let avx512Available = rnn_avx512_available() != 0
-
-    /// The kernel the engine uses: AVX-512 where available, unless the environment
-    /// says `RNN_TUTOR_KERNEL=portable` (read once, at the first product).
-    /// Tests set it to compare the two; a request for AVX-512 without it gives portable.
-    public internal(set) static var current: MatrixKernel {
-        get { usesAVX512.load(ordering: .relaxed) ? .avx512 : .portable }
-        set { usesAVX512.store(newValue == .avx512 && avx512Available, ordering: .relaxed) }
-    }
-
-    private static let usesAVX512 = Atomic<Bool>(
-        avx512Available && ProcessInfo.processInfo.environment["RNN_TUTOR_KERNEL"] != "portable")
-}
+/// a whole panel per register, with the same bits (see `Kernels`).
 
 /// B (K × N) laid out for the kernel: panel p holds columns 16p ..< 16p+16,
 /// row by row, zero-padded past N.
@@ -131,7 +105,7 @@ public struct StridedMatrix {
 /// that the worker pool computes side by side. Every element of C is still one
 /// thread's sum over k in order, so the result does not depend on the threads.
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared, kernel: MatrixKernel = .current) {
+                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared, kernels: Kernels = .current) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
     let panelCount = (b.columns + w - 1) / w
@@ -152,7 +126,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             pool.run(shards: shards) { s in
                 let first = s * perBlock, count = min(perBlock, panelCount - first)
                 multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
-                              into: c + first * w, ldc: ldc, accumulate: accumulate, kernel: kernel)
+                              into: c + first * w, ldc: ldc, accumulate: accumulate, kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
             let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
@@ -162,20 +136,20 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 rows.base += s * perBlock * a.rowStride
                 rows.rows = min(perBlock, a.rows - s * perBlock)
                 multiplyBlock(rows, panels, k: k, columns: b.columns, into: c + s * perBlock * ldc, ldc: ldc,
-                              accumulate: accumulate, kernel: kernel)
+                              accumulate: accumulate, kernels: kernels)
             }
         } else {
-            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
+            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, kernels: kernels)
         }
     }
 }
 
 /// One block of C on the calling thread: `panels` are B's packed panels for these `columns`.
 func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
-                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernel: MatrixKernel) {
+                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernels: Kernels) {
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
-    let wide = kernel == .avx512
+    let wide = kernels == .avx512
     if a.rows == 1 {
         // One row (a single sequence step): walk several panels at once so the
         // eight accumulators hide the latency of the multiply-adds.

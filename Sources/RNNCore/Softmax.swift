@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax, log-sum-exp and top-k over rows of outputs.
@@ -8,11 +9,16 @@ public func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
 }
 
 /// log Σ exp(x_j), shifted by the maximum so that it never overflows.
-func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+func logSumExp(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -> Float {
     let m = maximum(x, n)
     if !m.isFinite { return m }
     // Two accumulators over whole chunks keep the exp pipeline busy; the tail is masked.
     var sum0 = F8(), sum1 = F8()
+    if kernels == .avx512 {
+        // The same two sums, a chunk of each per 16-wide step.
+        withFloats(&sum0) { s0 in withFloats(&sum1) { s1 in rnn_avx512_exp_sums(x, n, m, s0, s1) } }
+        return m + Float(log(Double((sum0 + sum1).sum())))
+    }
     let shift = F8(repeating: m)
     var j = 0
     while j + 16 <= n {
@@ -28,6 +34,12 @@ func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
         j += 8
     }
     return m + Float(log(Double((sum0 + sum1).sum())))
+}
+
+/// The lanes of `v` as a pointer to 8 floats, for the C kernels.
+@inline(__always)
+private func withFloats<R>(_ v: inout F8, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    withUnsafeMutableBytes(of: &v) { body($0.baseAddress!.assumingMemoryBound(to: Float.self)) }
 }
 
 /// The largest value, or NaN if any value is NaN.
@@ -58,11 +70,17 @@ func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
 
 /// out = scale·softmax(x) over n values; returns log Σ exp(x), the log normaliser.
 @discardableResult
-func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1) -> Float {
+func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1,
+             kernels: Kernels = .current) -> Float {
     let m = maximum(x, n)
     let shift = F8(repeating: m)
     var sum = F8()
     var j = 0
+    if kernels == .avx512 {
+        // The same exponentials and the same sum, 16 lanes at a time.
+        withFloats(&sum) { rnn_avx512_exp_store(x, n, m, out, $0) }
+        j = n
+    }
     while j < n {
         let lanes = min(8, n - j)
         var e = exp8(load(x + j, lanes) - shift)

@@ -37,7 +37,7 @@ import Testing
     /// rows, partial panels, K from 0 to 300, A read in place or transposed (through the copy),
     /// padded strides, accumulating or not; and a few large shapes cut into blocks on the pool.
     /// C's padding between rows must come back untouched.
-    @Test(.enabled(if: MatrixKernel.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
     func avx512KernelsGiveThePortableBits() {
         var random = SeededRandom(seed: 17)
         var shapes = (0..<400).map { trial in
@@ -53,7 +53,7 @@ import Testing
             let start = (0..<(m * ldc)).map { _ in random.uniform(-2, 2) }
             let b = (0..<(k * n)).map { _ in random.uniform(-1, 1) }
             var results: [[UInt32]] = []
-            for kernel in [MatrixKernel.portable, .avx512] {
+            for kernels in [Kernels.portable, .avx512] {
                 var c = start
                 aStore.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
                     let packed = PackedMatrix(rows: k, columns: n, source: bp.baseAddress ?? UnsafePointer(bitPattern: 8)!,
@@ -61,7 +61,7 @@ import Testing
                     let a = transposed
                         ? StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: 1, columnStride: m + padding)
                         : StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: k + padding)
-                    multiply(a, packed, into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, kernel: kernel)
+                    multiply(a, packed, into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, kernels: kernels)
                 }}}
                 results.append(c.map(\.bitPattern))
             }
@@ -74,7 +74,7 @@ import Testing
 
     /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
     /// products, Adam) leave the same model, bit for bit.
-    @Test(.enabled(if: MatrixKernel.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
     func trainingIsTheSameOnEitherKernel() {
         let v = 300
         let arch = Architecture(cell: .lstm, inputSize: 24, hiddenSize: 40, layerCount: 2, outputSize: v, vocabularySize: v)
@@ -83,17 +83,45 @@ import Testing
         var settings = TrainingSettings()
         settings.batchSize = 8
         settings.bpttLength = 9
-        let original = MatrixKernel.current
-        defer { MatrixKernel.current = original }
+        let original = Kernels.current
+        defer { Kernels.current = original }
         var models: [[[UInt32]]] = []
-        for kernel in [MatrixKernel.portable, .avx512] {
-            MatrixKernel.current = kernel
+        for kernels in [Kernels.portable, .avx512] {
+            Kernels.current = kernels
             var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
             for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
             models.append(trainer.state.parameters.named.map { $0.tensor.values.map(\.bitPattern) })
         }
         let differing = models[0].indices.filter { models[0][$0] != models[1][$0] }
         #expect(differing.isEmpty, "parameter tensors \(differing) differ")
+    }
+
+    /// The softmax and log-sum-exp on AVX-512 against the 8-lane Swift loops: the same bits for
+    /// rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of the exponent
+    /// from 0 down past the underflow at −87.3, and rows with NaN, ±∞ and signed zeros.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func avx512SoftmaxGivesThePortableBits() {
+        var random = SeededRandom(seed: 23)
+        var rows: [[Float]] = (1...300).map { n in (0..<n).map { _ in random.uniform(-1, 1) * (n % 3 == 0 ? 120 : 8) } }
+        rows.append((0..<5000).map { _ in random.uniform(-30, 30) })
+        rows.append((0..<100_000).map { -Float($0) / 1000 })
+        rows += [[1, .nan, 2], [.infinity, 1, 2], [-.infinity, -.infinity], [-.infinity, 0, 3, -.infinity], [0, -0.0, -0.0],
+                 [Float](repeating: -.infinity, count: 20) + [5], [-.greatestFiniteMagnitude, .greatestFiniteMagnitude]]
+        for row in rows {
+            var results: [[UInt32]] = []
+            for kernels in [Kernels.portable, .avx512] {
+                var out = [Float](repeating: 0, count: row.count)
+                let (logNormalizer, logSum) = row.withUnsafeBufferPointer { x in
+                    out.withUnsafeMutableBufferPointer { o in
+                        (softmax(x.baseAddress!, x.count, into: o.baseAddress!, scaledBy: 0.7, kernels: kernels),
+                         logSumExp(x.baseAddress!, x.count, kernels: kernels))
+                    }
+                }
+                results.append(out.map(\.bitPattern) + [logNormalizer.bitPattern, logSum.bitPattern])
+            }
+            let differing = results[0].indices.first { results[0][$0] != results[1][$0] }
+            #expect(differing == nil, "row of \(row.count) (\(row.prefix(3))…): value \(differing ?? 0) differs")
+        }
     }
 
     @Test func vectorNonlinearitiesMatchLibm() {

@@ -21,4 +21,12 @@ void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t c
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                     float *c, int columns, int accumulate);
 
+/// The softmax's exponentials (Softmax.swift) on 16 lanes, with exp8's bits (VectorMath.swift).
+/// For logSumExp: sum0 and sum1 (8 floats each) receive its two sums of exp(x_j − shift),
+/// sum0 over x[16i ..< 16i+8] and the tail, sum1 over x[16i+8 ..< 16i+16], each in order.
+void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1);
+
+/// For softmax: out[j] = exp(x_j − shift), and sum (8 floats) += each chunk of 8 in order.
+void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum);
+
 #endif
