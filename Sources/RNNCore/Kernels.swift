@@ -23,6 +23,14 @@ public enum Kernels: String, Sendable {
         set { usesAVX512.store(newValue == .avx512 && avx512Available, ordering: .relaxed) }
     }
 
-    private static let usesAVX512 = Atomic<Bool>(
-        avx512Available && ProcessInfo.processInfo.environment["RNN_TUTOR_KERNEL"] != "portable")
+    private static let requested = ProcessInfo.processInfo.environment["RNN_TUTOR_KERNEL"]
+    private static let usesAVX512 = Atomic<Bool>(avx512Available && requested != "portable")
+
+    /// Which set runs and why, for benchmark reports: a misspelt RNN_TUTOR_KERNEL is named here.
+    public static var report: String {
+        let why = current == .avx512 ? "this CPU has AVX-512"
+            : requested == "portable" ? "RNN_TUTOR_KERNEL=portable" : "this CPU or its OS lacks AVX-512"
+        let unknown = requested.map { ["", "portable", "avx512"].contains($0) ? "" : "; RNN_TUTOR_KERNEL=\($0) is not portable or avx512, ignored" } ?? ""
+        return "\(current.rawValue) kernels (\(why)\(unknown))"
+    }
 }
