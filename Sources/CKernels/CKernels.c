@@ -198,6 +198,34 @@ AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float
     _mm256_storeu_ps(sum, total);
 }
 
+AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
+    // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
+    __m512 m = _mm512_set1_ps(-__builtin_inff());
+    __mmask16 nan = 0;
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const __m512 v = _mm512_loadu_ps(x + j);
+        nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, m, _CMP_GT_OQ), m, v);   // pointwiseMaxNoNaN
+    }
+    _mm256_storeu_ps(m0, low_half(m));
+    _mm256_storeu_ps(m1, high_half(m));
+    *sawNaN = nan != 0;
+    return j;
+}
+
+AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) {
+    const __m512 t = _mm512_set1_ps(threshold);
+    ptrdiff_t j = from;
+    for (; j + 16 <= n; j += 16) {
+        // Lanes that are not below the threshold: at least as large, or NaN.
+        const __mmask16 candidates = _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ);
+        if (candidates) return j + __builtin_ctz(candidates);
+    }
+    for (; j < n; j++) if (!(x[j] < threshold)) return j;
+    return n;
+}
+
 #else
 // Not x86-64: the Swift kernels always run; these are never called.
 #include <stdlib.h>
@@ -217,4 +245,8 @@ void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrd
 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { abort(); }
 
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { abort(); }
+
+ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { abort(); }
+
+ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { abort(); }
 #endif

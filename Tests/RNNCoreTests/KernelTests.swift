@@ -65,7 +65,7 @@ import Testing
                 }}}
                 results.append(c.map(\.bitPattern))
             }
-            let differing = results[0].indices.first { results[0][$0] != results[1][$0] }
+            let differing = firstDifference(results[0], results[1])
             #expect(differing == nil, "m \(m) n \(n) k \(k) transposed \(transposed) accumulate \(accumulate): C[\(differing ?? 0)] differs")
             let paddingKept = (0..<m).allSatisfy { i in (n..<ldc).allSatisfy { results[1][i * ldc + $0] == start[i * ldc + $0].bitPattern } }
             #expect(paddingKept, "m \(m) n \(n) k \(k): C written past its columns")
@@ -96,9 +96,9 @@ import Testing
         #expect(differing.isEmpty, "parameter tensors \(differing) differ")
     }
 
-    /// The softmax and log-sum-exp on AVX-512 against the 8-lane Swift loops: the same bits for
-    /// rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of the exponent
-    /// from 0 down past the underflow at −87.3, and rows with NaN, ±∞ and signed zeros.
+    /// The softmax, log-sum-exp, maximum and top 5 on AVX-512 against the 8-lane Swift loops: the
+    /// same bits for rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of
+    /// the exponent from 0 down past the underflow at −87.3, rows with NaN, ±∞ and signed zeros.
     @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
     func avx512SoftmaxGivesThePortableBits() {
         var random = SeededRandom(seed: 23)
@@ -107,6 +107,11 @@ import Testing
         rows.append((0..<100_000).map { -Float($0) / 1000 })
         rows += [[1, .nan, 2], [.infinity, 1, 2], [-.infinity, -.infinity], [-.infinity, 0, 3, -.infinity], [0, -0.0, -0.0],
                  [Float](repeating: -.infinity, count: 20) + [5], [-.greatestFiniteMagnitude, .greatestFiniteMagnitude]]
+        // NaN inside a chunk of 16 and in the tail; ties across chunks; zeros of both signs across them;
+        // NaNs that belong in the top 5 (too few numbers).
+        rows += [(0..<40).map { $0 == 21 ? .nan : Float($0 % 7) }, (0..<37).map { $0 == 35 ? .nan : 1 },
+                 (0..<64).map { $0 % 2 == 0 ? -0.0 : 0 }, (0..<64).map { $0 / 16 % 2 == 0 ? -0.0 : 0 }, (0..<50).map { _ in 2 },
+                 (0..<18).map { $0 < 16 ? .nan : Float($0) }]
         for row in rows {
             var results: [[UInt32]] = []
             for kernels in [Kernels.portable, .avx512] {
@@ -117,9 +122,13 @@ import Testing
                          logSumExp(x.baseAddress!, x.count, kernels: kernels))
                     }
                 }
-                results.append(out.map(\.bitPattern) + [logNormalizer.bitPattern, logSum.bitPattern])
+                let (largest, top) = row.withUnsafeBufferPointer {
+                    (maximum($0.baseAddress!, $0.count, kernels: kernels), topIndices($0, k: 5, kernels: kernels))
+                }
+                results.append(out.map(\.bitPattern) + [logNormalizer.bitPattern, logSum.bitPattern, largest.bitPattern]
+                               + top.map { UInt32($0) })
             }
-            let differing = results[0].indices.first { results[0][$0] != results[1][$0] }
+            let differing = firstDifference(results[0], results[1])
             #expect(differing == nil, "row of \(row.count) (\(row.prefix(3))…): value \(differing ?? 0) differs")
         }
     }
@@ -151,4 +160,9 @@ import Testing
         #expect(topIndices(values[...], k: 10) == [1, 3, 5, 0, 4, 2])
         #expect(topIndices([Float.nan, .nan][...], k: 1) == [0])
     }
+}
+
+/// Where two lists of bit patterns first differ (the shorter one's end if one is a prefix of the other).
+func firstDifference(_ a: [UInt32], _ b: [UInt32]) -> Int? {
+    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? (a.count == b.count ? nil : min(a.count, b.count))
 }

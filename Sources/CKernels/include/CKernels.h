@@ -29,4 +29,12 @@ void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, 
 /// For softmax: out[j] = exp(x_j − shift), and sum (8 floats) += each chunk of 8 in order.
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum);
 
+/// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
+/// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
+ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
+
+/// For topIndices: the first j ≥ from with x[j] not below the threshold (at least it, or NaN),
+/// or n if there is none.
+ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold);
+
 #endif
