@@ -1,12 +1,13 @@
-// AVX-512 micro-kernels for RNNCore's matrix product: the Swift kernels in
-// MatrixMultiply.swift (kernel6, rowTimesFourPanels, storeRow) on registers of
-// 16 floats instead of 8. Each accumulator holds a full 16-column panel, so one
-// k step does twice the work of the Swift kernel per instruction, and this core
-// has two 512-bit FMA units.
+// AVX-512 versions of RNNCore's hottest loops, on registers of 16 floats instead
+// of 8: the matrix product's micro-kernels (kernel6, rowTimesFourPanels and
+// storeRow in MatrixMultiply.swift), where each accumulator holds a whole
+// 16-column panel and a core with two 512-bit FMA units does twice the work per
+// cycle; and the softmax's exponentials, maximum and top-k scan (Softmax.swift).
 //
 // Same bits: every element of C is a chain of fused multiply-adds over k in
 // order, starting from 0, then stored or added to C (c + sum), exactly as in the
-// Swift kernels. Only the width of the registers differs, and lanes never mix.
+// Swift kernels; exp16 is exp8 operation for operation, and every sum keeps the
+// Swift loop's lanes and order. Only the width of the registers differs.
 
 #include "CKernels.h"
 

@@ -2,8 +2,8 @@ import CKernels
 import Foundation
 import Synchronization
 
-/// Which inner loops the engine's hottest code runs: the matrix product's kernels and
-/// the softmax's exponentials. Both sets compute every number with the same operations
+/// Which inner loops the engine's hottest code runs: the matrix product's kernels, and
+/// the softmax's exponentials, maximum and top-k scan. Both sets compute every number with the same operations
 /// in the same order (each element of a product is the same chain of fused multiply-adds
 /// over k), so they give the same bits: the choice changes the speed only.
 public enum Kernels: String, Sendable {

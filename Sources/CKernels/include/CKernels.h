@@ -3,11 +3,13 @@
 
 #include <stddef.h>
 
-/// AVX-512 versions of RNNCore's matrix-product micro-kernels (MatrixMultiply.swift).
-/// B is packed as there: panels of 16 columns, each K rows deep and contiguous.
-/// Every element of C is the same chain of fused multiply-adds over k in order,
-/// starting from 0, then stored (or added to C: c + sum), so the results are the
-/// same bits as the Swift kernels'. Call them only when rnn_avx512_available().
+/// AVX-512 versions of RNNCore's hottest loops: the matrix product's micro-kernels
+/// (MatrixMultiply.swift) and the softmax's exponentials, maximum and top-k scan
+/// (Softmax.swift), each giving the same bits as the Swift loop it mirrors. For the
+/// product, B is packed as there: panels of 16 columns, each K rows deep and
+/// contiguous; every element of C is the same chain of fused multiply-adds over k in
+/// order, starting from 0, then stored (or added to C: c + sum).
+/// Call them only when rnn_avx512_available().
 
 /// 1 when this CPU has AVX-512F and the operating system saves the zmm registers.
 int rnn_avx512_available(void);
