@@ -229,25 +229,24 @@ AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrd
 
 #else
 // Not x86-64: the Swift kernels always run; these are never called.
-#include <stdlib.h>
 
 int rnn_avx512_available(void) { return 0; }
 
 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
-    abort();
+    __builtin_trap();
 }
 
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                     float *c, int columns, int accumulate) {
-    abort();
+    __builtin_trap();
 }
 
-void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { abort(); }
+void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { __builtin_trap(); }
 
-void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { abort(); }
+void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
 
-ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { abort(); }
+ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
 
-ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { abort(); }
+ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { __builtin_trap(); }
 #endif
