@@ -24,7 +24,12 @@ let package = Package(
     ],
     targets: [
         // Numerics: tensors, cells, BPTT. Knows nothing of files or terminals.
-        .target(name: "RNNCore", swiftSettings: fastMath),
+        .target(name: "RNNCore", dependencies: ["CKernels"], swiftSettings: fastMath),
+        // The matrix product's and the softmax's inner loops for AVX-512, in C with intrinsics
+        // (Swift's SIMD types compile to 8-wide code here). RNNCore picks them at run time where
+        // the CPU has AVX-512 (RNN_TUTOR_KERNEL=portable declines them); its Swift loops stay the
+        // portable path, with the same bits.
+        .target(name: "CKernels"),
         // The model file contract: safetensors, metadata, vocabulary, tokenizer.
         // Haswell too: half-precision weights widen eight at a time as a model loads.
         .target(name: "ModelFile", dependencies: ["RNNCore"], swiftSettings: fastMath),

@@ -1,10 +1,14 @@
+import CKernels
+
 /// Matrix products for every layer, head and gradient: C (+)= A·B.
 ///
 /// One kernel serves all uses. B is first copied ("packed") into panels of 16
 /// columns, each panel K rows deep and contiguous, so the inner loop streams
 /// it from the L1 cache while 6 rows of A are broadcast against it. A is read
 /// in place through strides, so Aᵀ costs nothing extra. On a Haswell-class
-/// core this runs the inner loop as fused multiply-adds on 8-wide registers.
+/// core this runs the inner loop as fused multiply-adds on 8-wide registers;
+/// where the CPU has AVX-512, the C kernels in CKernels run it on 16-wide ones,
+/// a whole panel per register, with the same bits (see `Kernels`).
 
 /// B (K × N) laid out for the kernel: panel p holds columns 16p ..< 16p+16,
 /// row by row, zero-padded past N.
@@ -12,7 +16,10 @@ public struct PackedMatrix: Sendable {
     public static let panelWidth = 16
     public let rows: Int       // K
     public let columns: Int    // N
-    @usableFromInline var panels: [Float]
+    /// On a 64-byte boundary, so each panel row (16 floats) is one cache line: a 16-wide load
+    /// then never straddles two lines, which halved the speed of the one-row product (read from L2).
+    let storage: AlignedFloats
+    var panels: UnsafePointer<Float> { UnsafePointer(storage.base) }
 
     /// Packs B[k][n] = scale · source[k·rowStride + n·columnStride].
     public init(rows k: Int, columns n: Int, source: UnsafePointer<Float>,
@@ -26,11 +33,12 @@ public struct PackedMatrix: Sendable {
         // Every element is written once (the last panel's columns past n as zeros), so the
         // buffer is not zero-filled first: for a large model's W_hh that was a third of the packing.
         let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
-        panels = [Float](unsafeUninitializedCapacity: panelCount * k * w) { out, initialized in
-            WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
+        storage = AlignedFloats(count: panelCount * k * w)
+        let out = storage.base
+        WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
             for p in (shard * group)..<min((shard + 1) * group, panelCount) {
                 let width = min(w, n - p * w)
-                let base = out.baseAddress! + p * k * w
+                let base = out + p * k * w
                 for kk in 0..<k {
                     let row = source + kk * rowStride + p * w * columnStride
                     let dst = base + kk * w
@@ -42,8 +50,6 @@ public struct PackedMatrix: Sendable {
                     for j in width..<w { dst[j] = 0 }
                 }
             }
-            }
-            initialized = panelCount * k * w
         }
     }
 
@@ -63,6 +69,19 @@ public struct PackedMatrix: Sendable {
             PackedMatrix(rows: r, columns: c, source: $0.baseAddress!, rowStride: c, columnStride: 1, scale: scale)
         }
     }
+}
+
+/// A fixed buffer of floats starting on a cache line (64 bytes), freed with its last owner.
+/// Written only while a `PackedMatrix` is made, read-only after: safe to share between threads.
+final class AlignedFloats: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    deinit { base.deallocate() }
 }
 
 /// A matrix read in place: element (i, k) is at base[i·rowStride + k·columnStride].
@@ -86,7 +105,7 @@ public struct StridedMatrix {
 /// that the worker pool computes side by side. Every element of C is still one
 /// thread's sum over k in order, so the result does not depend on the threads.
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared) {
+                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared, kernels: Kernels = .current) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
     let panelCount = (b.columns + w - 1) / w
@@ -97,8 +116,8 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
     }
     // About 1 MFLOP per block at least, at most 64 blocks: fixed by the sizes alone.
     let blocks = min(64, 2 * a.rows * k * b.columns / 1_000_000)
-    b.panels.withUnsafeBufferPointer { panelBuffer in
-        let panels = panelBuffer.baseAddress!
+    withExtendedLifetime(b.storage) {
+        let panels = b.panels
         // Columns when B is wide enough to give each block four panels, else rows (in sixes).
         let splitColumns = panelCount / 4 >= min(blocks, 8) || a.rows < 12
         if blocks >= 2 && panelCount >= 8 && splitColumns {
@@ -107,7 +126,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             pool.run(shards: shards) { s in
                 let first = s * perBlock, count = min(perBlock, panelCount - first)
                 multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
-                              into: c + first * w, ldc: ldc, accumulate: accumulate)
+                              into: c + first * w, ldc: ldc, accumulate: accumulate, kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
             let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
@@ -117,72 +136,87 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 rows.base += s * perBlock * a.rowStride
                 rows.rows = min(perBlock, a.rows - s * perBlock)
                 multiplyBlock(rows, panels, k: k, columns: b.columns, into: c + s * perBlock * ldc, ldc: ldc,
-                              accumulate: accumulate)
+                              accumulate: accumulate, kernels: kernels)
             }
         } else {
-            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate)
+            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, kernels: kernels)
         }
     }
 }
 
 /// One block of C on the calling thread: `panels` are B's packed panels for these `columns`.
 func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
-                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernels: Kernels) {
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
-    do {
-        if a.rows == 1 {
-            // One row (a single sequence step): walk four panels at once so the
-            // eight accumulators hide the latency of the multiply-adds.
-            var p = 0
-            while p + 4 <= panelCount && (p + 4) * w <= columns {
-                rowTimesFourPanels(a.base, a.columnStride, panels + p * k * w, k, c + p * w, accumulate)
-                p += 4
-            }
-            while p < panelCount {
-                let width = min(w, columns - p * w)
-                kernel6(rows: 1, a.base, a.rowStride, a.columnStride, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
-                p += 1
+    let wide = kernels == .avx512
+    if a.rows == 1 {
+        // One row (a single sequence step): walk several panels at once so the
+        // eight accumulators hide the latency of the multiply-adds.
+        if wide {
+            // Eight panels (128 columns) a call, the last call masked to what is left.
+            for p in stride(from: 0, to: panelCount, by: 8) {
+                rnn_avx512_row(a.base, a.columnStride, panels + p * k * w, k, c + p * w,
+                               Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0)
             }
             return
         }
-        if a.columnStride != 1 {
-            // A read across rows (a transposed operand, as in every weight gradient):
-            // each step down K would touch a new cache line per row, so copy six
-            // rows at a time into a contiguous block first, then sweep all panels.
-            // Two floats of room past the end: the fast copy below stores 8 lanes for 6.
-            let block = UnsafeMutablePointer<Float>.allocate(capacity: 6 * k + 2)
-            defer { block.deallocate() }
-            var i = 0
-            while i < a.rows {
-                let rows = min(6, a.rows - i)
-                if a.rowStride == 1 && i + 8 <= a.rows {
-                    // Six adjacent rows of A are six adjacent floats at each k (and the two
-                    // after them still inside A): one vector load and store per k.
-                    for kk in 0..<k { store8(load8(a.base + i + kk * a.columnStride), block + kk * 6) }
-                } else {
-                    for kk in 0..<k {
-                        let source = a.base + i * a.rowStride + kk * a.columnStride
-                        for r in 0..<6 { block[kk * 6 + r] = source[min(r, rows - 1) * a.rowStride] }
-                    }
-                }
-                for p in 0..<panelCount {
-                    kernel6(rows: rows, block, 1, 6, panels + p * k * w, k, c + i * ldc + p * w, ldc,
-                            min(w, columns - p * w), accumulate)
-                }
-                i += 6
-            }
-            return
+        var p = 0
+        while p + 4 <= panelCount && (p + 4) * w <= columns {
+            rowTimesFourPanels(a.base, a.columnStride, panels + p * k * w, k, c + p * w, accumulate)
+            p += 4
         }
-        for p in 0..<panelCount {
+        while p < panelCount {
             let width = min(w, columns - p * w)
-            let panel = panels + p * k * w
-            var i = 0
-            while i < a.rows {
-                kernel6(rows: min(6, a.rows - i), a.base + i * a.rowStride, a.rowStride, a.columnStride, panel, k,
-                        c + i * ldc + p * w, ldc, width, accumulate)
-                i += 6
+            kernel6(rows: 1, a.base, a.rowStride, a.columnStride, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
+            p += 1
+        }
+        return
+    }
+    // Up to 6 rows against one panel (portable) or two (AVX-512: 32 columns of C in twelve registers).
+    let panelsPerCall = wide ? 2 : 1
+    @inline(__always)
+    func rows6(_ rows: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
+        let width = min(panelsPerCall * w, columns - p * w)
+        if wide {
+            rnn_avx512_rows6(Int32(rows), a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(width), accumulate ? 1 : 0)
+        } else {
+            kernel6(rows: rows, a, rs, cs, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
+        }
+    }
+    if a.columnStride != 1 {
+        // A read across rows (a transposed operand, as in every weight gradient): each step
+        // down K would touch a new cache line per row, so copy 48 rows at a time into a
+        // contiguous block first (at each k, three whole cache lines of a transposed A),
+        // then sweep it six rows at a time against all panels.
+        let height = 48
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: height * k)
+        defer { block.deallocate() }
+        var i = 0
+        while i < a.rows {
+            let rows = min(height, a.rows - i)
+            for kk in 0..<k {
+                let source = a.base + i * a.rowStride + kk * a.columnStride, copy = block + kk * height
+                if a.rowStride == 1 {
+                    copy.update(from: source, count: rows)
+                } else {
+                    for r in 0..<rows { copy[r] = source[r * a.rowStride] }
+                }
             }
+            for g in stride(from: 0, to: rows, by: 6) {
+                for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
+                    rows6(min(6, rows - g), block + g, 1, height, panel: p, c + (i + g) * ldc)
+                }
+            }
+            i += height
+        }
+        return
+    }
+    for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
+        var i = 0
+        while i < a.rows {
+            rows6(min(6, a.rows - i), a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
+            i += 6
         }
     }
 }

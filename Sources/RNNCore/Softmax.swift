@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax, log-sum-exp and top-k over rows of outputs.
@@ -8,11 +9,16 @@ public func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
 }
 
 /// log Σ exp(x_j), shifted by the maximum so that it never overflows.
-func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-    let m = maximum(x, n)
+func logSumExp(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -> Float {
+    let m = maximum(x, n, kernels: kernels)
     if !m.isFinite { return m }
     // Two accumulators over whole chunks keep the exp pipeline busy; the tail is masked.
     var sum0 = F8(), sum1 = F8()
+    if kernels == .avx512 {
+        // The same two sums, a chunk of each per 16-wide step.
+        withFloats(&sum0) { s0 in withFloats(&sum1) { s1 in rnn_avx512_exp_sums(x, n, m, s0, s1) } }
+        return m + Float(log(Double((sum0 + sum1).sum())))
+    }
     let shift = F8(repeating: m)
     var j = 0
     while j + 16 <= n {
@@ -30,11 +36,23 @@ func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     return m + Float(log(Double((sum0 + sum1).sum())))
 }
 
+/// The lanes of `v` as a pointer to 8 floats, for the C kernels.
+@inline(__always)
+private func withFloats<R>(_ v: inout F8, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    withUnsafeMutableBytes(of: &v) { body($0.baseAddress!.assumingMemoryBound(to: Float.self)) }
+}
+
 /// The largest value, or NaN if any value is NaN.
-func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+func maximum(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -> Float {
     var m0 = F8(repeating: -.infinity), m1 = m0
     var sawNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
     var j = 0
+    if kernels == .avx512 {
+        // The same two running maxima over the whole chunks, 16 lanes at a time.
+        var nan: Int32 = 0
+        j = withFloats(&m0) { p0 in withFloats(&m1) { p1 in rnn_avx512_maximum(x, n, p0, p1, &nan) } }
+        sawNaN = .init(repeating: nan != 0)
+    }
     while j + 16 <= n {
         let a = load8(x + j), b = load8(x + j + 8)
         sawNaN .|= (a .!= a) .| (b .!= b)
@@ -58,11 +76,17 @@ func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
 
 /// out = scale·softmax(x) over n values; returns log Σ exp(x), the log normaliser.
 @discardableResult
-func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1) -> Float {
-    let m = maximum(x, n)
+func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1,
+             kernels: Kernels = .current) -> Float {
+    let m = maximum(x, n, kernels: kernels)
     let shift = F8(repeating: m)
     var sum = F8()
     var j = 0
+    if kernels == .avx512 {
+        // The same exponentials and the same sum, 16 lanes at a time.
+        withFloats(&sum) { rnn_avx512_exp_store(x, n, m, out, $0) }
+        j = n
+    }
     while j < n {
         let lanes = min(8, n - j)
         var e = exp8(load(x + j, lanes) - shift)
@@ -97,7 +121,7 @@ public func softmaxRows(_ logits: [Float], width: Int) -> [Float] {
 
 /// The indices of the k largest values, largest first; ties go to the lower
 /// index, and NaN ranks below every number.
-public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int) -> [Int] {
+public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Kernels = .current) -> [Int] {
     let k = min(k, values.count)
     if k == 0 { return [] }
     @inline(__always) func ranksAbove(_ a: Int, _ b: Int) -> Bool {
@@ -110,8 +134,13 @@ public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int) -> [Int] {
     var threshold = -Float.infinity   // the k-th best value so far: most values fall below it
     var i = 0
     while i < values.count {
+        if kernels == .avx512 {
+            // Straight to the next value not below the threshold, 16 at a time.
+            i = rnn_avx512_first_not_below(values.baseAddress!, i, values.count, threshold)
+            if i == values.count { break }
+        }
         // Skip 8 values at once when all fall below the threshold (NaN never does: it fails the test).
-        if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
+        else if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
             i += 8
             continue
         }
@@ -127,6 +156,6 @@ public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int) -> [Int] {
     return best
 }
 
-public func topIndices(_ values: ArraySlice<Float>, k: Int) -> [Int] {
-    values.withUnsafeBufferPointer { topIndices($0, k: k) }
+public func topIndices(_ values: ArraySlice<Float>, k: Int, kernels: Kernels = .current) -> [Int] {
+    values.withUnsafeBufferPointer { topIndices($0, k: k, kernels: kernels) }
 }

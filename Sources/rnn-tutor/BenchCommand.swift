@@ -51,7 +51,7 @@ struct BenchCommand: ParsableCommand {
         if tutor { return try benchTutor() }
         if instruments { return try benchInstruments(root: try ShippedFiles.root(), repetitions: repetitions, threads: threadCount.count) }
         let peakGFLOPs = peak ?? measureMatrixProductPeak()
-        print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s)")
+        print("engine trace benchmark: T = \(steps), E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), \(threadCount.count) thread(s), \(Kernels.report)")
         print("peak used for the ratio: \(String(format: "%.1f", peakGFLOPs)) GFLOP/s\(peak == nil ? " (this engine's 1024³ matrix product)" : "")")
         for cell in cells {
             let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
@@ -86,7 +86,7 @@ struct BenchCommand: ParsableCommand {
     /// pass, BPTT with parameter gradients, clipping and an Adam update.
     func benchTraining() {
         let (batch, length) = (32, 35)
-        print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), Adam, dropout 0.2, \(threadCount.count) thread(s)")
+        print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), Adam, dropout 0.2, \(threadCount.count) thread(s), \(Kernels.report)")
         for cell in cells {
             let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
                                     outputSize: vocabulary, vocabularySize: vocabulary)
@@ -210,7 +210,7 @@ struct BenchCommand: ParsableCommand {
                 return try Model.load(path: file)
             })]
         }
-        print("key benchmark: \(threadCount.count) thread(s), median of \(repetitions); peak \(String(format: "%.1f", peakGFLOPs)) GFLOP/s (this engine's 1024³ product, \(threadCount.count) thread(s))")
+        print("key benchmark: \(threadCount.count) thread(s), \(Kernels.report), median of \(repetitions); peak \(String(format: "%.1f", peakGFLOPs)) GFLOP/s (this engine's 1024³ product, \(threadCount.count) thread(s))")
         for (name, open) in entries {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let loaded = try open()

@@ -33,6 +33,106 @@ import Testing
         }}}
     }
 
+    /// The AVX-512 kernels against the portable ones, bit for bit, over random shapes: 1 to 20
+    /// rows, partial panels, K from 0 to 300, A read in place or transposed (through the copy),
+    /// padded strides, accumulating or not; and a few large shapes cut into blocks on the pool.
+    /// C's padding between rows must come back untouched.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func avx512KernelsGiveThePortableBits() {
+        var random = SeededRandom(seed: 17)
+        var shapes = (0..<400).map { trial in
+            (m: 1 + Int(random.next() % 20), n: 1 + Int(random.next() % 300), k: trial < 4 ? trial : Int(random.next() % 301))
+        }
+        shapes += [(1, 5000, 128), (1, 512, 300), (64, 1000, 128), (37, 130, 300), (20, 300, 260)]
+        for (trial, (m, n, k)) in shapes.enumerated() {
+            let transposed = trial % 2 == 1, accumulate = trial % 4 >= 2
+            // A with room around its rows (or, transposed, its columns); C rows ldc = n + 3 apart.
+            let padding = Int(random.next() % 3)
+            let aStore = (0..<(max(m, k) * (max(m, k) + padding))).map { _ in random.uniform(-1, 1) }
+            let ldc = n + 3
+            let start = (0..<(m * ldc)).map { _ in random.uniform(-2, 2) }
+            let b = (0..<(k * n)).map { _ in random.uniform(-1, 1) }
+            var results: [[UInt32]] = []
+            for kernels in [Kernels.portable, .avx512] {
+                var c = start
+                aStore.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                    let packed = PackedMatrix(rows: k, columns: n, source: bp.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                              rowStride: n, columnStride: 1)
+                    let a = transposed
+                        ? StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: 1, columnStride: m + padding)
+                        : StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: k + padding)
+                    multiply(a, packed, into: cp.baseAddress!, ldc: ldc, accumulate: accumulate, kernels: kernels)
+                }}}
+                results.append(c.map(\.bitPattern))
+            }
+            let differing = firstDifference(results[0], results[1])
+            #expect(differing == nil, "m \(m) n \(n) k \(k) transposed \(transposed) accumulate \(accumulate): C[\(differing ?? 0)] differs")
+            let paddingKept = (0..<m).allSatisfy { i in (n..<ldc).allSatisfy { results[1][i * ldc + $0] == start[i * ldc + $0].bitPattern } }
+            #expect(paddingKept, "m \(m) n \(n) k \(k): C written past its columns")
+        }
+    }
+
+    /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
+    /// products, Adam) leave the same model, bit for bit.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func trainingIsTheSameOnEitherKernel() {
+        let v = 300
+        let arch = Architecture(cell: .lstm, inputSize: 24, hiddenSize: 40, layerCount: 2, outputSize: v, vocabularySize: v)
+        var random = SeededRandom(seed: 8)
+        let sentences = (0..<16).map { _ in (0..<(6 + Int(random.next() % 12))).map { _ in Int(random.next() % UInt64(v)) } }
+        var settings = TrainingSettings()
+        settings.batchSize = 8
+        settings.bpttLength = 9
+        let original = Kernels.current
+        defer { Kernels.current = original }
+        var models: [[[UInt32]]] = []
+        for kernels in [Kernels.portable, .avx512] {
+            Kernels.current = kernels
+            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
+            for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
+            models.append(trainer.state.parameters.named.map { $0.tensor.values.map(\.bitPattern) })
+        }
+        let differing = models[0].indices.filter { models[0][$0] != models[1][$0] }
+        #expect(differing.isEmpty, "parameter tensors \(differing) differ")
+    }
+
+    /// The softmax, log-sum-exp, maximum and top 5 on AVX-512 against the 8-lane Swift loops: the
+    /// same bits for rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of
+    /// the exponent from 0 down past the underflow at −87.3, rows with NaN, ±∞ and signed zeros.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func avx512SoftmaxGivesThePortableBits() {
+        var random = SeededRandom(seed: 23)
+        var rows: [[Float]] = (1...300).map { n in (0..<n).map { _ in random.uniform(-1, 1) * (n % 3 == 0 ? 120 : 8) } }
+        rows.append((0..<5000).map { _ in random.uniform(-30, 30) })
+        rows.append((0..<100_000).map { -Float($0) / 1000 })
+        rows += [[1, .nan, 2], [.infinity, 1, 2], [-.infinity, -.infinity], [-.infinity, 0, 3, -.infinity], [0, -0.0, -0.0],
+                 [Float](repeating: -.infinity, count: 20) + [5], [-.greatestFiniteMagnitude, .greatestFiniteMagnitude]]
+        // NaN inside a chunk of 16 and in the tail; ties across chunks; zeros of both signs across them;
+        // NaNs that belong in the top 5 (too few numbers).
+        rows += [(0..<40).map { $0 == 21 ? .nan : Float($0 % 7) }, (0..<37).map { $0 == 35 ? .nan : 1 },
+                 (0..<64).map { $0 % 2 == 0 ? -0.0 : 0 }, (0..<64).map { $0 / 16 % 2 == 0 ? -0.0 : 0 }, (0..<50).map { _ in 2 },
+                 (0..<18).map { $0 < 16 ? .nan : Float($0) }]
+        for row in rows {
+            var results: [[UInt32]] = []
+            for kernels in [Kernels.portable, .avx512] {
+                var out = [Float](repeating: 0, count: row.count)
+                let (logNormalizer, logSum) = row.withUnsafeBufferPointer { x in
+                    out.withUnsafeMutableBufferPointer { o in
+                        (softmax(x.baseAddress!, x.count, into: o.baseAddress!, scaledBy: 0.7, kernels: kernels),
+                         logSumExp(x.baseAddress!, x.count, kernels: kernels))
+                    }
+                }
+                let (largest, top) = row.withUnsafeBufferPointer {
+                    (maximum($0.baseAddress!, $0.count, kernels: kernels), topIndices($0, k: 5, kernels: kernels))
+                }
+                results.append(out.map(\.bitPattern) + [logNormalizer.bitPattern, logSum.bitPattern, largest.bitPattern]
+                               + top.map { UInt32($0) })
+            }
+            let differing = firstDifference(results[0], results[1])
+            #expect(differing == nil, "row of \(row.count) (\(row.prefix(3))…): value \(differing ?? 0) differs")
+        }
+    }
+
     @Test func vectorNonlinearitiesMatchLibm() {
         var worst = (exp: 0.0, tanh: 0.0, sigmoid: 0.0)
         for i in -20000...20000 {
@@ -60,4 +160,9 @@ import Testing
         #expect(topIndices(values[...], k: 10) == [1, 3, 5, 0, 4, 2])
         #expect(topIndices([Float.nan, .nan][...], k: 1) == [0])
     }
+}
+
+/// Where two lists of bit patterns first differ (the shorter one's end if one is a prefix of the other).
+func firstDifference(_ a: [UInt32], _ b: [UInt32]) -> Int? {
+    zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? (a.count == b.count ? nil : min(a.count, b.count))
 }

@@ -1,0 +1,252 @@
+// AVX-512 versions of RNNCore's hottest loops, on registers of 16 floats instead
+// of 8: the matrix product's micro-kernels (kernel6, rowTimesFourPanels and
+// storeRow in MatrixMultiply.swift), where each accumulator holds a whole
+// 16-column panel and a core with two 512-bit FMA units does twice the work per
+// cycle; and the softmax's exponentials, maximum and top-k scan (Softmax.swift).
+//
+// Same bits: every element of C is a chain of fused multiply-adds over k in
+// order, starting from 0, then stored or added to C (c + sum), exactly as in the
+// Swift kernels; exp16 is exp8 operation for operation, and every sum keeps the
+// Swift loop's lanes and order. Only the width of the registers differs.
+
+#include "CKernels.h"
+
+// Every multiply and add rounds on its own, as in Swift: never fuse a * b + c
+// unless the code says so (_mm512_fmadd_ps), or the bits would differ.
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+#define INLINE static inline __attribute__((always_inline))
+
+int rnn_avx512_available(void) {
+    unsigned eax, ebx, ecx, edx;
+    // The CPU must have AVX-512F, and the OS must have turned on XSAVE (so xgetbv may run)...
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    if (!(ebx & bit_AVX512F)) return 0;
+    // ...and save the state of the registers we use on a context switch: XCR0 bits 1-2
+    // (xmm, ymm) and 5-7 (the mask registers and both halves of the 32 zmm registers).
+    unsigned low, high;
+    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    return (low & 0xe6) == 0xe6;
+}
+
+/// Writes one 16-wide row of results; only `width` (1...16) columns are real,
+/// the others are masked off (masked lanes are neither read nor written).
+INLINE AVX512 void store_row(__m512 sum, float *c, int width, int accumulate) {
+    __mmask16 real = (__mmask16)((1u << width) - 1);
+    if (accumulate) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, c), sum);
+    _mm512_mask_storeu_ps(c, real, sum);
+}
+
+INLINE int min_int(int x, int y) { return x < y ? x : y; }
+
+/// Up to 6 rows × `panels` (1 or 2) panels of C in twelve registers at most.
+/// Fewer than 6 rows repeat the last row and drop its results, as kernel6 does.
+INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+                         const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    const ptrdiff_t o1 = min_int(1, rows - 1) * rs, o2 = min_int(2, rows - 1) * rs, o3 = min_int(3, rows - 1) * rs;
+    const ptrdiff_t o4 = min_int(4, rows - 1) * rs, o5 = min_int(5, rows - 1) * rs;
+    const ptrdiff_t second = 16 * k;   // the next panel
+    __m512 c0l = _mm512_setzero_ps(), c0h = c0l, c1l = c0l, c1h = c0l, c2l = c0l, c2h = c0l;
+    __m512 c3l = c0l, c3h = c0l, c4l = c0l, c4h = c0l, c5l = c0l, c5h = c0l;
+    const float *ak = a, *bk = b;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const __m512 bl = _mm512_loadu_ps(bk);
+        const __m512 bh = panels == 2 ? _mm512_loadu_ps(bk + second) : bl;
+        __m512 x = _mm512_set1_ps(ak[0]);
+        c0l = _mm512_fmadd_ps(x, bl, c0l); if (panels == 2) c0h = _mm512_fmadd_ps(x, bh, c0h);
+        x = _mm512_set1_ps(ak[o1]);
+        c1l = _mm512_fmadd_ps(x, bl, c1l); if (panels == 2) c1h = _mm512_fmadd_ps(x, bh, c1h);
+        x = _mm512_set1_ps(ak[o2]);
+        c2l = _mm512_fmadd_ps(x, bl, c2l); if (panels == 2) c2h = _mm512_fmadd_ps(x, bh, c2h);
+        x = _mm512_set1_ps(ak[o3]);
+        c3l = _mm512_fmadd_ps(x, bl, c3l); if (panels == 2) c3h = _mm512_fmadd_ps(x, bh, c3h);
+        x = _mm512_set1_ps(ak[o4]);
+        c4l = _mm512_fmadd_ps(x, bl, c4l); if (panels == 2) c4h = _mm512_fmadd_ps(x, bh, c4h);
+        x = _mm512_set1_ps(ak[o5]);
+        c5l = _mm512_fmadd_ps(x, bl, c5l); if (panels == 2) c5h = _mm512_fmadd_ps(x, bh, c5h);
+        ak += cs;
+        bk += 16;
+    }
+    const int wl = min_int(16, columns), wh = columns - 16;
+#define STORE(i, lo, hi) do { \
+        store_row(lo, c + (i) * ldc, wl, accumulate); \
+        if (panels == 2) store_row(hi, c + (i) * ldc + 16, wh, accumulate); \
+    } while (0)
+    STORE(0, c0l, c0h);
+    if (rows > 1) STORE(1, c1l, c1h);
+    if (rows > 2) STORE(2, c2l, c2h);
+    if (rows > 3) STORE(3, c3l, c3h);
+    if (rows > 4) STORE(4, c4l, c4h);
+    if (rows > 5) STORE(5, c5l, c5h);
+#undef STORE
+}
+
+AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                             const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    if (columns > 16) rows6(2, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+    else rows6(1, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+}
+
+/// One row of A against `panels` (1...8) panels: eight accumulators hide the
+/// latency of the multiply-adds, as in rowTimesFourPanels. `panels` is a constant
+/// at each call below, so the loops over it unroll and `sums` stays in registers.
+INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
+                       float *c, int columns, int accumulate) {
+    const ptrdiff_t stride = 16 * k;
+    __m512 sums[8];
+    for (int p = 0; p < panels; p++) sums[p] = _mm512_setzero_ps();
+    const float *ak = a, *bk = b;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const __m512 x = _mm512_set1_ps(ak[0]);
+        for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + p * stride), sums[p]);
+        ak += cs;
+        bk += 16;
+    }
+    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate);
+}
+
+AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                           float *c, int columns, int accumulate) {
+    switch ((columns + 15) / 16) {
+    case 1: row(1, a, columnStride, b, k, c, columns, accumulate); break;
+    case 2: row(2, a, columnStride, b, k, c, columns, accumulate); break;
+    case 3: row(3, a, columnStride, b, k, c, columns, accumulate); break;
+    case 4: row(4, a, columnStride, b, k, c, columns, accumulate); break;
+    case 5: row(5, a, columnStride, b, k, c, columns, accumulate); break;
+    case 6: row(6, a, columnStride, b, k, c, columns, accumulate); break;
+    case 7: row(7, a, columnStride, b, k, c, columns, accumulate); break;
+    default: row(8, a, columnStride, b, k, c, columns, accumulate); break;
+    }
+}
+
+/// exp on 16 lanes: exp8 in VectorMath.swift, operation for operation (the Cephes
+/// polynomial, every step rounded on its own), so each lane gives exp8's bits.
+INLINE AVX512 __m512 exp16(__m512 x) {
+    const __m512 high = _mm512_set1_ps(88.3762626647949f), low = _mm512_set1_ps(-87.3365447505531f);
+    __m512 c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, high, _CMP_GT_OQ), x, high);
+    c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), c, low);
+    // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
+    const __m512 magic = _mm512_set1_ps(12582912.0f);
+    const __m512 shifted = _mm512_add_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)), magic);
+    const __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_sub_ps(c, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+    const __m512 r2 = _mm512_mul_ps(r, r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, r2), r), _mm512_set1_ps(1.0f));
+    // 2ⁿ built from its exponent bits.
+    const __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
+    const __m512 power = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
+    __m512 result = _mm512_mul_ps(p, power);
+    // The clamp turned ±inf into large finite values and dropped NaN: restore them.
+    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(88.7228391f), _CMP_GT_OQ), result,
+                                  _mm512_set1_ps(__builtin_inff()));
+    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), result, _mm512_setzero_ps());
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), result, x);
+}
+
+INLINE AVX512 __m256 low_half(__m512 v) { return _mm512_castps512_ps256(v); }
+INLINE AVX512 __m256 high_half(__m512 v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
+
+/// exp(x_j − shift) for the `count` (1...16) values at x, the lanes past them 0.
+INLINE AVX512 __m512 exp_shifted(const float *x, int count, __m512 shift) {
+    const __mmask16 real = (__mmask16)((1u << count) - 1);
+    return _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, x), shift)));
+}
+
+AVX512 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) {
+    const __m512 s = _mm512_set1_ps(shift);
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(x + j), s));
+        s0 = _mm256_add_ps(s0, low_half(e));
+        s1 = _mm256_add_ps(s1, high_half(e));
+    }
+    if (j < n) {
+        // The tail, 8 lanes at a time as logSumExp takes it: both chunks go to sum0.
+        const __m512 e = exp_shifted(x + j, (int)(n - j), s);
+        s0 = _mm256_add_ps(s0, low_half(e));
+        if (n - j > 8) s0 = _mm256_add_ps(s0, high_half(e));
+    }
+    _mm256_storeu_ps(sum0, s0);
+    _mm256_storeu_ps(sum1, s1);
+}
+
+AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) {
+    const __m512 s = _mm512_set1_ps(shift);
+    __m256 total = _mm256_setzero_ps();
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        // Each group of 16 is two of softmax's chunks of 8, added to the one sum in turn.
+        const int count = n - j < 16 ? (int)(n - j) : 16;
+        const __m512 e = exp_shifted(x + j, count, s);
+        _mm512_mask_storeu_ps(out + j, (__mmask16)((1u << count) - 1), e);
+        total = _mm256_add_ps(total, low_half(e));
+        if (count > 8) total = _mm256_add_ps(total, high_half(e));
+    }
+    _mm256_storeu_ps(sum, total);
+}
+
+AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
+    // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
+    __m512 m = _mm512_set1_ps(-__builtin_inff());
+    __mmask16 nan = 0;
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const __m512 v = _mm512_loadu_ps(x + j);
+        nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, m, _CMP_GT_OQ), m, v);   // pointwiseMaxNoNaN
+    }
+    _mm256_storeu_ps(m0, low_half(m));
+    _mm256_storeu_ps(m1, high_half(m));
+    *sawNaN = nan != 0;
+    return j;
+}
+
+AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) {
+    const __m512 t = _mm512_set1_ps(threshold);
+    ptrdiff_t j = from;
+    for (; j + 16 <= n; j += 16) {
+        // Lanes that are not below the threshold: at least as large, or NaN.
+        const __mmask16 candidates = _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ);
+        if (candidates) return j + __builtin_ctz(candidates);
+    }
+    for (; j < n; j++) if (!(x[j] < threshold)) return j;
+    return n;
+}
+
+#else
+// Not x86-64: the Swift kernels always run; these are never called.
+
+int rnn_avx512_available(void) { return 0; }
+
+void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+    __builtin_trap();
+}
+
+void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                    float *c, int columns, int accumulate) {
+    __builtin_trap();
+}
+
+void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { __builtin_trap(); }
+
+void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
+
+ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
+
+ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { __builtin_trap(); }
+#endif

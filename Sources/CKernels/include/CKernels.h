@@ -1,0 +1,42 @@
+#ifndef RNN_TUTOR_CKERNELS_H
+#define RNN_TUTOR_CKERNELS_H
+
+#include <stddef.h>
+
+/// AVX-512 versions of RNNCore's hottest loops: the matrix product's micro-kernels
+/// (MatrixMultiply.swift) and the softmax's exponentials, maximum and top-k scan
+/// (Softmax.swift), each giving the same bits as the Swift loop it mirrors. For the
+/// product, B is packed as there: panels of 16 columns, each K rows deep and
+/// contiguous; every element of C is the same chain of fused multiply-adds over k in
+/// order, starting from 0, then stored (or added to C: c + sum).
+/// Call them only when rnn_avx512_available().
+
+/// 1 when this CPU has AVX-512F and the operating system saves the zmm registers.
+int rnn_avx512_available(void);
+
+/// C (+)= A·B for 1 to 6 rows of A and 1 to 32 columns of C (two panels, the
+/// second at b + 16·k). Element (i, k) of A is at a[i·rowStride + k·columnStride].
+void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
+
+/// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels).
+void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                    float *c, int columns, int accumulate);
+
+/// The softmax's exponentials (Softmax.swift) on 16 lanes, with exp8's bits (VectorMath.swift).
+/// For logSumExp: sum0 and sum1 (8 floats each) receive its two sums of exp(x_j − shift),
+/// sum0 over x[16i ..< 16i+8] and the tail, sum1 over x[16i+8 ..< 16i+16], each in order.
+void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1);
+
+/// For softmax: out[j] = exp(x_j − shift), and sum (8 floats) += each chunk of 8 in order.
+void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum);
+
+/// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
+/// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
+ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
+
+/// For topIndices: the first j ≥ from with x[j] not below the threshold (at least it, or NaN),
+/// or n if there is none.
+ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold);
+
+#endif
