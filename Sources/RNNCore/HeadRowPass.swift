@@ -30,10 +30,11 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
         var weighted: [Float]
     }
     var logits = bias
-    let partials = head.panels.withUnsafeBufferPointer { panelBuffer in
+    let panels = head.panels, kernels = Kernels.current
+    let partials = withExtendedLifetime(head) {
         logits.withUnsafeMutableBufferPointer { out in
             WorkerPool.shared.map(shards: shards) { s -> Partial in
-                let panels = panelBuffer.baseAddress!, logit = out.baseAddress!
+                let logit = out.baseAddress!
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
                 let lanes = UnsafeMutablePointer<Float>.allocate(capacity: k * w)
@@ -50,7 +51,7 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
                     let groupPanels = min(panelsPerGroup, end - p), first = p * w
                     let columns = min(groupPanels * w, n - first)
                     multiplyBlock(StridedMatrix(base: hidden, rows: 1, rowStride: k), panels + p * k * w, k: k,
-                                  columns: columns, into: logit + first, ldc: n, accumulate: true)
+                                  columns: columns, into: logit + first, ldc: n, accumulate: true, kernels: kernels)
                     let largest = maximum(logit + first, columns)
                     if largest > partial.largest {
                         if partial.largest > -.infinity {
