@@ -89,17 +89,20 @@ extension SentenceTrace {
     /// Steps `ids` (with their display `tokens`) through `network` and sweeps
     /// backward from the loss at `lossStep` (default: the last step).
     /// The head runs at every step: this is the full trace that `trace` exports.
-    public static func compute(network: RecurrentNetwork, packedHead: PackedMatrix? = nil, outputs: OutputLabels,
+    /// `packed` may give every weight packed once for the model (as the tutor keeps them),
+    /// or `packedHead` the head alone.
+    public static func compute(network: RecurrentNetwork, packed: PackedWeights? = nil, packedHead: PackedMatrix? = nil,
+                               outputs: OutputLabels,
                                tokens: [String], ids: [Int], lossStep: Int? = nil, target: String? = nil,
                                whhScale: Float = 1) throws(TraceError) -> SentenceTrace {
         let (k, explicitTarget) = try checked(network: network, outputs: outputs, ids: ids, lossStep: lossStep,
                                                target: target, whhScale: whhScale)
         let count = ids.count
-        let head = packedHead ?? network.packedHead()
-        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: head)
+        let head = packed?.head ?? packedHead ?? network.packedHead()
+        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: head, packed: packed)
         let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
         let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
-        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: nil, packedHead: head)
+        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed, packedHead: head)
         return SentenceTrace(
             cell: network.architecture.cell, layers: network.architecture.layerCount,
             hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,

@@ -57,12 +57,13 @@ struct BenchCommand: ParsableCommand {
             let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
                                     outputSize: vocabulary, vocabularySize: vocabulary)
             let network = RecurrentNetwork(architecture: arch, seed: 0)
-            let head = network.packedHead()
+            // Packed once, as the tutor packs a model when it opens; `trace` packs once per run.
+            let weights = network.packedWeights()
             var random = SeededRandom(seed: 1)
             let ids = (0..<steps).map { _ in Int(random.next() % UInt64(vocabulary)) }
             let labels = OutputLabels(task: .languageModel, labels: (0..<vocabulary).map { "w\($0)" }, lowercase: false)
             let milliseconds = medianMilliseconds(repetitions) {
-                _ = try? SentenceTrace.compute(network: network, packedHead: head, outputs: labels,
+                _ = try? SentenceTrace.compute(network: network, packed: weights, outputs: labels,
                                                tokens: ids.map { "w\($0)" }, ids: ids)
             }
             let headMilliseconds = medianMilliseconds(repetitions) {
@@ -70,7 +71,7 @@ struct BenchCommand: ParsableCommand {
                 var logits = [Float](repeating: 0, count: steps * vocabulary)
                 top.withUnsafeBufferPointer { a in
                     logits.withUnsafeMutableBufferPointer { c in
-                        multiply(StridedMatrix(base: a.baseAddress!, rows: steps, rowStride: hidden), head,
+                        multiply(StridedMatrix(base: a.baseAddress!, rows: steps, rowStride: hidden), weights.head,
                                  into: c.baseAddress!, ldc: vocabulary, accumulate: true)
                     }
                 }
@@ -227,7 +228,7 @@ struct BenchCommand: ParsableCommand {
             }
             // Today: every key is a full trace.
             row("full trace (every key today)", medianMilliseconds(max(repetitions / 10, 3)) {
-                _ = try? SentenceTrace.compute(network: network, packedHead: weights.head, outputs: labels, tokens: tokens, ids: ids)
+                _ = try? SentenceTrace.compute(network: network, packed: weights, outputs: labels, tokens: tokens, ids: ids)
             })
             var session = try TraceSession(network: network, weights: weights, outputs: labels, tokens: tokens, ids: ids,
                                            headSteps: [0])
