@@ -98,8 +98,6 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
     return sums
 }
 
-/// An array of `count` floats that `body` writes in full: no zero-fill before, no copy after.
-/// `body` gets nil for an empty array.
 /// The recurrent product into `out` (row stride `ldc`), scaled by the W_hh knob: with s = 1,
 /// out += rows·packed; otherwise out += s·(rows·packed), the product first summed in
 /// `product` (rows × ldc floats). The scale multiplies the product, not the packed weights, so
@@ -115,6 +113,8 @@ func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: F
     forEachChunk(rows.rows * ldc) { i, n in store(load(out + i, n) + s * load(product + i, n), out + i, n) }
 }
 
+/// An array of `count` floats that `body` writes in full: no zero-fill before, no copy after.
+/// `body` gets nil for an empty array.
 func arrayWritten(count: Int, _ body: (UnsafeMutablePointer<Float>?) -> Void) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         body(count > 0 ? buffer.baseAddress! : nil)

@@ -13,7 +13,7 @@ import RNNCore
 public struct TraceSession: Sendable {
     public let network: RecurrentNetwork
     public let outputs: OutputLabels
-    public private(set) var weights: PackedWeights
+    public let weights: PackedWeights
     public private(set) var tokens: [String]
     public private(set) var ids: [Int]
     public private(set) var forward: ForwardTrace
