@@ -37,20 +37,17 @@ extension RecurrentNetwork {
         if case .crossEntropy(let targets) = loss, targets.count == 1, scored == 1 {
             // One scored row (a trace): Σ_v p_v·W_v comes from one read of the head, with its logits.
             let row = evaluation.rows[0], y = targets[0].label
-            let expectation = headExpectation ?? trace.headInput.withUnsafeBufferPointer {
-                headRowPass(hidden: $0.baseAddress! + row * h, head: packedHead ?? packed?.head ?? self.packedHead(),
-                            bias: parameters.headBias.values).expectation
-            }
+            let expectation = headExpectation ?? trace.headRowPass(
+                row, bias: parameters.headBias.values, head: packedHead ?? packed?.head ?? self.packedHead()).expectation
             precondition(expectation.count == h, "the head expectation does not fit the network")
             for u in 0..<h { direct[row * h + u] = expectation[u] - parameters.headWeight.values[y * h + u] }
-            if let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
         } else if scored > 0 {
             var compact = [Float](repeating: 0, count: scored * h)
             evaluation.gradient.withUnsafeBufferPointer { g in
                 parameters.headWeight.values.withUnsafeBufferPointer { w in
                     compact.withUnsafeMutableBufferPointer { out in
                         if scored < 8 {
-                            // A few rows (a trace scores one step): a sum of weighted head rows.
+                            // A few rows: a sum of weighted head rows each.
                             for r in 0..<scored {
                                 addWeightedRows(of: w.baseAddress!, rows: c, width: h, weights: g.baseAddress! + r * c,
                                                 into: out.baseAddress! + r * h)
@@ -66,9 +63,9 @@ extension RecurrentNetwork {
             for (r, row) in evaluation.rows.enumerated() {
                 for u in 0..<h { direct[row * h + u] += compact[r * h + u] }
             }
-            // Dropped units of the head's input passed nothing forward, so they get nothing back.
-            if let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
         }
+        // Dropped units of the head's input passed nothing forward, so they get nothing back.
+        if scored > 0, let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
 
         var grads = parameterGradients ? Parameters(zerosFor: a) : nil
         if parameterGradients && scored > 0 {

@@ -73,11 +73,17 @@ extension ForwardTrace {
     /// Computes head row r as `computeHead` does and returns, from the same read of the head,
     /// Σ_v softmax_v·W_v: what a cross-entropy loss at this row sends back (see `headRowPass`).
     public mutating func computeHeadRow(_ r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let c = architecture.outputSize, h = architecture.hiddenSize
-        precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
-        let pass = headInput.withUnsafeBufferPointer { headRowPass(hidden: $0.baseAddress! + r * h, head: head, bias: bias) }
+        let c = architecture.outputSize
+        let pass = headRowPass(r, bias: bias, head: head)
         outputs.replaceSubrange((r * c)..<((r + 1) * c), with: pass.logits)
         return pass.expectation
+    }
+
+    /// `headRowPass` on row r's top-layer state.
+    func headRowPass(_ r: Int, bias: [Float], head: PackedMatrix) -> HeadRowPass {
+        precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
+        let h = architecture.hiddenSize
+        return headInput.withUnsafeBufferPointer { RNNCore.headRowPass(hidden: $0.baseAddress! + r * h, head: head, bias: bias) }
     }
 
     /// The first `p` steps of a batch-1 pass.

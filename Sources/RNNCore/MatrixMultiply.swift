@@ -55,18 +55,18 @@ public struct PackedMatrix: Sendable {
 
     /// Packs the transpose of a [rows × cols] row-major matrix W, so that
     /// A·packed = A·Wᵀ: the product PyTorch's Linear layers compute.
-    public init(transposing w: Tensor, scale: Float = 1) {
+    public init(transposing w: Tensor) {
         let (r, c) = (w.shape[0], w.shape[1])
         self = w.values.withUnsafeBufferPointer {
-            PackedMatrix(rows: c, columns: r, source: $0.baseAddress!, rowStride: 1, columnStride: c, scale: scale)
+            PackedMatrix(rows: c, columns: r, source: $0.baseAddress!, rowStride: 1, columnStride: c)
         }
     }
 
     /// Packs a [rows × cols] row-major matrix as it is.
-    public init(_ w: Tensor, scale: Float = 1) {
+    public init(_ w: Tensor) {
         let (r, c) = (w.shape[0], w.shape[1])
         self = w.values.withUnsafeBufferPointer {
-            PackedMatrix(rows: r, columns: c, source: $0.baseAddress!, rowStride: c, columnStride: 1, scale: scale)
+            PackedMatrix(rows: r, columns: c, source: $0.baseAddress!, rowStride: c, columnStride: 1)
         }
     }
 }
@@ -268,12 +268,7 @@ func streamWeightedRows(of m: UnsafePointer<Float>, rows: Int, width: Int, strid
             j += 8
         }
     }
-    var j = 0
-    while j < width {
-        let n = min(8, width - j)
-        store(load(out + j, n) + load(sums + j, n), out + j, n)
-        j += 8
-    }
+    forEachChunk(width) { j, n in store(load(out + j, n) + load(sums + j, n), out + j, n) }
 }
 
 /// The same on `width` columns of rows `stride` apart, on the calling thread; row r's

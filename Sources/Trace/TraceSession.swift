@@ -80,10 +80,13 @@ public struct TraceSession: Sendable {
         let wanted = steps.filter { heads.indices.contains($0) && heads[$0] == nil }
         guard !wanted.isEmpty else { return }
         forward.computeHead(rows: Set(wanted).sorted(), bias: network.parameters.headBias.values, head: weights.head)
-        for t in Set(wanted) {
-            heads[t] = HeadRow(forward, step: t, labels: outputs.labels)
-            work.headRows += 1
-        }
+        for t in Set(wanted) { keepHead(at: t) }
+    }
+
+    /// Keeps step t's prediction, once its logits are in `forward`.
+    private mutating func keepHead(at t: Int) {
+        heads[t] = HeadRow(forward, step: t, labels: outputs.labels)
+        work.headRows += 1
     }
 
     /// Step t as a panel draws it; `top` is empty until the head has run there.
@@ -153,8 +156,7 @@ public struct TraceSession: Sendable {
         var expectation: [Float]? = nil
         if heads[k] == nil {
             expectation = forward.computeHeadRow(k, bias: network.parameters.headBias.values, head: weights.head)
-            heads[k] = HeadRow(forward, step: k, labels: outputs.labels)
-            work.headRows += 1
+            keepHead(at: k)
         }
         var targetID = SentenceTrace.defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k]!.best)
         if let target {

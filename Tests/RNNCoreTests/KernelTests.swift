@@ -76,21 +76,14 @@ import Testing
     /// products, Adam) leave the same model, bit for bit.
     @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
     func trainingIsTheSameOnEitherKernel() {
-        let v = 300
-        let arch = Architecture(cell: .lstm, inputSize: 24, hiddenSize: 40, layerCount: 2, outputSize: v, vocabularySize: v)
-        var random = SeededRandom(seed: 8)
-        let sentences = (0..<16).map { _ in (0..<(6 + Int(random.next() % 12))).map { _ in Int(random.next() % UInt64(v)) } }
-        var settings = TrainingSettings()
-        settings.batchSize = 8
-        settings.bpttLength = 9
         let original = Kernels.current
         defer { Kernels.current = original }
         var models: [[[UInt32]]] = []
         for kernels in [Kernels.portable, .avx512] {
             Kernels.current = kernels
-            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
-            for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
-            models.append(trainer.state.parameters.named.map { $0.tensor.values.map(\.bitPattern) })
+            let parameters = trainOneEpoch(cell: .lstm, embedding: 24, hidden: 40, vocabulary: 300, sentences: 16, shortest: 6,
+                                           spread: 12, seed: 8, batchSize: 8, bpttLength: 9)
+            models.append(parameters.named.map { $0.tensor.values.map(\.bitPattern) })
         }
         let differing = models[0].indices.filter { models[0][$0] != models[1][$0] }
         #expect(differing.isEmpty, "parameter tensors \(differing) differ")

@@ -89,21 +89,13 @@ import Testing
     /// Training gives the same model, bit for bit, for a seed whatever the thread count.
     @Test(arguments: [CellKind.lstm, .gru])
     func trainingIsTheSameOnAnyNumberOfThreads(cell: CellKind) {
-        let v = 700
-        let arch = Architecture(cell: cell, inputSize: 32, hiddenSize: 64, layerCount: 2, outputSize: v, vocabularySize: v)
-        var random = SeededRandom(seed: 4)
-        let sentences = (0..<24).map { _ in (0..<(8 + Int(random.next() % 20))).map { _ in Int(random.next() % UInt64(v)) } }
-        var settings = TrainingSettings()
-        settings.batchSize = 12
-        settings.bpttLength = 10
         let original = WorkerPool.shared
         defer { WorkerPool.shared = original }
         var models: [Parameters] = []
         for threads in [1, 2, 3] {
             WorkerPool.shared = WorkerPool(threads: threads)
-            var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
-            for batch in trainer.batches(epoch: 0) { _ = trainer.train(on: batch.map { trainer.training[$0] }) }
-            models.append(trainer.state.parameters)
+            models.append(trainOneEpoch(cell: cell, embedding: 32, hidden: 64, vocabulary: 700, sentences: 24, shortest: 8,
+                                        spread: 20, seed: 4, batchSize: 12, bpttLength: 10))
         }
         for threads in [2, 3] {
             let same = zip(models[0].named, models[threads - 1].named).allSatisfy { x, y in
