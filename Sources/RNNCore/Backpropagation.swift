@@ -28,17 +28,90 @@ extension RecurrentNetwork {
                          headExpectation: [Float]? = nil) -> Gradients {
         let a = architecture
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
-        let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
+        var direct = [Float](repeating: 0, count: total * h)
+        var grads = parameterGradients ? Parameters(zerosFor: a) : nil
+        let lossValue: Float, lossRows: [Int]
+        if case .crossEntropy(let targets) = loss, targets.count > 1 || trace.outputs.isEmpty {
+            // Many scored rows (a training step): the head forward and back a block of rows at a
+            // time, its logits recomputed there (see `headCrossEntropy`).
+            lossRows = targets.map { $0.step * trace.batch + $0.sequence }
+            let top = lossRows.flatMap { trace.headInput[($0 * h)..<(($0 + 1) * h)] }
+            let head = top.withUnsafeBufferPointer {
+                headCrossEntropy(top: $0.baseAddress!, labels: targets.map(\.label), weight: parameters.headWeight,
+                                 bias: parameters.headBias.values, packedHead: packedHead ?? packed?.head ?? self.packedHead(),
+                                 parameterGradients: parameterGradients)
+            }
+            lossValue = head.value
+            for (r, row) in lossRows.enumerated() {
+                for u in 0..<h { direct[row * h + u] += head.hidden[r * h + u] }
+            }
+            if parameterGradients {
+                grads!.headWeight.values = head.weight!
+                grads!.headBias.values = head.bias!
+            }
+        } else {
+            let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
+            (lossValue, lossRows) = (evaluation.value, evaluation.rows)
+            headAdjoints(evaluation, loss: loss, trace: trace, into: &direct, parameterGradients: &grads,
+                         packedHead: packedHead ?? packed?.head, headExpectation: headExpectation)
+        }
+        // Dropped units of the head's input passed nothing forward, so they get nothing back.
+        if !lossRows.isEmpty, let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
+
+        var hiddenAdjoints = [[Float]](repeating: [], count: a.layerCount)
+        var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
+        var inputGradient: [Float]? = nil
+        for k in stride(from: a.layerCount - 1, through: 0, by: -1) {
+            let layerInput = trace.layerInputs[k]
+            let needInput = k > 0 || inputGradients || (parameterGradients && a.vocabularySize != nil)
+            let adjoints = layerInput.withUnsafeBufferPointer { x in
+                direct.withUnsafeBufferPointer { d in
+                    backwardLayer(parameters.layers[k], record: trace.layers[k], input: x.baseAddress!,
+                                  inputSize: a.layerInputSize(k), direct: d.baseAddress!,
+                                  lastLossStep: lossRows.map { $0 / trace.batch }.max() ?? -1,
+                                  whhScale: trace.whhScale,
+                                  wantInput: needInput, wantParameters: parameterGradients,
+                                  packedRecurrent: packed?.recurrentBackward[k], packedInput: packed?.inputBackward[k])
+                }
+            }
+            hiddenAdjoints[k] = adjoints.hidden
+            cellAdjoints[k] = adjoints.cellState
+            if let g = adjoints.parameters { grads!.layers[k] = g }
+            // From the layer's (dropped-out) input back to what produced it.
+            var below = adjoints.input
+            if !trace.dropoutMasks.isEmpty, below != nil {
+                let mask = trace.dropoutMasks[k]
+                for i in below!.indices { below![i] *= mask[i] }
+            }
+            if k > 0 { direct = below! } else { inputGradient = below }
+        }
+
+        if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {
+            // Each looked-up row of the embedding collects the gradient of its steps.
+            let e = a.inputSize
+            for (row, id) in trace.tokenIDs.enumerated() {
+                for j in 0..<e { grads!.embedding!.values[id * e + j] += dx[row * e + j] }
+            }
+        }
+        return Gradients(loss: lossValue, hiddenAdjoints: hiddenAdjoints, cellAdjoints: cellAdjoints,
+                         parameters: grads, inputs: inputGradients ? inputGradient : nil)
+    }
+
+    /// dL/dh_top (into `direct`) and the head's parameter gradients from an evaluated loss:
+    /// a cross-entropy at one row (a trace), or a mean squared error.
+    private func headAdjoints(_ evaluation: Loss.Evaluation, loss: Loss, trace: ForwardTrace, into direct: inout [Float],
+                              parameterGradients grads: inout Parameters?, packedHead: PackedMatrix?,
+                              headExpectation: [Float]?) {
+        let h = architecture.hiddenSize, c = architecture.outputSize
         let scored = evaluation.rows.count
 
         // dL/dh_top from the head: (dL/dy)·W_head for the scored rows only, so a
         // loss at one step costs one row of work rather than T.
-        var direct = [Float](repeating: 0, count: total * h)
         if case .crossEntropy(let targets) = loss, targets.count == 1, scored == 1 {
             // One scored row (a trace): Σ_v p_v·W_v comes from one read of the head, with its logits.
             let row = evaluation.rows[0], y = targets[0].label
             let expectation = headExpectation ?? trace.headRowPass(
-                row, bias: parameters.headBias.values, head: packedHead ?? packed?.head ?? self.packedHead()).expectation
+                row, bias: parameters.headBias.values, head: packedHead ?? self.packedHead()).expectation
             precondition(expectation.count == h, "the head expectation does not fit the network")
             for u in 0..<h { direct[row * h + u] = expectation[u] - parameters.headWeight.values[y * h + u] }
         } else if scored > 0 {
@@ -64,11 +137,7 @@ extension RecurrentNetwork {
                 for u in 0..<h { direct[row * h + u] += compact[r * h + u] }
             }
         }
-        // Dropped units of the head's input passed nothing forward, so they get nothing back.
-        if scored > 0, let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
-
-        var grads = parameterGradients ? Parameters(zerosFor: a) : nil
-        if parameterGradients && scored > 0 {
+        if grads != nil && scored > 0 {
             // dW_head = gᵀ·h_top over the scored rows; db_head = Σ g.
             let topRows = evaluation.rows.flatMap { row in trace.headInput[(row * h)..<((row + 1) * h)] }
             evaluation.gradient.withUnsafeBufferPointer { g in
@@ -82,43 +151,5 @@ extension RecurrentNetwork {
                 grads!.headBias.values = columnSums(g.baseAddress!, rows: scored, width: c)
             }
         }
-
-        var hiddenAdjoints = [[Float]](repeating: [], count: a.layerCount)
-        var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
-        var inputGradient: [Float]? = nil
-        for k in stride(from: a.layerCount - 1, through: 0, by: -1) {
-            let layerInput = trace.layerInputs[k]
-            let needInput = k > 0 || inputGradients || (parameterGradients && a.vocabularySize != nil)
-            let adjoints = layerInput.withUnsafeBufferPointer { x in
-                direct.withUnsafeBufferPointer { d in
-                    backwardLayer(parameters.layers[k], record: trace.layers[k], input: x.baseAddress!,
-                                  inputSize: a.layerInputSize(k), direct: d.baseAddress!,
-                                  lastLossStep: evaluation.rows.map { $0 / trace.batch }.max() ?? -1,
-                                  whhScale: trace.whhScale,
-                                  wantInput: needInput, wantParameters: parameterGradients,
-                                  packedRecurrent: packed?.recurrentBackward[k], packedInput: packed?.inputBackward[k])
-                }
-            }
-            hiddenAdjoints[k] = adjoints.hidden
-            cellAdjoints[k] = adjoints.cellState
-            if let g = adjoints.parameters { grads!.layers[k] = g }
-            // From the layer's (dropped-out) input back to what produced it.
-            var below = adjoints.input
-            if !trace.dropoutMasks.isEmpty, below != nil {
-                let mask = trace.dropoutMasks[k]
-                for i in below!.indices { below![i] *= mask[i] }
-            }
-            if k > 0 { direct = below! } else { inputGradient = below }
-        }
-
-        if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {
-            // Each looked-up row of the embedding collects the gradient of its steps.
-            let e = a.inputSize
-            for (row, id) in trace.tokenIDs.enumerated() {
-                for j in 0..<e { grads!.embedding!.values[id * e + j] += dx[row * e + j] }
-            }
-        }
-        return Gradients(loss: evaluation.value, hiddenAdjoints: hiddenAdjoints, cellAdjoints: cellAdjoints,
-                         parameters: grads, inputs: inputGradients ? inputGradient : nil)
     }
 }

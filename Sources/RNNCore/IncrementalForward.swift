@@ -35,9 +35,9 @@ extension RecurrentNetwork {
     /// Runs one sentence (batch 1, no dropout) that shares its first `keep` ids with
     /// the sentence of `previous`: those steps are taken as they are, the rest run
     /// from the state after them. Head rows are kept for the kept steps and, with
-    /// `head`, computed for the new ones.
+    /// `head: .all`, computed for the new ones.
     public func forward(continuing previous: ForwardTrace, keep: Int, ids: [Int], packed: PackedWeights? = nil,
-                        head: Bool = true) -> ForwardTrace {
+                        head: HeadOutputs = .all) -> ForwardTrace {
         precondition(previous.batch == 1 && previous.dropoutMasks.isEmpty, "only a traced sentence can be continued")
         precondition(keep >= 0 && keep <= min(previous.steps, ids.count) && Array(previous.tokenIDs.prefix(keep)) == Array(ids.prefix(keep)),
                      "the kept steps must have the same ids")

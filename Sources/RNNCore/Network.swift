@@ -96,7 +96,8 @@ public struct ForwardTrace: Sendable {
     /// Dropout masks for each layer's input and, last, for the head's input (empty without dropout).
     public let dropoutMasks: [[Float]]
     /// The head's outputs (logits for a classifier or language model), [T, B, C].
-    /// A pass run without its head holds zeros here until `computeHead(rows:…)` fills the rows wanted.
+    /// A pass run with its head `.onDemand` holds zeros here until `computeHead(rows:…)` fills
+    /// the rows wanted; one run with it `.skipped` holds nothing.
     public internal(set) var outputs: [Float]
 
     public var top: LayerRecord { layers[layers.count - 1] }
@@ -116,15 +117,26 @@ public struct ForwardTrace: Sendable {
     }
 }
 
+/// Which of the head's outputs a forward pass computes.
+public enum HeadOutputs: Sendable {
+    /// Every row's.
+    case all
+    /// None yet: zeros until `computeHead(rows:…)` fills the rows wanted (a trace shows a few steps).
+    case onDemand
+    /// None, and no room for them: a training step's loss computes its logits block by block
+    /// as it goes (`headCrossEntropy`), 22 MB never written at batch 32 × 35 steps × 5,000 words.
+    case skipped
+}
+
 extension RecurrentNetwork {
     /// Runs the network over the input. `whhScale` multiplies every W_hh (the
     /// vanishing/exploding knob); `packedHead` may be given to skip repacking;
     /// `initialState` continues sequences from an earlier chunk; `dropout` is for training.
     /// `packed` holds every weight already packed (for repeated traces of one network);
-    /// without `head` the outputs stay zero, for a caller that wants only some rows.
+    /// `head` says which of the head's outputs to compute (see `HeadOutputs`).
     public func forward(_ input: NetworkInput, whhScale: Float = 1, packedHead: PackedMatrix? = nil,
                         initialState: RecurrentState? = nil, dropout: Dropout? = nil,
-                        packed: PackedWeights? = nil, head: Bool = true) -> ForwardTrace {
+                        packed: PackedWeights? = nil, head: HeadOutputs = .all) -> ForwardTrace {
         let a = architecture
         let steps = input.steps, batch = input.batch, total = steps * batch
         var tokenIDs: [Int] = []
@@ -178,7 +190,8 @@ extension RecurrentNetwork {
         drop(&layerInput)
 
         // With the head, the bias fills every row first (so no zero-fill before it).
-        let outputs = !head ? [Float](repeating: 0, count: total * a.outputSize)
+        let outputs = head == .skipped ? []
+            : head == .onDemand ? [Float](repeating: 0, count: total * a.outputSize)
             : arrayWritten(count: total * a.outputSize) { out in
                 guard let out else { return }
                 fillRows(out, rows: total, with: parameters.headBias.values)

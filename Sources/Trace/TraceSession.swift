@@ -47,7 +47,7 @@ public struct TraceSession: Sendable {
         let (k, explicitTarget) = try SentenceTrace.checked(network: network, outputs: outputs, ids: ids,
                                                              lossStep: lossStep, target: target, whhScale: whhScale)
         let packed = weights ?? network.packedWeights()
-        var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: false)
+        var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: .onDemand)
         let expectation = forward.computeHeadRow(k, bias: network.parameters.headBias.values, head: packed.head)
         var heads = [HeadRow?](repeating: nil, count: ids.count)
         heads[k] = HeadRow(forward, step: k, labels: outputs.labels)
@@ -112,7 +112,7 @@ public struct TraceSession: Sendable {
         let (k, _) = try SentenceTrace.checked(network: network, outputs: outputs, ids: newIDs, lossStep: lossStep,
                                                target: target, whhScale: whhScale)
         let keep = zip(ids, newIDs).prefix { $0 == $1 }.count
-        forward = network.forward(continuing: forward, keep: keep, ids: newIDs, packed: weights, head: false)
+        forward = network.forward(continuing: forward, keep: keep, ids: newIDs, packed: weights, head: .onDemand)
         heads = Array(heads.prefix(keep)) + Array(repeating: nil, count: newIDs.count - keep)
         work.forwardSteps += newIDs.count - keep
         tokens = newTokens
@@ -128,7 +128,7 @@ public struct TraceSession: Sendable {
         guard scale != whhScale else { return }
         let (k, _) = try SentenceTrace.checked(network: network, outputs: outputs, ids: ids, lossStep: loss.step,
                                                target: requestedTarget, whhScale: scale)
-        forward = network.forward(.tokens([ids]), whhScale: scale, packed: weights, head: false)
+        forward = network.forward(.tokens([ids]), whhScale: scale, packed: weights, head: .onDemand)
         heads = Array(repeating: nil, count: ids.count)
         work.forwardSteps += ids.count
         try sweep(lossStep: k, target: requestedTarget)

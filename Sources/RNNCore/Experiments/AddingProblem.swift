@@ -108,7 +108,7 @@ public struct AddingProblemLearner: Sendable {
     /// A forward pass with the head at the last step only, the one step scored: the same
     /// numbers there as a full pass, without T − 1 steps of head that nothing reads.
     func forwardScoringLastStep(_ inputs: Tensor) -> ForwardTrace {
-        var trace = network.forward(.vectors(inputs), whhScale: whhScale, head: false)
+        var trace = network.forward(.vectors(inputs), whhScale: whhScale, head: .onDemand)
         let last = (trace.steps - 1) * trace.batch
         trace.computeHead(rows: last..<(last + trace.batch), bias: network.parameters.headBias.values, head: network.packedHead())
         return trace

@@ -211,7 +211,7 @@ public struct LanguageModelTrainer: Sendable {
         let dropout = settings.dropout > 0
             ? Dropout(rate: settings.dropout, seed: settings.seed &+ UInt64(state.optimizer.step) &* 7919) : nil
         let trace = network.forward(.tokens(chunk.inputs), initialState: chunk.continuesPrevious ? carried : nil,
-                                    dropout: dropout)
+                                    dropout: dropout, head: .skipped)
         carried = trace.finalState
         var gradients = network.backward(trace, loss: .crossEntropy(chunk.targets))
         let norm = gradients.parameters!.clipGlobalNorm(to: settings.clipNorm)

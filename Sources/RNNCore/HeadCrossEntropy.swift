@@ -1,0 +1,159 @@
+import Synchronization
+
+/// Cross-entropy at many rows (a training step of a language model), the head
+/// forward and back block by block.
+///
+/// Done one stage at a time, a batch of 32 × 35 steps over a 5,000-word head
+/// writes its logits (22 MB), fills them with the bias, reads them back for the
+/// softmax, writes the gradient (22 MB again), then reads that four times for
+/// dL/dh and once, transposed, for dL/dW: each pass goes to the L3 cache or to
+/// memory. Here a block of 48 rows (1 MB at 5,000 words) is taken through every
+/// stage while it is in L2: logits, softmax, dL/dh. The gradient leaves the block
+/// once, already laid out as the panels the weight gradient's product reads.
+///
+/// Every number is the same chain of operations as in the stage-by-stage pass,
+/// so the bits are the same: each logit is bias + Σ_u h_u·W_vu in order of u;
+/// each dL/dh and dL/dW entry is one multiply-add chain in row order (dL/dWᵀ is
+/// computed as hᵀ·g, the same products, since a·b = b·a exactly). Rows never mix
+/// until the loss is summed, in row order, so blocks may go to any thread.
+struct HeadCrossEntropy {
+    /// The mean loss over the scored rows.
+    var value: Float
+    /// dL/dh_top for each scored row, in target order, [rows, H].
+    var hidden: [Float]
+    /// dL/dW_head, [C, H], and dL/db_head, [C], when asked for.
+    var weight: [Float]?
+    var bias: [Float]?
+}
+
+/// The scored rows' loss and gradients. `top` is what the head read at those rows, [rows, H],
+/// in target order; the logits are computed here (a forward pass run with its head computed
+/// them too, the same bits: a training step runs its forward pass without one).
+func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
+                      weight: Tensor, bias: [Float], packedHead: PackedMatrix, parameterGradients: Bool,
+                      pool: WorkerPool = .shared, kernels: Kernels = .current) -> HeadCrossEntropy {
+    let c = weight.shape[0], h = weight.shape[1], n = labels.count, w = PackedMatrix.panelWidth
+    precondition(packedHead.rows == h && packedHead.columns == c && bias.count == c, "the head does not fit")
+    precondition(labels.allSatisfy { $0 >= 0 && $0 < c }, "a class outside the head")
+    let panelCount = (c + w - 1) / w
+    // W as it is, [C, H], for dL/dh = g·W.
+    let byClass = weight.values.withUnsafeBufferPointer {
+        PackedMatrix(rows: c, columns: h, source: $0.baseAddress!, rowStride: h, columnStride: 1)
+    }
+    // g = (softmax − one-hot)/n in panels of 16 classes, each panel n rows deep: B of dL/dWᵀ = hᵀ·g.
+    let gradient = parameterGradients ? KeptBuffers.take(count: panelCount * n * w) : nil
+    defer { if let gradient { KeptBuffers.give(gradient) } }
+    var losses = [Float](repeating: 0, count: n)
+    var hidden = [Float](repeating: 0, count: n * h)
+    let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
+    let threads = min(pool.threadCount, blocks)
+    withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
+        losses.withUnsafeMutableBufferPointer { losses in
+            hidden.withUnsafeMutableBufferPointer { hidden in
+                // One block buffer per thread; thread s takes blocks s, s + threads, …
+                pool.run(shards: threads) { s in
+                    let buffer = KeptBuffers.take(count: blockRows * c), block = buffer.base
+                    defer { KeptBuffers.give(buffer) }
+                    for b in stride(from: s, to: blocks, by: threads) {
+                        let first = b * blockRows, rows = min(blockRows, n - first)
+                        for r in 0..<rows { (block + r * c).update(from: bias, count: c) }
+                        multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
+                                      packedHead.panels, k: h, columns: c, into: block, ldc: c,
+                                      accumulate: true, kernels: kernels)
+                        // (softmax − one-hot)/n in place; the loss is log Σ exp − logit.
+                        for r in 0..<rows {
+                            let row = block + r * c, label = labels[first + r]
+                            let logit = row[label]
+                            let logSum = softmax(row, c, into: row, scaledBy: 1 / Float(n), kernels: kernels)
+                            losses[first + r] = logSum - logit
+                            row[label] -= 1 / Float(n)
+                        }
+                        multiplyBlock(StridedMatrix(base: block, rows: rows, rowStride: c), byClass.panels,
+                                      k: c, columns: h, into: hidden.baseAddress! + first * h, ldc: h,
+                                      accumulate: false, kernels: kernels)
+                        guard let gradient else { continue }
+                        for p in 0..<panelCount {
+                            let width = min(w, c - p * w), out = gradient.base + (p * n + first) * w
+                            for r in 0..<rows {
+                                let from = block + r * c + p * w, to = out + r * w
+                                if width == w {
+                                    store8(load8(from), to)
+                                    store8(load8(from + 8), to + 8)
+                                } else {
+                                    store(load(from, min(8, width)), to, 8)
+                                    store(load(from + 8, max(0, width - 8)), to + 8, 8)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let value = Float(losses.reduce(0.0) { $0 + Double($1) } / Double(n))
+    guard let gradient else { return HeadCrossEntropy(value: value, hidden: hidden, weight: nil, bias: nil) }
+
+    // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
+    // in cache; dL/db = Σ_rows g, each class summed in row order.
+    var topT = [Float](repeating: 0, count: h * n)
+    for r in 0..<n { for u in 0..<h { topT[u * n + r] = top[r * h + u] } }
+    let panelsPerShard = 8
+    var weightGradient = [Float](repeating: 0, count: c * h)
+    var biasGradient = [Float](repeating: 0, count: c)
+    withExtendedLifetime(gradient) {
+        topT.withUnsafeBufferPointer { topT in
+            weightGradient.withUnsafeMutableBufferPointer { dW in
+                biasGradient.withUnsafeMutableBufferPointer { db in
+                    pool.run(shards: (panelCount + panelsPerShard - 1) / panelsPerShard) { s in
+                        let firstPanel = s * panelsPerShard, panels = min(panelsPerShard, panelCount - firstPanel)
+                        let firstClass = firstPanel * w, classes = min(panels * w, c - firstClass)
+                        let product = UnsafeMutablePointer<Float>.allocate(capacity: h * panels * w)
+                        defer { product.deallocate() }
+                        let g = gradient.base + firstPanel * n * w
+                        multiplyBlock(StridedMatrix(base: topT.baseAddress!, rows: h, rowStride: n), g, k: n,
+                                      columns: classes, into: product, ldc: panels * w, accumulate: false,
+                                      kernels: kernels)
+                        for v in 0..<classes {
+                            for u in 0..<h { dW[(firstClass + v) * h + u] = product[u * panels * w + v] }
+                        }
+                        // Column sums as `columnSums` adds them: from zero, row after row, then onto zero.
+                        for p in 0..<panels {
+                            var lo = F8(), hi = F8()
+                            let panel = g + p * n * w
+                            for r in 0..<n {
+                                lo += load8(panel + r * w)
+                                hi += load8(panel + r * w + 8)
+                            }
+                            let sums = [F8() + lo, F8() + hi], first = firstClass + p * w
+                            for j in 0..<min(w, c - first) { db[first + j] = sums[j / 8][j % 8] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return HeadCrossEntropy(value: value, hidden: hidden, weight: weightGradient, bias: biasGradient)
+}
+
+/// Buffers kept from one training step to the next, up to 64 MB in all: a fresh 22 MB
+/// buffer costs a step thousands of page faults (about 2 ms) before it is written.
+/// Each buffer is lent to one caller at a time.
+enum KeptBuffers {
+    private static let kept = Mutex<[AlignedFloats]>([])
+    private static let limit = 16 << 20   // floats
+
+    static func take(count: Int) -> AlignedFloats {
+        let found = kept.withLock { kept -> AlignedFloats? in
+            guard let i = kept.firstIndex(where: { $0.count >= count && $0.count <= 2 * count }) else { return nil }
+            return kept.remove(at: i)
+        }
+        return found ?? AlignedFloats(count: count)
+    }
+
+    static func give(_ buffer: AlignedFloats) {
+        kept.withLock { kept in
+            kept.append(buffer)
+            while kept.reduce(0, { $0 + $1.count }) > limit { kept.removeFirst() }
+        }
+    }
+}
