@@ -186,6 +186,16 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
             kernel6(rows: rows, a, rs, cs, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
         }
     }
+    // Twelve rows at a time where there are twelve left (AVX-512: 24 registers of C), else six.
+    @inline(__always)
+    func rowGroup(_ left: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
+        if wide && left >= 12 {
+            rnn_avx512_rows12(a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(min(2 * w, columns - p * w)),
+                              accumulate ? 1 : 0)
+        } else {
+            rows6(min(6, left), a, rs, cs, panel: p, c)
+        }
+    }
     if a.columnStride != 1 {
         // A read across rows (a transposed operand, as in every weight gradient): each step
         // down K would touch a new cache line per row, so copy 48 rows at a time into a
@@ -205,10 +215,12 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
                     for r in 0..<rows { copy[r] = source[r * a.rowStride] }
                 }
             }
-            for g in stride(from: 0, to: rows, by: 6) {
+            var g = 0
+            while g < rows {
                 for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
-                    rows6(min(6, rows - g), block + g, 1, height, panel: p, c + (i + g) * ldc)
+                    rowGroup(rows - g, block + g, 1, height, panel: p, c + (i + g) * ldc)
                 }
+                g += wide && rows - g >= 12 ? 12 : 6
             }
             i += height
         }
@@ -217,8 +229,8 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
         var i = 0
         while i < a.rows {
-            rows6(min(6, a.rows - i), a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
-            i += 6
+            rowGroup(a.rows - i, a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
+            i += wide && a.rows - i >= 12 ? 12 : 6
         }
     }
 }

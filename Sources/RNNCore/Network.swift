@@ -70,10 +70,18 @@ public struct Dropout: Sendable {
     }
 
     /// A mask of `count` values, each 0 or 1/(1 − rate); a different stream per `stream`.
+    /// Drawn in pieces of 16k values on the worker pool, each piece starting where the one
+    /// before it ends in the stream, so the mask is the same on any number of threads.
     func mask(count: Int, stream: UInt64) -> [Float] {
-        var random = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ stream)
-        let keep = 1 / (1 - rate)
-        return (0..<count).map { _ in random.uniform(0, 1) < rate ? 0 : keep }
+        let start = seed &* 0x9E37_79B9_7F4A_7C15 &+ stream
+        let keep = 1 / (1 - rate), piece = 1 << 14
+        return arrayWritten(count: count) { out in
+            guard let out else { return }
+            WorkerPool.shared.run(shards: (count + piece - 1) / piece) { s in
+                var random = SeededRandom(seed: start, skipping: s * piece)
+                for i in (s * piece)..<min((s + 1) * piece, count) { out[i] = random.uniform(0, 1) < rate ? 0 : keep }
+            }
+        }
     }
 }
 

@@ -88,8 +88,30 @@ public struct Parameters: Equatable, Sendable {
         return result
     }
 
-    /// Sum of squares over every element (for gradient clipping by global norm).
+    /// Sum of squares over every element (for gradient clipping by global norm), in Double.
+    /// Each tensor is cut into pieces of 64k values summed side by side on the worker pool,
+    /// each piece on 8 lanes; the lanes, pieces and tensors are added in order, so the sum is
+    /// the same on any number of threads.
     public var squaredNorm: Double {
-        named.reduce(0) { sum, entry in entry.tensor.values.reduce(sum) { $0 + Double($1) * Double($1) } }
+        named.reduce(0) { sum, entry in
+            let piece = 1 << 16, values = entry.tensor.values
+            let sums = values.withUnsafeBufferPointer { v in
+                WorkerPool.shared.map(shards: (v.count + piece - 1) / piece) { s -> Double in
+                    var lanes = SIMD8<Double>()
+                    let end = min((s + 1) * piece, v.count)
+                    var i = s * piece
+                    while i + 8 <= end {
+                        var x = SIMD8<Double>()
+                        for l in 0..<8 { x[l] = Double(v[i + l]) }
+                        lanes.addProduct(x, x)
+                        i += 8
+                    }
+                    var total = lanes.sum()
+                    while i < end { total += Double(v[i]) * Double(v[i]); i += 1 }
+                    return total
+                }
+            }
+            return sums.reduce(sum, +)
+        }
     }
 }

@@ -7,6 +7,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// The generator as it stands after `skip` draws from `seed`: each draw only adds a
+    /// constant to the state, so a long stream can be cut into pieces drawn side by side.
+    init(seed: UInt64, skipping skip: Int) { state = seed &+ UInt64(skip) &* 0x9E37_79B9_7F4A_7C15 }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -96,6 +96,10 @@ func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer
         j += 8
     }
     let total = sum.sum()
+    if kernels == .avx512 {
+        rnn_avx512_scale(out, n, scale / total)
+        return m + Float(log(Double(total)))
+    }
     let factor = F8(repeating: scale / total)
     j = 0
     while j < n {

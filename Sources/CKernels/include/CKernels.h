@@ -19,6 +19,10 @@ int rnn_avx512_available(void);
 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
 
+/// The same for exactly 12 rows of A.
+void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
+                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
+
 /// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels).
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                     float *c, int columns, int accumulate);
@@ -30,6 +34,9 @@ void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, 
 
 /// For softmax: out[j] = exp(x_j − shift), and sum (8 floats) += each chunk of 8 in order.
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum);
+
+/// x[j] *= factor for every j (softmax's last pass): one rounding each, as in Swift.
+void rnn_avx512_scale(float *x, ptrdiff_t n, float factor);
 
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
 /// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.

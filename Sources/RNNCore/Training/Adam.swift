@@ -16,10 +16,13 @@ public struct Adam: Sendable {
         secondMoment = Parameters(zerosFor: architecture)
     }
 
-    public mutating func update(_ parameters: inout Parameters, with gradients: Parameters) {
+    /// One step from `gradients`, each first multiplied by `gradientScale` when one is given
+    /// (the clipping factor: the same product `clipGlobalNorm` would have stored, without a pass of its own).
+    public mutating func update(_ parameters: inout Parameters, with gradients: Parameters, gradientScale: Float? = nil) {
         step += 1
         let correction1 = 1 - Float(Double(beta1).pow(step)), correction2 = 1 - Float(Double(beta2).pow(step))
         let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
+        let scale = gradientScale ?? 1   // × 1 changes no value
         for path in parameters.tensorPaths {
             let count = gradients[keyPath: path].values.count
             guard count > 0 else { continue }
@@ -34,7 +37,7 @@ public struct Adam: Sendable {
                             WorkerPool.shared.run(shards: (count + block - 1) / block) { s in
                                 let first = s * block
                                 forEachChunk(min(block, count - first)) { j, n in
-                                    let i = first + j, gi = load(g + i, n)
+                                    let i = first + j, gi = load(g + i, n) * scale
                                     let mi = b1 * load(m + i, n) + (1 - b1) * gi
                                     let vi = b2 * load(v + i, n) + (1 - b2) * gi * gi
                                     store(mi, m + i, n)
@@ -69,9 +72,8 @@ extension Parameters {
     /// norm before clipping; a non-finite norm leaves the values as they are.
     @discardableResult
     public mutating func clipGlobalNorm(to maxNorm: Float) -> Float {
-        let norm = Float(squaredNorm.squareRoot())
-        guard norm.isFinite, norm > maxNorm else { return norm }
-        let scale = maxNorm / (norm + 1e-6)
+        let (norm, clipping) = clipping(to: maxNorm)
+        guard let scale = clipping else { return norm }
         for path in tensorPaths {
             self[keyPath: path].values.withUnsafeMutableBufferPointer { values in
                 // Blocks of 64k values on the worker pool, as Adam's update.
@@ -82,5 +84,13 @@ extension Parameters {
             }
         }
         return norm
+    }
+
+    /// The global norm, and the factor that clipping to `maxNorm` multiplies every value by
+    /// (nil when the norm is within it or not finite).
+    public func clipping(to maxNorm: Float) -> (norm: Float, scale: Float?) {
+        let norm = Float(squaredNorm.squareRoot())
+        guard norm.isFinite, norm > maxNorm else { return (norm, nil) }
+        return (norm, maxNorm / (norm + 1e-6))
     }
 }

@@ -213,12 +213,13 @@ public struct LanguageModelTrainer: Sendable {
         let trace = network.forward(.tokens(chunk.inputs), initialState: chunk.continuesPrevious ? carried : nil,
                                     dropout: dropout, head: .skipped)
         carried = trace.finalState
-        var gradients = network.backward(trace, loss: .crossEntropy(chunk.targets))
-        let norm = gradients.parameters!.clipGlobalNorm(to: settings.clipNorm)
+        let gradients = network.backward(trace, loss: .crossEntropy(chunk.targets))
+        // Clipping is applied inside Adam's pass (one read of the gradients instead of two).
+        let (norm, clipScale) = gradients.parameters!.clipping(to: settings.clipNorm)
         let baseRate = state.optimizer.learningRate
         state.optimizer.learningRate = currentLearningRate
         if norm.isFinite && gradients.loss.isFinite {
-            state.optimizer.update(&state.parameters, with: gradients.parameters!)
+            state.optimizer.update(&state.parameters, with: gradients.parameters!, gradientScale: clipScale)
         } else {
             state.optimizer.step += 1   // a non-finite step is skipped, not applied
         }

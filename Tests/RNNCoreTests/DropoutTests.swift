@@ -1,0 +1,15 @@
+import Testing
+@testable import RNNCore
+
+@Suite struct DropoutTests {
+    /// The mask is drawn in pieces side by side; it must be the one stream drawn in order.
+    @Test(arguments: [1, 16_384, 16_385, 100_000])
+    func theMaskIsOneStreamDrawnInOrder(count: Int) {
+        let dropout = Dropout(rate: 0.3, seed: 11)
+        var random = SeededRandom(seed: 11 &* 0x9E37_79B9_7F4A_7C15 &+ 2)
+        let expected = (0..<count).map { _ in random.uniform(0, 1) < 0.3 ? Float(0) : 1 / (1 - 0.3) }
+        #expect(dropout.mask(count: count, stream: 2) == expected)
+        let dropped = expected.filter { $0 == 0 }.count
+        #expect(count < 1_000 || abs(Double(dropped) / Double(count) - 0.3) < 0.01)
+    }
+}
