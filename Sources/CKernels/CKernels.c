@@ -245,6 +245,26 @@ AVX512 void rnn_avx512_scale(float *x, ptrdiff_t n, float factor) {
     }
 }
 
+AVX512 void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t n, float scale,
+                            float b1, float oneMinusB1, float b2, float oneMinusB2, float lr, float eps,
+                            float correction1, float correction2) {
+    const __m512 s = _mm512_set1_ps(scale), B1 = _mm512_set1_ps(b1), A1 = _mm512_set1_ps(oneMinusB1);
+    const __m512 B2 = _mm512_set1_ps(b2), A2 = _mm512_set1_ps(oneMinusB2), LR = _mm512_set1_ps(lr);
+    const __m512 E = _mm512_set1_ps(eps), C1 = _mm512_set1_ps(correction1), C2 = _mm512_set1_ps(correction2);
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        const __m512 gi = _mm512_mul_ps(_mm512_maskz_loadu_ps(real, g + j), s);
+        const __m512 mi = _mm512_add_ps(_mm512_mul_ps(B1, _mm512_maskz_loadu_ps(real, m + j)), _mm512_mul_ps(A1, gi));
+        const __m512 vi = _mm512_add_ps(_mm512_mul_ps(B2, _mm512_maskz_loadu_ps(real, v + j)),
+                                        _mm512_mul_ps(_mm512_mul_ps(A2, gi), gi));
+        const __m512 step = _mm512_div_ps(_mm512_mul_ps(LR, _mm512_div_ps(mi, C1)),
+                                          _mm512_add_ps(_mm512_sqrt_ps(_mm512_div_ps(vi, C2)), E));
+        _mm512_mask_storeu_ps(m + j, real, mi);
+        _mm512_mask_storeu_ps(v + j, real, vi);
+        _mm512_mask_storeu_ps(theta + j, real, _mm512_sub_ps(_mm512_maskz_loadu_ps(real, theta + j), step));
+    }
+}
+
 AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
     // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
     __m512 m = _mm512_set1_ps(-__builtin_inff());
@@ -298,6 +318,10 @@ void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, 
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
 
 void rnn_avx512_scale(float *x, ptrdiff_t n, float factor) { __builtin_trap(); }
+
+void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t n, float scale,
+                     float b1, float oneMinusB1, float b2, float oneMinusB2, float lr, float eps,
+                     float correction1, float correction2) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
 

@@ -89,8 +89,13 @@ extension RecurrentNetwork {
         if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {
             // Each looked-up row of the embedding collects the gradient of its steps.
             let e = a.inputSize
-            for (row, id) in trace.tokenIDs.enumerated() {
-                for j in 0..<e { grads!.embedding!.values[id * e + j] += dx[row * e + j] }
+            grads!.embedding!.values.withUnsafeMutableBufferPointer { g in
+                dx.withUnsafeBufferPointer { d in
+                    for (row, id) in trace.tokenIDs.enumerated() {
+                        let to = g.baseAddress! + id * e, from = d.baseAddress! + row * e
+                        forEachChunk(e) { j, n in store(load(to + j, n) + load(from + j, n), to + j, n) }
+                    }
+                }
             }
         }
         return Gradients(loss: lossValue, hiddenAdjoints: hiddenAdjoints, cellAdjoints: cellAdjoints,

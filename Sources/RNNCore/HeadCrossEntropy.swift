@@ -46,43 +46,41 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     var losses = [Float](repeating: 0, count: n)
     var hidden = [Float](repeating: 0, count: n * h)
     let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
-    let threads = min(pool.threadCount, blocks)
     withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
         losses.withUnsafeMutableBufferPointer { losses in
             hidden.withUnsafeMutableBufferPointer { hidden in
-                // One block buffer per thread; thread s takes blocks s, s + threads, …
-                pool.run(shards: threads) { s in
+                // A block a shard, taken by whichever thread is free; its buffer is lent and
+                // given back, so a thread reuses one buffer from block to block.
+                pool.run(shards: blocks) { b in
                     let buffer = KeptBuffers.take(count: blockRows * c), block = buffer.base
                     defer { KeptBuffers.give(buffer) }
-                    for b in stride(from: s, to: blocks, by: threads) {
-                        let first = b * blockRows, rows = min(blockRows, n - first)
-                        for r in 0..<rows { (block + r * c).update(from: bias, count: c) }
-                        multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
-                                      packedHead.panels, k: h, columns: c, into: block, ldc: c,
-                                      accumulate: true, kernels: kernels)
-                        // (softmax − one-hot)/n in place; the loss is log Σ exp − logit.
+                    let first = b * blockRows, rows = min(blockRows, n - first)
+                    for r in 0..<rows { (block + r * c).update(from: bias, count: c) }
+                    multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
+                                  packedHead.panels, k: h, columns: c, into: block, ldc: c,
+                                  accumulate: true, kernels: kernels)
+                    // (softmax − one-hot)/n in place; the loss is log Σ exp − logit.
+                    for r in 0..<rows {
+                        let row = block + r * c, label = labels[first + r]
+                        let logit = row[label]
+                        let logSum = softmax(row, c, into: row, scaledBy: 1 / Float(n), kernels: kernels)
+                        losses[first + r] = logSum - logit
+                        row[label] -= 1 / Float(n)
+                    }
+                    multiplyBlock(StridedMatrix(base: block, rows: rows, rowStride: c), byClass.panels,
+                                  k: c, columns: h, into: hidden.baseAddress! + first * h, ldc: h,
+                                  accumulate: false, kernels: kernels)
+                    guard let gradient else { return }
+                    for p in 0..<panelCount {
+                        let width = min(w, c - p * w), out = gradient.base + (p * n + first) * w
                         for r in 0..<rows {
-                            let row = block + r * c, label = labels[first + r]
-                            let logit = row[label]
-                            let logSum = softmax(row, c, into: row, scaledBy: 1 / Float(n), kernels: kernels)
-                            losses[first + r] = logSum - logit
-                            row[label] -= 1 / Float(n)
-                        }
-                        multiplyBlock(StridedMatrix(base: block, rows: rows, rowStride: c), byClass.panels,
-                                      k: c, columns: h, into: hidden.baseAddress! + first * h, ldc: h,
-                                      accumulate: false, kernels: kernels)
-                        guard let gradient else { continue }
-                        for p in 0..<panelCount {
-                            let width = min(w, c - p * w), out = gradient.base + (p * n + first) * w
-                            for r in 0..<rows {
-                                let from = block + r * c + p * w, to = out + r * w
-                                if width == w {
-                                    store8(load8(from), to)
-                                    store8(load8(from + 8), to + 8)
-                                } else {
-                                    store(load(from, min(8, width)), to, 8)
-                                    store(load(from + 8, max(0, width - 8)), to + 8, 8)
-                                }
+                            let from = block + r * c + p * w, to = out + r * w
+                            if width == w {
+                                store8(load8(from), to)
+                                store8(load8(from + 8), to + 8)
+                            } else {
+                                store(load(from, min(8, width)), to, 8)
+                                store(load(from + 8, max(0, width - 8)), to + 8, 8)
                             }
                         }
                     }
@@ -95,8 +93,13 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
 
     // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
     // in cache; dL/db = Σ_rows g, each class summed in row order.
-    var topT = [Float](repeating: 0, count: h * n)
-    for r in 0..<n { for u in 0..<h { topT[u * n + r] = top[r * h + u] } }
+    // hᵀ, 16 units a shard.
+    let topT = arrayWritten(count: h * n) { out in
+        guard let out else { return }
+        pool.run(shards: (h + 15) / 16) { s in
+            for u in (s * 16)..<min(s * 16 + 16, h) { for r in 0..<n { out[u * n + r] = top[r * h + u] } }
+        }
+    }
     let panelsPerShard = 8
     var weightGradient = [Float](repeating: 0, count: c * h)
     var biasGradient = [Float](repeating: 0, count: c)

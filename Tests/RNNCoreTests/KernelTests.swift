@@ -89,6 +89,29 @@ import Testing
         #expect(differing.isEmpty, "parameter tensors \(differing) differ")
     }
 
+    /// Adam's update on 16 lanes against the Swift loop: parameters and both moments keep their
+    /// bits over several steps, with and without a clipping factor, on tensors of every tail length.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func adamGivesThePortableBits() {
+        let arch = Architecture(cell: .gru, inputSize: 7, hiddenSize: 13, layerCount: 1, outputSize: 29, vocabularySize: 29)
+        var results: [[[UInt32]]] = []
+        for kernels in [Kernels.portable, .avx512] {
+            var stepRandom = SeededRandom(seed: 31)   // the same gradients for both
+            var parameters = Parameters(randomFor: arch, seed: 5)
+            var adam = Adam(for: arch, learningRate: 0.01)
+            for step in 0..<4 {
+                var gradients = Parameters(zerosFor: arch)
+                gradients.forEachTensor { _, t in
+                    for i in t.values.indices { t.values[i] = stepRandom.uniform(-3, 3) * (i % 5 == 0 ? 1e-6 : 1) }
+                }
+                adam.update(&parameters, with: gradients, gradientScale: step % 2 == 0 ? nil : 0.37, kernels: kernels)
+            }
+            results.append([parameters, adam.firstMoment, adam.secondMoment].flatMap { $0.named.map { $0.tensor.values.map(\.bitPattern) } })
+        }
+        let differing = results[0].indices.filter { results[0][$0] != results[1][$0] }
+        #expect(differing.isEmpty, "tensors \(differing) differ")
+    }
+
     /// The softmax, log-sum-exp, maximum and top 5 on AVX-512 against the 8-lane Swift loops: the
     /// same bits for rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of
     /// the exponent from 0 down past the underflow at −87.3, rows with NaN, ±∞ and signed zeros.

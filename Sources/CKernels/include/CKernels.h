@@ -38,6 +38,11 @@ void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, 
 /// x[j] *= factor for every j (softmax's last pass): one rounding each, as in Swift.
 void rnn_avx512_scale(float *x, ptrdiff_t n, float factor);
 
+/// Adam's update of n values (Adam.swift), every operation rounded on its own in the same order.
+void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t n, float scale,
+                     float b1, float oneMinusB1, float b2, float oneMinusB2, float lr, float eps,
+                     float correction1, float correction2);
+
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
 /// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);

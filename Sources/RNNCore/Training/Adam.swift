@@ -1,3 +1,5 @@
+import CKernels
+
 /// Adam (Kingma & Ba 2015) with bias correction, as `torch.optim.Adam` computes it:
 ///   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − lr·m̂/(√v̂ + ε).
 public struct Adam: Sendable {
@@ -18,7 +20,8 @@ public struct Adam: Sendable {
 
     /// One step from `gradients`, each first multiplied by `gradientScale` when one is given
     /// (the clipping factor: the same product `clipGlobalNorm` would have stored, without a pass of its own).
-    public mutating func update(_ parameters: inout Parameters, with gradients: Parameters, gradientScale: Float? = nil) {
+    public mutating func update(_ parameters: inout Parameters, with gradients: Parameters, gradientScale: Float? = nil,
+                                kernels: Kernels = .current) {
         step += 1
         let correction1 = 1 - Float(Double(beta1).pow(step)), correction2 = 1 - Float(Double(beta2).pow(step))
         let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
@@ -31,11 +34,20 @@ public struct Adam: Sendable {
                     secondMoment[keyPath: path].values.withUnsafeMutableBufferPointer { v in
                         parameters[keyPath: path].values.withUnsafeMutableBufferPointer { theta in
                             // Each value on its own, 8 lanes at a time (the same operations, in the same
-                            // order, as one value at a time): blocks of 64k values on the worker pool.
-                            let block = 1 << 16
+                            // order, as one value at a time): blocks of 16k values on the worker pool, small
+                            // enough that even W_hh is shared out and the embedding splits evenly.
+                            let block = 1 << 14
                             let (g, m, v, theta) = (g.baseAddress!, m.baseAddress!, v.baseAddress!, theta.baseAddress!)
+                            let wide = kernels == .avx512
                             WorkerPool.shared.run(shards: (count + block - 1) / block) { s in
                                 let first = s * block
+                                if wide {
+                                    // The same operations on 16 lanes (Swift left the square root and
+                                    // most divisions one lane at a time).
+                                    rnn_avx512_adam(g + first, m + first, v + first, theta + first, min(block, count - first),
+                                                    scale, b1, 1 - b1, b2, 1 - b2, lr, eps, correction1, correction2)
+                                    return
+                                }
                                 forEachChunk(min(block, count - first)) { j, n in
                                     let i = first + j, gi = load(g + i, n) * scale
                                     let mi = b1 * load(m + i, n) + (1 - b1) * gi
