@@ -38,9 +38,12 @@ int rnn_avx512_available(void) {
 
 /// Writes one 16-wide row of results; only `width` (1...16) columns are real,
 /// the others are masked off (masked lanes are neither read nor written).
-INLINE AVX512 void store_row(__m512 sum, float *c, int width, int accumulate) {
+/// With a bias (one value per column), the row is bias + sum, the same add as accumulating onto
+/// a C filled with the bias.
+INLINE AVX512 void store_row(__m512 sum, float *c, int width, int accumulate, const float *bias) {
     __mmask16 real = (__mmask16)((1u << width) - 1);
-    if (accumulate) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, c), sum);
+    if (bias) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, bias), sum);
+    else if (accumulate) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, c), sum);
     _mm512_mask_storeu_ps(c, real, sum);
 }
 
@@ -49,7 +52,8 @@ INLINE int min_int(int x, int y) { return x < y ? x : y; }
 /// Up to 6 rows × `panels` (1 or 2) panels of C in twelve registers at most.
 /// Fewer than 6 rows repeat the last row and drop its results, as kernel6 does.
 INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t rs, ptrdiff_t cs,
-                         const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+                         const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                         const float *bias) {
     const ptrdiff_t o1 = min_int(1, rows - 1) * rs, o2 = min_int(2, rows - 1) * rs, o3 = min_int(3, rows - 1) * rs;
     const ptrdiff_t o4 = min_int(4, rows - 1) * rs, o5 = min_int(5, rows - 1) * rs;
     const ptrdiff_t second = 16 * k;   // the next panel
@@ -76,8 +80,8 @@ INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t r
     }
     const int wl = min_int(16, columns), wh = columns - 16;
 #define STORE(i, lo, hi) do { \
-        store_row(lo, c + (i) * ldc, wl, accumulate); \
-        if (panels == 2) store_row(hi, c + (i) * ldc + 16, wh, accumulate); \
+        store_row(lo, c + (i) * ldc, wl, accumulate, bias); \
+        if (panels == 2) store_row(hi, c + (i) * ldc + 16, wh, accumulate, bias ? bias + 16 : 0); \
     } while (0)
     STORE(0, c0l, c0h);
     if (rows > 1) STORE(1, c1l, c1h);
@@ -92,7 +96,8 @@ INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t r
 /// serves twelve multiply-adds instead of six, and C is loaded and stored half as often
 /// per multiply-add. Every element is the same chain as in rows6.
 INLINE AVX512 void rows12(const int panels, const float *a, ptrdiff_t rs, ptrdiff_t cs,
-                          const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+                          const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                          const float *bias) {
     const ptrdiff_t second = 16 * k;
     __m512 lo[12], hi[12];
 #pragma clang loop unroll(full)
@@ -113,21 +118,23 @@ INLINE AVX512 void rows12(const int panels, const float *a, ptrdiff_t rs, ptrdif
     const int wl = min_int(16, columns), wh = columns - 16;
 #pragma clang loop unroll(full)
     for (int i = 0; i < 12; i++) {
-        store_row(lo[i], c + i * ldc, wl, accumulate);
-        if (panels == 2) store_row(hi[i], c + i * ldc + 16, wh, accumulate);
+        store_row(lo[i], c + i * ldc, wl, accumulate, bias);
+        if (panels == 2) store_row(hi[i], c + i * ldc + 16, wh, accumulate, bias ? bias + 16 : 0);
     }
 }
 
 AVX512 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                              const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
-    if (columns > 16) rows12(2, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
-    else rows12(1, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+                              const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                              const float *bias) {
+    if (columns > 16) rows12(2, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
+    else rows12(1, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
 }
 
 AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                             const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
-    if (columns > 16) rows6(2, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
-    else rows6(1, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate);
+                             const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                             const float *bias) {
+    if (columns > 16) rows6(2, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
+    else rows6(1, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
 }
 
 /// One row of A against `panels` (1...8) panels: eight accumulators hide the
@@ -145,7 +152,7 @@ INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const flo
         ak += cs;
         bk += 16;
     }
-    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate);
+    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, 0);
 }
 
 AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
@@ -299,7 +306,8 @@ AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrd
 int rnn_avx512_available(void) { return 0; }
 
 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                      const float *bias) {
     __builtin_trap();
 }
 
@@ -309,7 +317,8 @@ void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrd
 }
 
 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate) {
+                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                       const float *bias) {
     __builtin_trap();
 }
 

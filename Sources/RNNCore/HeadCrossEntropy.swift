@@ -55,10 +55,11 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                     let buffer = KeptBuffers.take(count: blockRows * c), block = buffer.base
                     defer { KeptBuffers.give(buffer) }
                     let first = b * blockRows, rows = min(blockRows, n - first)
-                    for r in 0..<rows { (block + r * c).update(from: bias, count: c) }
-                    multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
-                                  packedHead.panels, k: h, columns: c, into: block, ldc: c,
-                                  accumulate: true, kernels: kernels)
+                    bias.withUnsafeBufferPointer { bias in
+                        multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
+                                      packedHead.panels, k: h, columns: c, into: block, ldc: c,
+                                      accumulate: false, bias: bias.baseAddress, kernels: kernels)
+                    }
                     // (softmax − one-hot)/n in place; the loss is log Σ exp − logit.
                     for r in 0..<rows {
                         let row = block + r * c, label = labels[first + r]

@@ -106,14 +106,21 @@ public struct StridedMatrix {
 /// A large product is cut into blocks of C (columns, or rows when B is narrow)
 /// that the worker pool computes side by side. Every element of C is still one
 /// thread's sum over k in order, so the result does not depend on the threads.
+/// With a `bias` (one value per column), C = bias + A·B: the same bits as filling C with the
+/// bias and accumulating, without writing C twice.
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool, pool: WorkerPool = .shared, kernels: Kernels = .current) {
+                     ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil,
+                     pool: WorkerPool = .shared, kernels: Kernels = .current) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
     let panelCount = (b.columns + w - 1) / w
     if a.rows == 0 || b.columns == 0 { return }
     if k == 0 {
-        if !accumulate { for i in 0..<a.rows { (c + i * ldc).update(repeating: 0, count: b.columns) } }
+        if let bias {
+            for i in 0..<a.rows { (c + i * ldc).update(from: bias, count: b.columns) }
+        } else if !accumulate {
+            for i in 0..<a.rows { (c + i * ldc).update(repeating: 0, count: b.columns) }
+        }
         return
     }
     // About 1 MFLOP per block at least, at most 64 blocks: fixed by the sizes alone.
@@ -128,7 +135,8 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             pool.run(shards: shards) { s in
                 let first = s * perBlock, count = min(perBlock, panelCount - first)
                 multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
-                              into: c + first * w, ldc: ldc, accumulate: accumulate, kernels: kernels)
+                              into: c + first * w, ldc: ldc, accumulate: accumulate, bias: bias.map { $0 + first * w },
+                              kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
             let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
@@ -138,20 +146,28 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 rows.base += s * perBlock * a.rowStride
                 rows.rows = min(perBlock, a.rows - s * perBlock)
                 multiplyBlock(rows, panels, k: k, columns: b.columns, into: c + s * perBlock * ldc, ldc: ldc,
-                              accumulate: accumulate, kernels: kernels)
+                              accumulate: accumulate, bias: bias, kernels: kernels)
             }
         } else {
-            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, kernels: kernels)
+            multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, bias: bias,
+                          kernels: kernels)
         }
     }
 }
 
-/// One block of C on the calling thread: `panels` are B's packed panels for these `columns`.
+/// One block of C on the calling thread: `panels` are B's packed panels for these `columns`;
+/// `bias` as in `multiply`.
 func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
-                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernels: Kernels) {
+                   into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil,
+                   kernels: Kernels) {
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
     let wide = kernels == .avx512
+    if a.rows == 1, let bias {
+        // The one-row kernels add onto C: fill the row with the bias first (the same sum).
+        c.update(from: bias, count: columns)
+        return multiplyBlock(a, panels, k: k, columns: columns, into: c, ldc: ldc, accumulate: true, kernels: kernels)
+    }
     if a.rows == 1 {
         // One row (a single sequence step): walk several panels at once so the
         // eight accumulators hide the latency of the multiply-adds.
@@ -181,9 +197,10 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     func rows6(_ rows: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
         let width = min(panelsPerCall * w, columns - p * w)
         if wide {
-            rnn_avx512_rows6(Int32(rows), a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(width), accumulate ? 1 : 0)
+            rnn_avx512_rows6(Int32(rows), a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(width), accumulate ? 1 : 0,
+                             bias.map { $0 + p * w })
         } else {
-            kernel6(rows: rows, a, rs, cs, panels + p * k * w, k, c + p * w, ldc, width, accumulate)
+            kernel6(rows: rows, a, rs, cs, panels + p * k * w, k, c + p * w, ldc, width, accumulate, bias: bias.map { $0 + p * w })
         }
     }
     // Twelve rows at a time where there are twelve left (AVX-512: 24 registers of C), else six.
@@ -191,7 +208,7 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     func rowGroup(_ left: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
         if wide && left >= 12 {
             rnn_avx512_rows12(a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(min(2 * w, columns - p * w)),
-                              accumulate ? 1 : 0)
+                              accumulate ? 1 : 0, bias.map { $0 + p * w })
         } else {
             rows6(min(6, left), a, rs, cs, panel: p, c)
         }
@@ -326,16 +343,19 @@ typealias F8 = SIMD8<Float>
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: F8.self)
 }
 
-/// Writes one 16-wide row of results (only `width` columns are real).
+/// Writes one 16-wide row of results (only `width` columns are real): the sums, or C plus them,
+/// or with a bias row the bias plus them.
 @inline(__always)
-func storeRow(_ lo: F8, _ hi: F8, _ c: UnsafeMutablePointer<Float>, _ width: Int, _ accumulate: Bool) {
+func storeRow(_ lo: F8, _ hi: F8, _ c: UnsafeMutablePointer<Float>, _ width: Int, _ accumulate: Bool,
+              bias: UnsafePointer<Float>? = nil) {
+    let onto = bias ?? UnsafePointer(c), add = accumulate || bias != nil
     if width == 16 {
-        store8(accumulate ? lo + load8(c) : lo, c)
-        store8(accumulate ? hi + load8(c + 8) : hi, c + 8)
+        store8(add ? lo + load8(onto) : lo, c)
+        store8(add ? hi + load8(onto + 8) : hi, c + 8)
     } else {
         for j in 0..<width {
             let v = j < 8 ? lo[j] : hi[j - 8]
-            c[j] = accumulate ? c[j] + v : v
+            c[j] = add ? onto[j] + v : v
         }
     }
 }
@@ -345,7 +365,8 @@ func storeRow(_ lo: F8, _ hi: F8, _ c: UnsafeMutablePointer<Float>, _ width: Int
 /// costs the same time as a full block and keeps the pipeline full.
 @inline(__always)
 func kernel6(rows: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Float>, _ k: Int,
-             _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ width: Int, _ accumulate: Bool) {
+             _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ width: Int, _ accumulate: Bool,
+             bias: UnsafePointer<Float>? = nil) {
     let o1 = min(1, rows - 1) * rs, o2 = min(2, rows - 1) * rs, o3 = min(3, rows - 1) * rs
     let o4 = min(4, rows - 1) * rs, o5 = min(5, rows - 1) * rs
     var c0l = F8(), c0h = F8(), c1l = F8(), c1h = F8(), c2l = F8(), c2h = F8()
@@ -369,12 +390,12 @@ func kernel6(rows: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, _ b: Un
         ak += cs
         bk += 16
     }
-    storeRow(c0l, c0h, c, width, accumulate)
-    if rows > 1 { storeRow(c1l, c1h, c + ldc, width, accumulate) }
-    if rows > 2 { storeRow(c2l, c2h, c + 2 * ldc, width, accumulate) }
-    if rows > 3 { storeRow(c3l, c3h, c + 3 * ldc, width, accumulate) }
-    if rows > 4 { storeRow(c4l, c4h, c + 4 * ldc, width, accumulate) }
-    if rows > 5 { storeRow(c5l, c5h, c + 5 * ldc, width, accumulate) }
+    storeRow(c0l, c0h, c, width, accumulate, bias: bias)
+    if rows > 1 { storeRow(c1l, c1h, c + ldc, width, accumulate, bias: bias) }
+    if rows > 2 { storeRow(c2l, c2h, c + 2 * ldc, width, accumulate, bias: bias) }
+    if rows > 3 { storeRow(c3l, c3h, c + 3 * ldc, width, accumulate, bias: bias) }
+    if rows > 4 { storeRow(c4l, c4h, c + 4 * ldc, width, accumulate, bias: bias) }
+    if rows > 5 { storeRow(c5l, c5h, c + 5 * ldc, width, accumulate, bias: bias) }
 }
 
 /// One row of A against four full panels (64 columns).

@@ -197,16 +197,17 @@ extension RecurrentNetwork {
         }
         drop(&layerInput)
 
-        // With the head, the bias fills every row first (so no zero-fill before it).
+        // bias + h·W_headᵀ, written once (no zero-fill or bias fill before it).
         let outputs = head == .skipped ? []
             : head == .onDemand ? [Float](repeating: 0, count: total * a.outputSize)
             : arrayWritten(count: total * a.outputSize) { out in
                 guard let out else { return }
-                fillRows(out, rows: total, with: parameters.headBias.values)
                 layerInput.withUnsafeBufferPointer { top in
-                    multiply(StridedMatrix(base: top.baseAddress!, rows: total, rowStride: a.hiddenSize),
-                             packedHead ?? packed?.head ?? self.packedHead(), into: out, ldc: a.outputSize,
-                             accumulate: true)
+                    parameters.headBias.values.withUnsafeBufferPointer { bias in
+                        multiply(StridedMatrix(base: top.baseAddress!, rows: total, rowStride: a.hiddenSize),
+                                 packedHead ?? packed?.head ?? self.packedHead(), into: out, ldc: a.outputSize,
+                                 accumulate: false, bias: bias.baseAddress)
+                    }
                 }
             }
         return ForwardTrace(architecture: a, steps: steps, batch: batch, whhScale: whhScale, tokenIDs: tokenIDs,

@@ -140,15 +140,16 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
     let startHidden = initialHidden ?? [Float](repeating: 0, count: rowsBH)
     let startCell = isLSTM ? initialCell ?? [Float](repeating: 0, count: rowsBH) : []
     // Every step's input projection at once: one large product instead of T small ones.
-    let inputProjection = uninitializedScratch(total * gh)   // filled with the bias below
+    let inputProjection = uninitializedScratch(total * gh)   // bias + x·W_ihᵀ, below
     let unused = scratch(rowsBH)   // the c_t and extra records of cells that keep none
     defer {
         inputProjection.deallocate()
         unused.deallocate()
     }
-    fillRows(inputProjection, rows: total, with: p.biasIH.values)
-    multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), packedInput ?? PackedMatrix(transposing: p.weightIH),
-             into: inputProjection, ldc: gh, accumulate: true)
+    p.biasIH.values.withUnsafeBufferPointer { bias in
+        multiply(StridedMatrix(base: input, rows: total, rowStride: inputSize), packedInput ?? PackedMatrix(transposing: p.weightIH),
+                 into: inputProjection, ldc: gh, accumulate: false, bias: bias.baseAddress)
+    }
     let recurrent = packedRecurrent ?? PackedMatrix(transposing: p.weightHH)
     let step = cell.step(nonlinearity)
     let shards = batchShards(batch)

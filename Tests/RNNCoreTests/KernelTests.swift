@@ -72,6 +72,37 @@ import Testing
         }
     }
 
+    /// C = bias + A·B gives the bits of filling C with the bias and accumulating, on both kernel
+    /// sets: one row, leftover rows, 12-row groups, partial panels, K = 0, transposed A, blocks on the pool.
+    @Test func aBiasRowIsTheSameAsFillingAndAccumulating() {
+        var random = SeededRandom(seed: 41)
+        let shapes = [(1, 5, 3), (1, 300, 64), (7, 33, 0), (12, 40, 17), (13, 17, 9), (30, 70, 50), (64, 1000, 128), (40, 300, 260)]
+        let sets: [Kernels] = Kernels.avx512Available ? [.portable, .avx512] : [.portable]
+        for (trial, (m, n, k)) in shapes.enumerated() {
+            let transposed = trial % 2 == 1
+            let a = (0..<(m * max(k, 1))).map { _ in random.uniform(-1, 1) }
+            let b = (0..<(k * n)).map { _ in random.uniform(-1, 1) }
+            let bias = (0..<n).map { _ in random.uniform(-2, 2) }
+            for kernels in sets {
+                var filled = (0..<(m * n)).map { bias[$0 % n] }, given = [Float](repeating: .nan, count: m * n)
+                a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in bias.withUnsafeBufferPointer { biasp in
+                    let packed = PackedMatrix(rows: k, columns: n, source: bp.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                                              rowStride: n, columnStride: 1)
+                    let matrix = transposed ? StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: 1, columnStride: m)
+                                            : StridedMatrix(base: ap.baseAddress!, rows: m, rowStride: max(k, 1))
+                    filled.withUnsafeMutableBufferPointer {
+                        multiply(matrix, packed, into: $0.baseAddress!, ldc: n, accumulate: true, kernels: kernels)
+                    }
+                    given.withUnsafeMutableBufferPointer {
+                        multiply(matrix, packed, into: $0.baseAddress!, ldc: n, accumulate: false, bias: biasp.baseAddress,
+                                 kernels: kernels)
+                    }
+                }}}
+                #expect(given.map(\.bitPattern) == filled.map(\.bitPattern), "m \(m) n \(n) k \(k) \(kernels)")
+            }
+        }
+    }
+
     /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
     /// products, Adam) leave the same model, bit for bit.
     @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))

@@ -16,12 +16,15 @@ int rnn_avx512_available(void);
 
 /// C (+)= A·B for 1 to 6 rows of A and 1 to 32 columns of C (two panels, the
 /// second at b + 16·k). Element (i, k) of A is at a[i·rowStride + k·columnStride].
+/// With a bias (one value per column of C, else NULL), C = bias + A·B.
 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
+                      const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                      const float *bias);
 
 /// The same for exactly 12 rows of A.
 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
-                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate);
+                       const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
+                       const float *bias);
 
 /// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels).
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
