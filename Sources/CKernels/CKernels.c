@@ -272,6 +272,18 @@ AVX512 void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, pt
     }
 }
 
+AVX512 void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
+                                    ptrdiff_t columnStride, int width, float scale) {
+    const __mmask16 real = (__mmask16)((1u << width) - 1);
+    const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                             _mm512_set1_epi32((int)columnStride));
+    const __m512 s = _mm512_set1_ps(scale);
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), real, index, src + kk * rowStride, 4);
+        _mm512_storeu_ps(dst + 16 * kk, _mm512_maskz_mul_ps(real, s, v));
+    }
+}
+
 AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
     // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
     __m512 m = _mm512_set1_ps(-__builtin_inff());
@@ -327,6 +339,9 @@ void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, 
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
 
 void rnn_avx512_scale(float *x, ptrdiff_t n, float factor) { __builtin_trap(); }
+
+void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
+                             ptrdiff_t columnStride, int width, float scale) { __builtin_trap(); }
 
 void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t n, float scale,
                      float b1, float oneMinusB1, float b2, float oneMinusB2, float lr, float eps,

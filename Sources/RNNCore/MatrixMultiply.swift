@@ -35,10 +35,16 @@ public struct PackedMatrix: Sendable {
         let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
         storage = AlignedFloats(count: panelCount * k * w)
         let out = storage.base
+        // Read across rows (a transposed weight), a panel is 16 gathers a row on AVX-512.
+        let gather = columnStride != 1 && Kernels.current == .avx512 && columnStride * 15 <= Int(Int32.max)
         WorkerPool.shared.run(shards: (panelCount + group - 1) / group) { shard in
             for p in (shard * group)..<min((shard + 1) * group, panelCount) {
                 let width = min(w, n - p * w)
                 let base = out + p * k * w
+                if gather {
+                    rnn_avx512_pack_strided(base, source + p * w * columnStride, k, rowStride, columnStride, Int32(width), scale)
+                    continue
+                }
                 for kk in 0..<k {
                     let row = source + kk * rowStride + p * w * columnStride
                     let dst = base + kk * w

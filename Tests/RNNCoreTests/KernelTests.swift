@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    /// Packing a matrix read across its rows (a transposed weight; gathers on AVX-512) puts every
+    /// value where the panels say, scaled, with zeros past the last column.
+    @Test(arguments: [(1, 1), (3, 17), (128, 37), (64, 300)])
+    func packingATransposeLaysOutThePanels(rows: Int, columns: Int) {
+        var random = SeededRandom(seed: UInt64(rows * 7 + columns))
+        let w = Tensor(shape: [columns, rows], values: (0..<(rows * columns)).map { _ in random.uniform(-1, 1) })
+        let packed = w.values.withUnsafeBufferPointer {
+            PackedMatrix(rows: rows, columns: columns, source: $0.baseAddress!, rowStride: 1, columnStride: rows, scale: 0.75)
+        }
+        let panels = (columns + 15) / 16
+        var wrong = 0
+        withExtendedLifetime(packed.storage) {
+            for p in 0..<panels { for k in 0..<rows { for j in 0..<16 {
+                let column = 16 * p + j
+                let expected = column < columns ? 0.75 * w.values[column * rows + k] : 0
+                if packed.panels[(p * rows + k) * 16 + j].bitPattern != expected.bitPattern { wrong += 1 }
+            } } }
+        }
+        #expect(wrong == 0)
+    }
+
     /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
     /// products, Adam) leave the same model, bit for bit.
     @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))

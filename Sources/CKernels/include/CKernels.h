@@ -46,6 +46,12 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
                      float b1, float oneMinusB1, float b2, float oneMinusB2, float lr, float eps,
                      float correction1, float correction2);
 
+/// One packed panel of a matrix read across its rows (PackedMatrix, MatrixMultiply.swift):
+/// dst[16·kk + j] = scale · src[kk·rowStride + j·columnStride] for j < width, 0 past it.
+/// columnStride · 15 must fit in 32 bits.
+void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
+                             ptrdiff_t columnStride, int width, float scale);
+
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
 /// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
