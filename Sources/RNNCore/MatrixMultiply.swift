@@ -145,7 +145,10 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                               kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
-            let perBlock = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
+            // Rows in sixes; a transposed A (copied 48 rows at a time, below) in whole copies
+            // when that still leaves a block per thread, so each copy is of 48 rows, not 6.
+            let sixes = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
+            let perBlock = a.columnStride != 1 && a.rows >= 96 ? max(sixes, 48) : sixes
             let shards = (a.rows + perBlock - 1) / perBlock
             pool.run(shards: shards) { s in
                 var rows = a
