@@ -145,10 +145,10 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                               kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
-            // Rows in sixes; a transposed A (copied 48 rows at a time, below) in whole copies
-            // when that still leaves a block per thread, so each copy is of 48 rows, not 6.
+            // Rows in sixes; a transposed A (copied 64 rows at a time, below) in whole copies
+            // when that still leaves a block per thread, so each copy is of 64 rows, not 6.
             let sixes = ((a.rows + blocks - 1) / blocks + 5) / 6 * 6
-            let perBlock = a.columnStride != 1 && a.rows >= 96 ? max(sixes, 48) : sixes
+            let perBlock = a.columnStride != 1 && a.rows >= 96 ? max(sixes, 64) : sixes
             let shards = (a.rows + perBlock - 1) / perBlock
             pool.run(shards: shards) { s in
                 var rows = a
@@ -224,10 +224,10 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     }
     if a.columnStride != 1 {
         // A read across rows (a transposed operand, as in every weight gradient): each step
-        // down K would touch a new cache line per row, so copy 48 rows at a time into a
-        // contiguous block first (at each k, three whole cache lines of a transposed A),
-        // then sweep it six rows at a time against all panels.
-        let height = 48
+        // down K would touch a new cache line per row, so copy 64 rows at a time into a
+        // contiguous block first (at each k, four whole cache lines of a transposed A),
+        // then sweep it 12 or 6 rows at a time against all panels.
+        let height = 64
         let block = UnsafeMutablePointer<Float>.allocate(capacity: height * k)
         defer { block.deallocate() }
         var i = 0

@@ -78,22 +78,14 @@ func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: [Float])
     }
 }
 
-/// Adds up the rows of a [rows, width] matrix, row by row (each column in the same order
-/// however the columns are shared out on the worker pool), 32 columns at a time in registers.
+/// Adds up the rows of a [rows, width] matrix, row by row: each column is the same chain of
+/// additions in row order however the columns are shared out (`addWeightedRows`, which reads a
+/// large matrix row by row from memory), every row weighted 1 (1·x + s is exactly s + x).
 func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
     var sums = [Float](repeating: 0, count: width)
-    let blockWidth = 256
-    let blocks = rows * width >= 1 << 18 ? (width + blockWidth - 1) / blockWidth : 1
-    // Every row's weight is 1, and 1·x + s is exactly s + x.
-    withUnsafePointer(to: Float(1)) { one in
-        sums.withUnsafeMutableBufferPointer { s in
-            let out = s.baseAddress!
-            WorkerPool.shared.run(shards: blocks) { block in
-                let first = block * blockWidth
-                addWeightedRows(of: m + first, rows: rows, width: blocks == 1 ? width : min(blockWidth, width - first),
-                                stride: width, weights: one, weightStride: 0, into: out + first)
-            }
-        }
+    let ones = [Float](repeating: 1, count: rows)
+    sums.withUnsafeMutableBufferPointer { out in
+        addWeightedRows(of: m, rows: rows, width: width, weights: ones, into: out.baseAddress!)
     }
     return sums
 }
@@ -332,7 +324,9 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
             }
         }
         g.biasIH.values = columnSums(dInputProjection, rows: total, width: gh)
-        g.biasHH.values = columnSums(dHiddenProjection, rows: total, width: gh)
+        // Cells whose two projections share one adjoint (RNN, LSTM) have equal bias gradients.
+        g.biasHH.values = cell.separateHiddenProjectionAdjoint ? columnSums(dHiddenProjection, rows: total, width: gh)
+            : g.biasIH.values
         result.parameters = g
     }
     return result
