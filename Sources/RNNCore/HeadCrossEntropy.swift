@@ -92,8 +92,6 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     let value = Float(losses.reduce(0.0) { $0 + Double($1) } / Double(n))
     guard let gradient else { return HeadCrossEntropy(value: value, hidden: hidden, weight: nil, bias: nil) }
 
-    // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
-    // in cache; dL/db = Σ_rows g, each class summed in row order.
     // hᵀ, 16 units a shard.
     let topT = arrayWritten(count: h * n) { out in
         guard let out else { return }
@@ -101,6 +99,8 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
             for u in (s * 16)..<min(s * 16 + 16, h) { for r in 0..<n { out[u * n + r] = top[r * h + u] } }
         }
     }
+    // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
+    // in cache; dL/db = Σ_rows g, each class summed in row order.
     let panelsPerShard = 8
     var weightGradient = [Float](repeating: 0, count: c * h)
     var biasGradient = [Float](repeating: 0, count: c)
