@@ -133,8 +133,21 @@ AVX512 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t col
 AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                              const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
                              const float *bias) {
-    if (columns > 16) rows6(2, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
-    else rows6(1, rows, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
+    // The row count as a constant in each copy, so rows past it cost no multiply-adds (their
+    // results were dropped anyway): a leftover of 4 rows costs 4, not 6.
+#define ROWS(n) \
+    if (columns > 16) rows6(2, n, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias); \
+    else rows6(1, n, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias); \
+    break;
+    switch (rows) {
+    case 1: ROWS(1)
+    case 2: ROWS(2)
+    case 3: ROWS(3)
+    case 4: ROWS(4)
+    case 5: ROWS(5)
+    default: ROWS(6)
+    }
+#undef ROWS
 }
 
 /// One row of A against `panels` (1...8) panels: eight accumulators hide the

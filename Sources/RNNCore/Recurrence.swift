@@ -165,12 +165,19 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
             for t in 0..<steps {
                 let here = t * batch + first   // this shard's first row at step t
                 let previousHidden = t == 0 ? h0.baseAddress! + first * h : UnsafePointer(hiddenOut + (here - batch) * h)
-                fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
                 // From a zero state W_hh·h is zero: a large model's first step skips reading W_hh
                 // (the sum would be +0, so only a bias of exactly −0 could tell the difference).
-                if t > 0 || initialHidden != nil {
-                    addRecurrentProduct(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent, scale: whhScale,
-                                        into: hiddenProjection, ldc: gh, product: product)
+                let fromState = StridedMatrix(base: previousHidden, rows: rows, rowStride: h)
+                if (t > 0 || initialHidden != nil) && whhScale == 1 {
+                    // b_hh + h·W_hhᵀ written once (the bits of filling with the bias and adding).
+                    p.biasHH.values.withUnsafeBufferPointer {
+                        multiply(fromState, recurrent, into: hiddenProjection, ldc: gh, accumulate: false, bias: $0.baseAddress)
+                    }
+                } else {
+                    fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
+                    if t > 0 || initialHidden != nil {
+                        addRecurrentProduct(fromState, recurrent, scale: whhScale, into: hiddenProjection, ldc: gh, product: product)
+                    }
                 }
                 let previousCell = !isLSTM ? UnsafePointer(unused)
                     : t == 0 ? c0.baseAddress! + first * h : UnsafePointer(cellOut! + (here - batch) * h)
