@@ -35,15 +35,25 @@ extension RecurrentNetwork {
             // Many scored rows (a training step): the head forward and back a block of rows at a
             // time, its logits recomputed there (see `headCrossEntropy`).
             lossRows = targets.map { $0.step * trace.batch + $0.sequence }
-            let top = lossRows.flatMap { trace.headInput[($0 * h)..<(($0 + 1) * h)] }
+            let top = trace.headInput.withUnsafeBufferPointer { input in
+                arrayWritten(count: lossRows.count * h) { out in
+                    guard let out else { return }
+                    for (r, row) in lossRows.enumerated() { (out + r * h).update(from: input.baseAddress! + row * h, count: h) }
+                }
+            }
             let head = top.withUnsafeBufferPointer {
                 headCrossEntropy(top: $0.baseAddress!, labels: targets.map(\.label), weight: parameters.headWeight,
                                  bias: parameters.headBias.values, packedHead: packedHead ?? packed?.head ?? self.packedHead(),
                                  parameterGradients: parameterGradients)
             }
             lossValue = head.value
-            for (r, row) in lossRows.enumerated() {
-                for u in 0..<h { direct[row * h + u] += head.hidden[r * h + u] }
+            // Each scored row once: 0 + dL/dh, as adding onto the zeros would give.
+            direct.withUnsafeMutableBufferPointer { d in
+                head.hidden.withUnsafeBufferPointer { g in
+                    for (r, row) in lossRows.enumerated() {
+                        forEachChunk(h) { u, n in store(F8() + load(g.baseAddress! + r * h + u, n), d.baseAddress! + row * h + u, n) }
+                    }
+                }
             }
             if parameterGradients {
                 grads!.headWeight.values = head.weight!
@@ -56,7 +66,7 @@ extension RecurrentNetwork {
                          packedHead: packedHead ?? packed?.head, headExpectation: headExpectation)
         }
         // Dropped units of the head's input passed nothing forward, so they get nothing back.
-        if !lossRows.isEmpty, let mask = trace.dropoutMasks.last { for i in direct.indices { direct[i] *= mask[i] } }
+        if !lossRows.isEmpty, let mask = trace.dropoutMasks.last { multiplyInPlace(&direct, by: mask) }
 
         var hiddenAdjoints = [[Float]](repeating: [], count: a.layerCount)
         var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
@@ -79,10 +89,7 @@ extension RecurrentNetwork {
             if let g = adjoints.parameters { grads!.layers[k] = g }
             // From the layer's (dropped-out) input back to what produced it.
             var below = adjoints.input
-            if !trace.dropoutMasks.isEmpty, below != nil {
-                let mask = trace.dropoutMasks[k]
-                for i in below!.indices { below![i] *= mask[i] }
-            }
+            if !trace.dropoutMasks.isEmpty, below != nil { multiplyInPlace(&below!, by: trace.dropoutMasks[k]) }
             if k > 0 { direct = below! } else { inputGradient = below }
         }
 
@@ -155,6 +162,16 @@ extension RecurrentNetwork {
                 }
                 grads!.headBias.values = columnSums(g.baseAddress!, rows: scored, width: c)
             }
+        }
+    }
+}
+
+/// values[i] *= factors[i], 8 lanes at a time (each product rounded once, as one at a time).
+func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
+    precondition(values.count == factors.count, "the factors do not fit")
+    values.withUnsafeMutableBufferPointer { v in
+        factors.withUnsafeBufferPointer { f in
+            forEachChunk(v.count) { i, n in store(load(v.baseAddress! + i, n) * load(f.baseAddress! + i, n), v.baseAddress! + i, n) }
         }
     }
 }

@@ -154,14 +154,19 @@ extension RecurrentNetwork {
             guard let embedding = parameters.embedding else { preconditionFailure("this network takes vectors, not tokens") }
             precondition(sequences.allSatisfy { $0.count == steps }, "sequences in a batch must have equal length")
             tokenIDs = [Int](repeating: 0, count: total)
-            layerInput = [Float](repeating: 0, count: total * a.inputSize)
             for t in 0..<steps {
                 for b in 0..<batch {
                     let id = sequences[b][t]
                     precondition(id >= 0 && id < embedding.shape[0], "token id \(id) outside the vocabulary")
                     tokenIDs[t * batch + b] = id
-                    let from = id * a.inputSize, to = (t * batch + b) * a.inputSize
-                    for e in 0..<a.inputSize { layerInput[to + e] = embedding.values[from + e] }
+                }
+            }
+            // Each step's embedding row, copied whole.
+            let e = a.inputSize
+            layerInput = embedding.values.withUnsafeBufferPointer { table in
+                arrayWritten(count: total * e) { out in
+                    guard let out else { return }
+                    for (row, id) in tokenIDs.enumerated() { (out + row * e).update(from: table.baseAddress! + id * e, count: e) }
                 }
             }
         case .vectors(let tensor):
@@ -177,7 +182,7 @@ extension RecurrentNetwork {
         func drop(_ values: inout [Float]) {
             guard let dropout, dropout.rate > 0 else { return }
             let mask = dropout.mask(count: values.count, stream: UInt64(masks.count))
-            for i in values.indices { values[i] *= mask[i] }
+            multiplyInPlace(&values, by: mask)
             masks.append(mask)
         }
 
