@@ -29,11 +29,15 @@ extension RecurrentNetwork {
         let a = architecture
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
         var direct = [Float](repeating: 0, count: total * h)
-        var grads = parameterGradients ? Parameters(zerosFor: a) : nil
+        // Many scored rows (a training step): the head forward and back a block of rows at a
+        // time, its logits recomputed there (see `headCrossEntropy`).
+        let manyRows: [Loss.ClassTarget]? = {
+            if case .crossEntropy(let targets) = loss, targets.count > 1 || trace.outputs.isEmpty { return targets }
+            return nil
+        }()
+        var grads = parameterGradients && manyRows == nil ? Parameters(zerosFor: a) : nil
         let lossValue: Float, lossRows: [Int]
-        if case .crossEntropy(let targets) = loss, targets.count > 1 || trace.outputs.isEmpty {
-            // Many scored rows (a training step): the head forward and back a block of rows at a
-            // time, its logits recomputed there (see `headCrossEntropy`).
+        if let targets = manyRows {
             lossRows = targets.map { $0.step * trace.batch + $0.sequence }
             let top = trace.headInput.withUnsafeBufferPointer { input in
                 arrayWritten(count: lossRows.count * h) { out in
@@ -56,8 +60,10 @@ extension RecurrentNetwork {
                 }
             }
             if parameterGradients {
-                grads!.headWeight.values = head.weight!
-                grads!.headBias.values = head.bias!
+                // The head's gradients as they came; only the rest starts from zeros (not 2.5 MB
+                // of zeros for a head about to be replaced).
+                grads = Parameters(zerosFor: a, head: (Tensor(shape: [c, h], values: head.weight!),
+                                                       Tensor(shape: [c], values: head.bias!)))
             }
         } else {
             let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)

@@ -32,14 +32,20 @@ public struct Parameters: Equatable, Sendable {
     /// All zeros, shaped for `architecture`.
     public init(zerosFor architecture: Architecture) {
         let a = architecture
+        self.init(zerosFor: a, head: (Tensor(zeros: [a.outputSize, a.hiddenSize]), Tensor(zeros: [a.outputSize])))
+    }
+
+    /// Zeros for everything but the head, which is given (a training step's head gradients,
+    /// computed before the rest).
+    init(zerosFor a: Architecture, head: (weight: Tensor, bias: Tensor)) {
         embedding = a.vocabularySize.map { Tensor(zeros: [$0, a.inputSize]) }
         layers = (0..<a.layerCount).map { k in
             LayerParameters(weightIH: Tensor(zeros: [a.gateRows, a.layerInputSize(k)]),
                             weightHH: Tensor(zeros: [a.gateRows, a.hiddenSize]),
                             biasIH: Tensor(zeros: [a.gateRows]), biasHH: Tensor(zeros: [a.gateRows]))
         }
-        headWeight = Tensor(zeros: [a.outputSize, a.hiddenSize])
-        headBias = Tensor(zeros: [a.outputSize])
+        headWeight = head.weight
+        headBias = head.bias
     }
 
     /// PyTorch's default initialisation: recurrent and head tensors uniform in
