@@ -171,13 +171,3 @@ extension RecurrentNetwork {
         }
     }
 }
-
-/// values[i] *= factors[i], 8 lanes at a time (each product rounded once, as one at a time).
-func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
-    precondition(values.count == factors.count, "the factors do not fit")
-    values.withUnsafeMutableBufferPointer { v in
-        factors.withUnsafeBufferPointer { f in
-            forEachChunk(v.count) { i, n in store(load(v.baseAddress! + i, n) * load(f.baseAddress! + i, n), v.baseAddress! + i, n) }
-        }
-    }
-}

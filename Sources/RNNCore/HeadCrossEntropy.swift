@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Cross-entropy at many rows (a training step of a language model), the head
 /// forward and back block by block.
 ///
@@ -41,19 +39,18 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
         PackedMatrix(rows: c, columns: h, source: $0.baseAddress!, rowStride: h, columnStride: 1)
     }
     // g = (softmax − one-hot)/n in panels of 16 classes, each panel n rows deep: B of dL/dWᵀ = hᵀ·g.
-    let gradient = parameterGradients ? KeptBuffers.take(count: panelCount * n * w) : nil
-    defer { if let gradient { KeptBuffers.give(gradient) } }
+    let gradient = parameterGradients ? AlignedFloats(count: panelCount * n * w) : nil
     var losses = [Float](repeating: 0, count: n)
     var hidden = [Float](repeating: 0, count: n * h)
     let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
     withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
         losses.withUnsafeMutableBufferPointer { losses in
             hidden.withUnsafeMutableBufferPointer { hidden in
-                // A block a shard, taken by whichever thread is free; its buffer is lent and
-                // given back, so a thread reuses one buffer from block to block.
+                // A block a shard, taken by whichever thread is free. (The tool keeps freed memory
+                // in the process, see main.swift, so these buffers cost no page faults after the first step.)
                 pool.run(shards: blocks) { b in
-                    let buffer = KeptBuffers.take(count: blockRows * c), block = buffer.base
-                    defer { KeptBuffers.give(buffer) }
+                    let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * c)
+                    defer { block.deallocate() }
                     let first = b * blockRows, rows = min(blockRows, n - first)
                     bias.withUnsafeBufferPointer { bias in
                         multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
@@ -142,27 +139,4 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
         }
     }
     return HeadCrossEntropy(value: value, hidden: hidden, weight: weightGradient, bias: biasGradient)
-}
-
-/// Buffers kept from one training step to the next, up to 64 MB in all: a fresh 22 MB
-/// buffer costs a step thousands of page faults (about 2 ms) before it is written.
-/// Each buffer is lent to one caller at a time.
-enum KeptBuffers {
-    private static let kept = Mutex<[AlignedFloats]>([])
-    private static let limit = 16 << 20   // floats
-
-    static func take(count: Int) -> AlignedFloats {
-        let found = kept.withLock { kept -> AlignedFloats? in
-            guard let i = kept.firstIndex(where: { $0.count >= count && $0.count <= 2 * count }) else { return nil }
-            return kept.remove(at: i)
-        }
-        return found ?? AlignedFloats(count: count)
-    }
-
-    static func give(_ buffer: AlignedFloats) {
-        kept.withLock { kept in
-            kept.append(buffer)
-            while kept.reduce(0, { $0 + $1.count }) > limit { kept.removeFirst() }
-        }
-    }
 }

@@ -45,24 +45,17 @@ public enum Loss: Sendable {
             for target in targets {
                 precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
             }
-            // Rows in fixed groups of 16 on the worker pool; the loss is summed afterwards, in row order.
-            let groups = targets.count * c >= 1 << 16 ? (targets.count + 15) / 16 : 1
-            let perGroup = (targets.count + groups - 1) / max(groups, 1)
-            // Every row's softmax writes all of it: no zero-fill first (22 MB at batch 32 × 35 steps × 5,000 words).
+            // A trace scores one row here; a training step's many rows go through
+            // `headCrossEntropy` instead, which computes the same numbers a block at a time.
             let gradient = arrayWritten(count: targets.count * c) { g in
                 guard let g else { return }
                 outputs.withUnsafeBufferPointer { o in
-                    rowLosses.withUnsafeMutableBufferPointer { losses in
-                        WorkerPool.shared.run(shards: groups) { group in
-                            for r in (group * perGroup)..<min((group + 1) * perGroup, targets.count) {
-                                let target = targets[r]
-                                let row = target.step * batch + target.sequence
-                                // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
-                                let logSum = softmax(o.baseAddress! + row * c, c, into: g + r * c, scaledBy: 1 / n)
-                                losses[r] = logSum - o[row * c + target.label]
-                                g[r * c + target.label] -= 1 / n
-                            }
-                        }
+                    for (r, target) in targets.enumerated() {
+                        let row = target.step * batch + target.sequence
+                        // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
+                        let logSum = softmax(o.baseAddress! + row * c, c, into: g + r * c, scaledBy: 1 / n)
+                        rowLosses[r] = logSum - o[row * c + target.label]
+                        g[r * c + target.label] -= 1 / n
                     }
                 }
             }

@@ -81,10 +81,8 @@ public struct PackedMatrix: Sendable {
 /// Written only while a `PackedMatrix` is made, read-only after: safe to share between threads.
 final class AlignedFloats: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
-    let count: Int
 
     init(count: Int) {
-        self.count = count
         base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: max(count, 1))
     }

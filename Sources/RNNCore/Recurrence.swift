@@ -94,12 +94,19 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 /// out += rows·packed; otherwise out += s·(rows·packed), the product first summed in
 /// `product` (rows × ldc floats). The scale multiplies the product, not the packed weights, so
 /// one packing serves every scale; at s = 1 both forms give the same bits.
-func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: Float,
+/// With a `bias` row, out starts from it instead of from what it held (at s = 1 written in one
+/// pass, C = bias + rows·packed, the bits of filling and adding).
+func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: Float, bias: [Float]? = nil,
                          into out: UnsafeMutablePointer<Float>, ldc: Int, product: UnsafeMutablePointer<Float>) {
     guard scale != 1 else {
-        multiply(rows, packed, into: out, ldc: ldc, accumulate: true)
+        if let bias {
+            bias.withUnsafeBufferPointer { multiply(rows, packed, into: out, ldc: ldc, accumulate: false, bias: $0.baseAddress) }
+        } else {
+            multiply(rows, packed, into: out, ldc: ldc, accumulate: true)
+        }
         return
     }
+    if let bias { fillRows(out, rows: rows.rows, with: bias) }
     multiply(rows, packed, into: product, ldc: ldc, accumulate: false)
     let s = F8(repeating: scale)
     forEachChunk(rows.rows * ldc) { i, n in store(load(out + i, n) + s * load(product + i, n), out + i, n) }
@@ -167,17 +174,11 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
                 let previousHidden = t == 0 ? h0.baseAddress! + first * h : UnsafePointer(hiddenOut + (here - batch) * h)
                 // From a zero state W_hh·h is zero: a large model's first step skips reading W_hh
                 // (the sum would be +0, so only a bias of exactly −0 could tell the difference).
-                let fromState = StridedMatrix(base: previousHidden, rows: rows, rowStride: h)
-                if (t > 0 || initialHidden != nil) && whhScale == 1 {
-                    // b_hh + h·W_hhᵀ written once (the bits of filling with the bias and adding).
-                    p.biasHH.values.withUnsafeBufferPointer {
-                        multiply(fromState, recurrent, into: hiddenProjection, ldc: gh, accumulate: false, bias: $0.baseAddress)
-                    }
+                if t > 0 || initialHidden != nil {
+                    addRecurrentProduct(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent, scale: whhScale,
+                                        bias: p.biasHH.values, into: hiddenProjection, ldc: gh, product: product)
                 } else {
                     fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
-                    if t > 0 || initialHidden != nil {
-                        addRecurrentProduct(fromState, recurrent, scale: whhScale, into: hiddenProjection, ldc: gh, product: product)
-                    }
                 }
                 let previousCell = !isLSTM ? UnsafePointer(unused)
                     : t == 0 ? c0.baseAddress! + first * h : UnsafePointer(cellOut! + (here - batch) * h)

@@ -7,12 +7,15 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// What each draw adds to the state.
+    private static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     /// The generator as it stands after `skip` draws from `seed`: each draw only adds a
     /// constant to the state, so a long stream can be cut into pieces drawn side by side.
-    init(seed: UInt64, skipping skip: Int) { state = seed &+ UInt64(skip) &* 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64, skipping skip: Int) { state = seed &+ UInt64(skip) &* Self.increment }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

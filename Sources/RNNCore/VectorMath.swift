@@ -71,3 +71,13 @@ func store(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
 public func sigmoid(_ x: Float) -> Float { sigmoid8(F8(repeating: x))[0] }
 public func hyperbolicTangent(_ x: Float) -> Float { tanh8(F8(repeating: x))[0] }
 public func exponential(_ x: Float) -> Float { exp8(F8(repeating: x))[0] }
+
+/// values[i] *= factors[i], 8 lanes at a time (each product rounded once, as one at a time).
+func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
+    precondition(values.count == factors.count, "the factors do not fit")
+    values.withUnsafeMutableBufferPointer { v in
+        factors.withUnsafeBufferPointer { f in
+            forEachChunk(v.count) { i, n in store(load(v.baseAddress! + i, n) * load(f.baseAddress! + i, n), v.baseAddress! + i, n) }
+        }
+    }
+}
