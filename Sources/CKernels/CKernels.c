@@ -182,12 +182,8 @@ AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *
     }
 }
 
-/// exp on 16 lanes: exp8 in VectorMath.swift, operation for operation (the Cephes
-/// polynomial, every step rounded on its own), so each lane gives exp8's bits.
-INLINE AVX512 __m512 exp16(__m512 x) {
-    const __m512 high = _mm512_set1_ps(88.3762626647949f), low = _mm512_set1_ps(-87.3365447505531f);
-    __m512 c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, high, _CMP_GT_OQ), x, high);
-    c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), c, low);
+/// exp on [−87.34, 88.38], 16 lanes: expCore in VectorMath.swift, operation for operation.
+INLINE AVX512 __m512 exp16_core(__m512 c) {
     // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
     const __m512 magic = _mm512_set1_ps(12582912.0f);
     const __m512 shifted = _mm512_add_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)), magic);
@@ -205,12 +201,42 @@ INLINE AVX512 __m512 exp16(__m512 x) {
     // 2ⁿ built from its exponent bits.
     const __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
     const __m512 power = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
-    __m512 result = _mm512_mul_ps(p, power);
+    return _mm512_mul_ps(p, power);
+}
+
+/// exp on 16 lanes: exp8 in VectorMath.swift, operation for operation (the Cephes
+/// polynomial, every step rounded on its own), so each lane gives exp8's bits. The clamps
+/// and fix-ups run only when a lane is outside the polynomial's range (or NaN), as in exp8.
+INLINE AVX512 __m512 exp16(__m512 x) {
+    const __m512 high = _mm512_set1_ps(88.3762626647949f), low = _mm512_set1_ps(-87.3365447505531f);
+    const __mmask16 inRange = _mm512_cmp_ps_mask(x, low, _CMP_GE_OQ) & _mm512_cmp_ps_mask(x, high, _CMP_LE_OQ);
+    if (inRange == 0xFFFF) return exp16_core(x);
+    __m512 c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, high, _CMP_GT_OQ), x, high);
+    c = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), c, low);
+    __m512 result = exp16_core(c);
     // The clamp turned ±inf into large finite values and dropped NaN: restore them.
     result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(88.7228391f), _CMP_GT_OQ), result,
                                   _mm512_set1_ps(__builtin_inff()));
     result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), result, _mm512_setzero_ps());
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), result, x);
+}
+
+/// −x as Swift's SIMD prefix minus computes it: 0 − x (so −(+0) is +0, and a NaN keeps its sign).
+INLINE AVX512 __m512 negate16(__m512 x) { return _mm512_sub_ps(_mm512_setzero_ps(), x); }
+
+/// sigmoid8 and tanh8 (VectorMath.swift) on 16 lanes, operation for operation.
+INLINE AVX512 __m512 sigmoid16(__m512 x) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    return _mm512_div_ps(one, _mm512_add_ps(one, exp16(negate16(x))));
+}
+
+INLINE AVX512 __m512 tanh16(__m512 x) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    const __m512 magnitude = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7FFFFFFF)));
+    const __m512 e = exp16(_mm512_mul_ps(_mm512_set1_ps(-2.0f), magnitude));
+    __m512 t = _mm512_div_ps(_mm512_sub_ps(one, e), _mm512_add_ps(one, e));
+    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), t, negate16(t));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
 }
 
 INLINE AVX512 __m256 low_half(__m512 v) { return _mm512_castps512_ps256(v); }
@@ -313,6 +339,32 @@ AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, floa
     return j;
 }
 
+AVX512 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
+                                     const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
+                                     float *tanhCell) {
+    const ptrdiff_t h = hidden;
+    for (ptrdiff_t b = 0; b < batch; b++) {
+        for (ptrdiff_t j = 0; j < h; j += 16) {
+            const __mmask16 real = h - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (h - j)) - 1);
+            const ptrdiff_t row = b * h + j, gateRow = 4 * b * h + j;
+#define PRE(block) _mm512_add_ps(_mm512_maskz_loadu_ps(real, inputProjection + gateRow + (block) * h), \
+                                 _mm512_maskz_loadu_ps(real, hiddenProjection + gateRow + (block) * h))
+            const __m512 i = sigmoid16(PRE(0)), f = sigmoid16(PRE(1)), g = tanh16(PRE(2)), o = sigmoid16(PRE(3));
+#undef PRE
+            const __m512 c = _mm512_add_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(real, previousCell + row)),
+                                           _mm512_mul_ps(i, g));
+            _mm512_mask_storeu_ps(gates + gateRow, real, i);
+            _mm512_mask_storeu_ps(gates + gateRow + h, real, f);
+            _mm512_mask_storeu_ps(gates + gateRow + 2 * h, real, g);
+            _mm512_mask_storeu_ps(gates + gateRow + 3 * h, real, o);
+            const __m512 tc = tanh16(c);
+            _mm512_mask_storeu_ps(cellOut + row, real, c);
+            _mm512_mask_storeu_ps(tanhCell + row, real, tc);
+            _mm512_mask_storeu_ps(hiddenOut + row, real, _mm512_mul_ps(o, tc));
+        }
+    }
+}
+
 AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) {
     const __m512 t = _mm512_set1_ps(threshold);
     ptrdiff_t j = from;
@@ -361,6 +413,9 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
                      float correction1, float correction2) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
+void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
+                             const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
+                             float *tanhCell) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { __builtin_trap(); }
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Cross-entropy at many rows (a training step of a language model), the head
 /// forward and back block by block.
 ///
@@ -115,7 +117,13 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                                       columns: classes, into: product, ldc: panels * w, accumulate: false,
                                       kernels: kernels)
                         for v in 0..<classes {
-                            for u in 0..<h { dW[(firstClass + v) * h + u] = product[u * panels * w + v] }
+                            let row = dW.baseAddress! + (firstClass + v) * h, column = product + v
+                            if kernels == .avx512 && h % w == 0 {
+                                // 16 units a gather (a strided copy; × 1 keeps every value).
+                                rnn_avx512_pack_strided(row, column, h / w, w * panels * w, panels * w, Int32(w), 1)
+                            } else {
+                                for u in 0..<h { row[u] = column[u * panels * w] }
+                            }
                         }
                         // Column sums as `columnSums` adds them: from zero, row after row, then onto
                         // zero; up to 8 panels' sums at once, so the additions do not wait on each other.

@@ -28,11 +28,12 @@ public struct PackedMatrix: Sendable {
         columns = n
         let w = Self.panelWidth
         let panelCount = (n + w - 1) / w
-        // A large matrix (a 5,000-word head, packed at every training step) is packed in
-        // groups of 16 panels on the worker pool; each panel is a copy, so nothing depends on the threads.
+        // A large matrix (a 5,000-word head, packed at every training step) is packed on the
+        // worker pool in groups of panels of about 64k values each (a deep panel alone: the head
+        // read by class has 8 panels 5,000 deep); each panel is a copy, so nothing depends on the threads.
         // Every element is written once (the last panel's columns past n as zeros), so the
         // buffer is not zero-filled first: for a large model's W_hh that was a third of the packing.
-        let group = k * n >= 1 << 18 ? 16 : max(panelCount, 1)
+        let group = k * n >= 1 << 18 ? max(1, (1 << 16) / (k * w)) : max(panelCount, 1)
         storage = AlignedFloats(count: panelCount * k * w)
         let out = storage.base
         // Read across rows (a transposed weight), a panel is 16 gathers a row on AVX-512.
@@ -48,7 +49,12 @@ public struct PackedMatrix: Sendable {
                 for kk in 0..<k {
                     let row = source + kk * rowStride + p * w * columnStride
                     let dst = base + kk * w
-                    if columnStride == 1 {
+                    if columnStride == 1 && width == w {
+                        let s = F8(repeating: scale)
+                        store8(s * load8(row), dst)
+                        store8(s * load8(row + 8), dst + 8)
+                        continue
+                    } else if columnStride == 1 {
                         for j in 0..<width { dst[j] = scale * row[j] }
                     } else {
                         for j in 0..<width { dst[j] = scale * row[j * columnStride] }

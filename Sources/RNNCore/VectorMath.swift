@@ -4,11 +4,26 @@
 
 @inline(__always)
 func exp8(_ x: F8) -> F8 {
-    // Written with masks rather than clamped()/rounded()/Int32 conversion, which
-    // the standard library does lane by lane.
+    // Lanes outside [−87.34, 88.38] (or NaN) are rare: a softmax shifted by its maximum and
+    // a gate's pre-activation almost never reach them. Only then are the clamps and
+    // fix-ups run; within the range they change nothing, so the bits are the same.
+    let inRange = (x .>= -87.3365447505531) .& (x .<= 88.3762626647949)
+    if all(inRange) { return expCore(x) }
     var c = x
     c.replace(with: 88.3762626647949, where: x .> 88.3762626647949)
     c.replace(with: -87.3365447505531, where: x .< -87.3365447505531)
+    var result = expCore(c)
+    // The clamp turned ±inf into large finite values and dropped NaN: restore them.
+    result.replace(with: .infinity, where: x .> 88.7228391)
+    result.replace(with: 0, where: x .< -87.3365447505531)
+    result.replace(with: x, where: x .!= x)
+    return result
+}
+
+/// exp on [−87.34, 88.38]: the Cephes polynomial, written with masks rather than
+/// rounded()/Int32 conversion, which the standard library does lane by lane.
+@inline(__always)
+func expCore(_ c: F8) -> F8 {
     // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
     let shifted = c * 1.44269504088896341 + 12582912
     let n = shifted - 12582912
@@ -24,12 +39,7 @@ func exp8(_ x: F8) -> F8 {
     p = p * r2 + r + 1
     // 2ⁿ built from its exponent bits.
     let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-    var result = p * unsafeBitCast((integer &+ 127) &<< 23, to: F8.self)
-    // The clamp turned ±inf into large finite values and dropped NaN: restore them.
-    result.replace(with: .infinity, where: x .> 88.7228391)
-    result.replace(with: 0, where: x .< -87.3365447505531)
-    result.replace(with: x, where: x .!= x)
-    return result
+    return p * unsafeBitCast((integer &+ 127) &<< 23, to: F8.self)
 }
 
 @_transparent

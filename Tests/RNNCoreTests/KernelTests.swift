@@ -201,6 +201,41 @@ import Testing
         }
     }
 
+    /// The LSTM step on 16 lanes against the 8-lane Swift chunks: gates, c_t, tanh(c_t) and h_t keep
+    /// their bits for every tail of the hidden size, with pre-activations past exp's range, NaN, ±∞,
+    /// signed zeros and tiny negatives (where tanh's sign flip must give −0, not +0).
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func avx512LSTMStepGivesThePortableBits() {
+        let special: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, -1e-30, 1e-30, 100, -100, 88.5, -88.5, 44.2, -44.2]
+        var random = SeededRandom(seed: 41)
+        for hidden in [1, 7, 8, 15, 16, 17, 33, 40] {
+            let batch = 3, count = batch * 4 * hidden
+            let values = { (scale: Float) in
+                (0..<count).map { i in i % 5 == 0 ? special[(i / 5) % special.count] : random.uniform(-scale, scale) }
+            }
+            let input = values(6), recurrent = values(3), previous = (0..<(batch * hidden)).map { i in
+                i % 4 == 0 ? special[i % special.count] : random.uniform(-2, 2)
+            }
+            var results: [[UInt32]] = []
+            for avx512 in [false, true] {
+                var gates = [Float](repeating: 0, count: count), outputs = [Float](repeating: 0, count: 3 * batch * hidden)
+                input.withUnsafeBufferPointer { x in recurrent.withUnsafeBufferPointer { r in previous.withUnsafeBufferPointer { c in
+                    gates.withUnsafeMutableBufferPointer { g in outputs.withUnsafeMutableBufferPointer { o in
+                        let step = StepForward(batch: batch, hidden: hidden, inputProjection: x.baseAddress!,
+                                               hiddenProjection: r.baseAddress!, previousHidden: c.baseAddress!,
+                                               previousCell: c.baseAddress!, gates: g.baseAddress!,
+                                               hiddenOut: o.baseAddress!, cellOut: o.baseAddress! + batch * hidden,
+                                               extra: o.baseAddress! + 2 * batch * hidden)
+                        if avx512 { LSTMCell.forward(step) } else { LSTMCell.forwardChunks(step) }
+                    } }
+                } } }
+                results.append((gates + outputs).map(\.bitPattern))
+            }
+            let differing = firstDifference(results[0], results[1])
+            #expect(differing == nil, "hidden \(hidden): value \(differing ?? 0) differs")
+        }
+    }
+
     @Test func vectorNonlinearitiesMatchLibm() {
         var worst = (exp: 0.0, tanh: 0.0, sigmoid: 0.0)
         for i in -20000...20000 {

@@ -52,6 +52,12 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
 void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
                              ptrdiff_t columnStride, int width, float scale);
 
+/// One LSTM step for `batch` rows of `hidden` units (LSTMCell.forwardChunk on 16 lanes, with
+/// its bits): gates [B, 4H] in the order i, f, g, o; h_t, c_t and tanh(c_t) [B, H].
+void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
+                             const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
+                             float *tanhCell);
+
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
 /// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);

@@ -15,7 +15,9 @@ protocol CellStep {
 }
 
 extension CellStep {
-    static func forward(_ s: StepForward) {
+    static func forward(_ s: StepForward) { forwardChunks(s) }
+
+    static func forwardChunks(_ s: StepForward) {
         forEachChunk(batch: s.batch, hidden: s.hidden) { b, j in forwardChunk(s, row: b, unit: j, FullChunk()) }
             partial: { b, j, n in forwardChunk(s, row: b, unit: j, PartialChunk(count: n)) }
     }
