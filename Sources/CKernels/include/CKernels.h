@@ -14,6 +14,16 @@
 /// 1 when this CPU has AVX-512F and the operating system saves the zmm registers.
 int rnn_avx512_available(void);
 
+/// A hint to the core that this thread is waiting in a loop (WorkerPool's short spins):
+/// x86's pause, ARM's yield.
+static inline void rnn_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ volatile("yield");
+#endif
+}
+
 /// C (+)= A·B for 1 to 6 rows of A and 1 to 32 columns of C (two panels, the
 /// second at b + 16·k). Element (i, k) of A is at a[i·rowStride + k·columnStride].
 /// With a bias (one value per column of C, else NULL), C = bias + A·B.
