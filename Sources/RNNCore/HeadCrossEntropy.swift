@@ -43,11 +43,12 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     // g = (softmax − one-hot)/n in panels of 16 classes, each panel n rows deep: B of dL/dWᵀ = hᵀ·g.
     let gradient = parameterGradients ? AlignedFloats(count: panelCount * n * w) : nil
     var losses = [Float](repeating: 0, count: n)
-    var hidden = [Float](repeating: 0, count: n * h)
     let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
+    // Every row of dL/dh is written whole by its block's product, so it starts unwritten.
+    let hidden = arrayWritten(count: n * h) { hidden in
     withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
         losses.withUnsafeMutableBufferPointer { losses in
-            hidden.withUnsafeMutableBufferPointer { hidden in
+            if let hidden {
                 // A block a shard, taken by whichever thread is free. (The tool keeps freed memory
                 // in the process, see main.swift, so these buffers cost no page faults after the first step.)
                 pool.run(shards: blocks) { b in
@@ -68,7 +69,7 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                         row[label] -= 1 / Float(n)
                     }
                     multiplyBlock(StridedMatrix(base: block, rows: rows, rowStride: c), byClass.panels,
-                                  k: c, columns: h, into: hidden.baseAddress! + first * h, ldc: h,
+                                  k: c, columns: h, into: hidden + first * h, ldc: h,
                                   accumulate: false, kernels: kernels)
                     guard let gradient else { return }
                     for p in 0..<panelCount {
@@ -88,6 +89,7 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
             }
         }
     }
+    }
     let value = Float(losses.reduce(0.0) { $0 + Double($1) } / Double(n))
     guard let gradient else { return HeadCrossEntropy(value: value, hidden: hidden, weight: nil, bias: nil) }
 
@@ -101,11 +103,12 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
     // in cache; dL/db = Σ_rows g, each class summed in row order.
     let panelsPerShard = 8
-    var weightGradient = [Float](repeating: 0, count: c * h)
     var biasGradient = [Float](repeating: 0, count: c)
+    // Every row of dL/dW is written whole by its shard, so it starts unwritten (not 2.5 MB of zeros).
+    let weightGradient = arrayWritten(count: c * h) { dW in
     withExtendedLifetime(gradient) {
         topT.withUnsafeBufferPointer { topT in
-            weightGradient.withUnsafeMutableBufferPointer { dW in
+            if let dW {
                 biasGradient.withUnsafeMutableBufferPointer { db in
                     pool.run(shards: (panelCount + panelsPerShard - 1) / panelsPerShard) { s in
                         let firstPanel = s * panelsPerShard, panels = min(panelsPerShard, panelCount - firstPanel)
@@ -117,7 +120,7 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                                       columns: classes, into: product, ldc: panels * w, accumulate: false,
                                       kernels: kernels)
                         for v in 0..<classes {
-                            let row = dW.baseAddress! + (firstClass + v) * h, column = product + v
+                            let row = dW + (firstClass + v) * h, column = product + v
                             if kernels == .avx512 && h % w == 0 {
                                 // 16 units a gather (a strided copy; × 1 keeps every value).
                                 rnn_avx512_pack_strided(row, column, h / w, w * panels * w, panels * w, Int32(w), 1)
@@ -145,6 +148,7 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                 }
             }
         }
+    }
     }
     return HeadCrossEntropy(value: value, hidden: hidden, weight: weightGradient, bias: biasGradient)
 }

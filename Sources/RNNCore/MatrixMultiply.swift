@@ -33,7 +33,7 @@ public struct PackedMatrix: Sendable {
         // read by class has 8 panels 5,000 deep); each panel is a copy, so nothing depends on the threads.
         // Every element is written once (the last panel's columns past n as zeros), so the
         // buffer is not zero-filled first: for a large model's W_hh that was a third of the packing.
-        let group = k * n >= 1 << 18 ? max(1, (1 << 16) / (k * w)) : max(panelCount, 1)
+        let group = k * n >= 1 << 16 ? max(1, (1 << 16) / (k * w)) : max(panelCount, 1)
         storage = AlignedFloats(count: panelCount * k * w)
         let out = storage.base
         // Read across rows (a transposed weight), a panel is 16 gathers a row on AVX-512.
