@@ -75,15 +75,22 @@ public struct Parameters: Equatable, Sendable {
         try body("head.bias", &headBias)
     }
 
-    /// A path to every tensor, in PyTorch's order, for walking several
-    /// parameter-shaped values (weights, gradients, optimiser moments) in step.
-    public var tensorPaths: [WritableKeyPath<Parameters, Tensor>] {
-        var paths: [WritableKeyPath<Parameters, Tensor>] = embedding == nil ? [] : [\Parameters.embedding!]
-        for k in layers.indices {
-            paths += [\Parameters.layers[k].weightIH, \Parameters.layers[k].weightHH,
-                      \Parameters.layers[k].biasIH, \Parameters.layers[k].biasHH]
+    /// The same tensor of four parameter-shaped values (weights, optimiser moments, gradients)
+    /// side by side, in PyTorch's order; the first three are written in place. (Writing through
+    /// a key path such as `\.layers[k].weightHH` would not be: a key path reaches `layers[k]`
+    /// by getting and setting the whole layer, so each tensor written was copied first, for a
+    /// large model its recurrent weights three times a step.)
+    static func forEachTensor(_ a: inout Parameters, _ b: inout Parameters, _ c: inout Parameters, _ d: Parameters,
+                              _ body: (inout Tensor, inout Tensor, inout Tensor, Tensor) -> Void) {
+        if a.embedding != nil { body(&a.embedding!, &b.embedding!, &c.embedding!, d.embedding!) }
+        for k in a.layers.indices {
+            body(&a.layers[k].weightIH, &b.layers[k].weightIH, &c.layers[k].weightIH, d.layers[k].weightIH)
+            body(&a.layers[k].weightHH, &b.layers[k].weightHH, &c.layers[k].weightHH, d.layers[k].weightHH)
+            body(&a.layers[k].biasIH, &b.layers[k].biasIH, &c.layers[k].biasIH, d.layers[k].biasIH)
+            body(&a.layers[k].biasHH, &b.layers[k].biasHH, &c.layers[k].biasHH, d.layers[k].biasHH)
         }
-        return paths + [\Parameters.headWeight, \Parameters.headBias]
+        body(&a.headWeight, &b.headWeight, &c.headWeight, d.headWeight)
+        body(&a.headBias, &b.headBias, &c.headBias, d.headBias)
     }
 
     /// Every tensor with its `state_dict` name, in PyTorch's order.

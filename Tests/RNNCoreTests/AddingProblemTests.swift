@@ -51,7 +51,7 @@ import Testing
         }
         #expect(largest > 10, "the gradient norm never grew: \(largest)")
         let parameters = learner.network.parameters
-        #expect(parameters.tensorPaths.allSatisfy { parameters[keyPath: $0].values.allSatisfy(\.isFinite) })
+        #expect(parameters.named.allSatisfy { $0.tensor.values.allSatisfy(\.isFinite) })
         #expect(learner.evaluate(problem.batch(size: 8, using: &random), problem: problem).isFinite)
     }
 

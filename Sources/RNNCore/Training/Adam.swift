@@ -26,13 +26,13 @@ public struct Adam: Sendable {
         let correction1 = 1 - Float(Double(beta1).pow(step)), correction2 = 1 - Float(Double(beta2).pow(step))
         let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
         let scale = gradientScale ?? 1   // × 1 changes no value
-        for path in parameters.tensorPaths {
-            let count = gradients[keyPath: path].values.count
-            guard count > 0 else { continue }
-            gradients[keyPath: path].values.withUnsafeBufferPointer { g in
-                firstMoment[keyPath: path].values.withUnsafeMutableBufferPointer { m in
-                    secondMoment[keyPath: path].values.withUnsafeMutableBufferPointer { v in
-                        parameters[keyPath: path].values.withUnsafeMutableBufferPointer { theta in
+        Parameters.forEachTensor(&parameters, &firstMoment, &secondMoment, gradients) { parameters, m, v, g in
+            let count = g.values.count
+            guard count > 0 else { return }
+            g.values.withUnsafeBufferPointer { g in
+                m.values.withUnsafeMutableBufferPointer { m in
+                    v.values.withUnsafeMutableBufferPointer { v in
+                        parameters.values.withUnsafeMutableBufferPointer { theta in
                             // Each value on its own, 8 lanes at a time (the same operations, in the same
                             // order, as one value at a time): blocks of 16k values on the worker pool, small
                             // enough that even W_hh is shared out and the embedding splits evenly.
@@ -86,8 +86,8 @@ extension Parameters {
     public mutating func clipGlobalNorm(to maxNorm: Float) -> Float {
         let (norm, clipping) = clipping(to: maxNorm)
         guard let scale = clipping else { return norm }
-        for path in tensorPaths {
-            self[keyPath: path].values.withUnsafeMutableBufferPointer { values in
+        forEachTensor { _, tensor in
+            tensor.values.withUnsafeMutableBufferPointer { values in
                 // Blocks of 64k values on the worker pool, as Adam's update.
                 let block = 1 << 16
                 WorkerPool.shared.run(shards: (values.count + block - 1) / block) { s in
