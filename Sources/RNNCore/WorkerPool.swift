@@ -34,6 +34,8 @@ public final class WorkerPool: @unchecked Sendable {
     public let threadCount: Int
 
     private let busy = Atomic<Bool>(false)
+    /// How long a waiting thread stays awake before it sleeps, in nanoseconds (see `spin`).
+    private let spinLimit: UInt64
     /// `unfinished`, readable without the lock, for a caller that spins briefly before it sleeps.
     private let remaining = Atomic<Int>(0)
     /// `generation` for workers that spin briefly before they sleep (a job often follows a job).
@@ -50,6 +52,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// `threads` counts the calling thread, so 1 starts no worker at all.
     public init(threads: Int) {
         threadCount = max(1, threads)
+        // More threads than cores (`--threads 8` on two) would spin on a core another thread needs.
+        spinLimit = threadCount <= WorkerPool.machineCores ? 500_000 : 0
         for _ in 1..<threadCount {
             // The workers hold the pool: it lives until `shutDown()`.
             let worker = Thread { self.workerLoop() }
@@ -88,7 +92,7 @@ public final class WorkerPool: @unchecked Sendable {
             condition.unlock()
             takeShards()
             // The last shards are often a moment from done: wait for them awake first.
-            Self.spin { remaining.load(ordering: .acquiring) == 0 }
+            spin { remaining.load(ordering: .acquiring) == 0 }
             condition.lock()
             while unfinished > 0 { condition.wait() }
             job = nil
@@ -137,12 +141,13 @@ public final class WorkerPool: @unchecked Sendable {
         return true
     }
 
-    /// Waits for `done` without sleeping, for half a millisecond at most. A thread put to sleep
+    /// Waits for `done` without sleeping, for `spinLimit` (half a millisecond) at most. A thread put to sleep
     /// takes tens of microseconds to wake (more in a virtual machine, whose idle core the host
     /// may have given away), and a training step starts and finishes about thirty jobs, most
     /// of them a fraction of a millisecond apart: sleeping between them cost 3% of a step.
-    private static func spin(until done: () -> Bool) {
-        let deadline = DispatchTime.now().uptimeNanoseconds + 500_000
+    private func spin(until done: () -> Bool) {
+        guard spinLimit > 0 else { return }
+        let deadline = DispatchTime.now().uptimeNanoseconds + spinLimit
         var checks = 0
         while !done() {
             rnn_cpu_relax()
@@ -154,7 +159,7 @@ public final class WorkerPool: @unchecked Sendable {
     private func workerLoop() {
         var seen = 0
         while true {
-            Self.spin { published.load(ordering: .acquiring) != seen }
+            spin { published.load(ordering: .acquiring) != seen }
             condition.lock()
             while generation == seen && !shuttingDown { condition.wait() }
             if shuttingDown {
