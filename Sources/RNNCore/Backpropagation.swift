@@ -74,6 +74,7 @@ extension RecurrentNetwork {
         // Dropped units of the head's input passed nothing forward, so they get nothing back.
         if !lossRows.isEmpty, let mask = trace.dropoutMasks.last { multiplyInPlace(&direct, by: mask) }
 
+        let lastLossStep = lossRows.map { $0 / trace.batch }.max() ?? -1
         var hiddenAdjoints = [[Float]](repeating: [], count: a.layerCount)
         var cellAdjoints = [[Float]](repeating: [], count: a.layerCount)
         var inputGradient: [Float]? = nil
@@ -84,7 +85,7 @@ extension RecurrentNetwork {
                 direct.withUnsafeBufferPointer { d in
                     backwardLayer(parameters.layers[k], record: trace.layers[k], input: x.baseAddress!,
                                   inputSize: a.layerInputSize(k), direct: d.baseAddress!,
-                                  lastLossStep: lossRows.map { $0 / trace.batch }.max() ?? -1,
+                                  lastLossStep: lastLossStep,
                                   whhScale: trace.whhScale,
                                   wantInput: needInput, wantParameters: parameterGradients,
                                   packedRecurrent: packed?.recurrentBackward[k], packedInput: packed?.inputBackward[k])

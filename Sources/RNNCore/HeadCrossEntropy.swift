@@ -46,9 +46,9 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
     // Every row of dL/dh is written whole by its block's product, so it starts unwritten.
     let hidden = arrayWritten(count: n * h) { hidden in
-    withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
-        losses.withUnsafeMutableBufferPointer { losses in
-            if let hidden {
+        guard let hidden else { return }   // no rows
+        withExtendedLifetime((packedHead.storage, byClass.storage, gradient)) {
+            losses.withUnsafeMutableBufferPointer { losses in
                 // A block a shard, taken by whichever thread is free. (The tool keeps freed memory
                 // in the process, see main.swift, so these buffers cost no page faults after the first step.)
                 pool.run(shards: blocks) { b in
@@ -89,7 +89,6 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
             }
         }
     }
-    }
     let value = Float(losses.reduce(0.0) { $0 + Double($1) } / Double(n))
     guard let gradient else { return HeadCrossEntropy(value: value, hidden: hidden, weight: nil, bias: nil) }
 
@@ -106,9 +105,9 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     var biasGradient = [Float](repeating: 0, count: c)
     // Every row of dL/dW is written whole by its shard, so it starts unwritten (not 2.5 MB of zeros).
     let weightGradient = arrayWritten(count: c * h) { dW in
-    withExtendedLifetime(gradient) {
-        topT.withUnsafeBufferPointer { topT in
-            if let dW {
+        guard let dW else { return }   // no classes or units
+        withExtendedLifetime(gradient) {
+            topT.withUnsafeBufferPointer { topT in
                 biasGradient.withUnsafeMutableBufferPointer { db in
                     pool.run(shards: (panelCount + panelsPerShard - 1) / panelsPerShard) { s in
                         let firstPanel = s * panelsPerShard, panels = min(panelsPerShard, panelCount - firstPanel)
@@ -148,7 +147,6 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                 }
             }
         }
-    }
     }
     return HeadCrossEntropy(value: value, hidden: hidden, weight: weightGradient, bias: biasGradient)
 }

@@ -65,16 +65,11 @@ func uninitializedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
     UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
 }
 
-/// Fills `rows` rows of width bias.count with the bias (a large fill, such as a 5,000-word
-/// head's bias over every step of a batch, in blocks of 64 rows on the worker pool).
+/// Fills `rows` rows of width bias.count with the bias (a walk's few rows at a step: the large
+/// fills, the head's and the input projection's, take the bias inside the product instead).
 func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, with bias: [Float]) {
-    let block = rows * bias.count >= 1 << 18 ? 64 : max(rows, 1)
     bias.withUnsafeBufferPointer { b in
-        WorkerPool.shared.run(shards: (rows + block - 1) / block) { shard in
-            for r in (shard * block)..<min((shard + 1) * block, rows) {
-                (out + r * b.count).update(from: b.baseAddress!, count: b.count)
-            }
-        }
+        for r in 0..<rows { (out + r * b.count).update(from: b.baseAddress!, count: b.count) }
     }
 }
 
