@@ -186,18 +186,18 @@ AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *
 INLINE AVX512 __m512 exp16_core(__m512 c) {
     // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
     const __m512 magic = _mm512_set1_ps(12582912.0f);
-    const __m512 shifted = _mm512_add_ps(_mm512_mul_ps(c, _mm512_set1_ps(1.44269504088896341f)), magic);
+    const __m512 shifted = _mm512_fmadd_ps(c, _mm512_set1_ps(1.44269504088896341f), magic);
     const __m512 n = _mm512_sub_ps(shifted, magic);
-    __m512 r = _mm512_sub_ps(c, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
-    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(-0.693359375f), c);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
     const __m512 r2 = _mm512_mul_ps(r, r);
     __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, r2), r), _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_fmadd_ps(p, r2, r), _mm512_set1_ps(1.0f));
     // 2ⁿ built from its exponent bits.
     const __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
     const __m512 power = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
@@ -323,11 +323,37 @@ AVX512 void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, p
     }
 }
 
+AVX512 void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t sourceStride,
+                                     float *dst, ptrdiff_t panelStride) {
+    for (ptrdiff_t p = 0; 16 * p < columns; p++) {
+        const ptrdiff_t width = columns - 16 * p;
+        const __mmask16 real = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+        const float *from = src + 16 * p;
+        float *to = dst + p * panelStride;
+        for (ptrdiff_t r = 0; r < rows; r++) _mm512_stream_ps(to + 16 * r, _mm512_maskz_loadu_ps(real, from + r * sourceStride));
+    }
+    _mm_sfence();   // the streamed lines are visible before the pool hands the panels on
+}
+
 AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
     // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
-    __m512 m = _mm512_set1_ps(-__builtin_inff());
+    // The maximum does not depend on the order the values are compared in, so four running
+    // maxima take 64 values a step: one would wait on each compare before the next.
+    __m512 m = _mm512_set1_ps(-__builtin_inff()), ma = m, mb = m, mc = m;
     __mmask16 nan = 0;
     ptrdiff_t j = 0;
+    for (; j + 64 <= n; j += 64) {
+        const __m512 v = _mm512_loadu_ps(x + j), va = _mm512_loadu_ps(x + j + 16);
+        const __m512 vb = _mm512_loadu_ps(x + j + 32), vc = _mm512_loadu_ps(x + j + 48);
+        nan |= _mm512_cmp_ps_mask(v, va, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(vb, vc, _CMP_UNORD_Q);
+        m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, m, _CMP_GT_OQ), m, v);
+        ma = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(va, ma, _CMP_GT_OQ), ma, va);
+        mb = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(vb, mb, _CMP_GT_OQ), mb, vb);
+        mc = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(vc, mc, _CMP_GT_OQ), mc, vc);
+    }
+    m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ma, m, _CMP_GT_OQ), m, ma);
+    mb = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(mc, mb, _CMP_GT_OQ), mb, mc);
+    m = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(mb, m, _CMP_GT_OQ), m, mb);
     for (; j + 16 <= n; j += 16) {
         const __m512 v = _mm512_loadu_ps(x + j);
         nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
@@ -413,6 +439,8 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
                      float correction1, float correction2) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
+void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t sourceStride,
+                              float *dst, ptrdiff_t panelStride) { __builtin_trap(); }
 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
                              const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                              float *tanhCell) { __builtin_trap(); }

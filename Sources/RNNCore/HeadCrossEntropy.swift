@@ -43,7 +43,9 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     // g = (softmax − one-hot)/n in panels of 16 classes, each panel n rows deep: B of dL/dWᵀ = hᵀ·g.
     let gradient = parameterGradients ? AlignedFloats(count: panelCount * n * w) : nil
     var losses = [Float](repeating: 0, count: n)
-    let blockRows = 48, blocks = (n + blockRows - 1) / blockRows
+    // Blocks of 48 rows (four of the product's 12-row groups), shared evenly between the pool's
+    // threads (see `BalancedShards`). Rows never mix, so where the cuts fall does not touch the bits.
+    let blocks = BalancedShards(count: n, size: 48, threads: pool.threadCount)
     // Every row of dL/dh is written whole by its block's product, so it starts unwritten.
     let hidden = arrayWritten(count: n * h) { hidden in
         guard let hidden else { return }   // no rows
@@ -51,10 +53,10 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
             losses.withUnsafeMutableBufferPointer { losses in
                 // A block a shard, taken by whichever thread is free. (The tool keeps freed memory
                 // in the process, see main.swift, so these buffers cost no page faults after the first step.)
-                pool.run(shards: blocks) { b in
-                    let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * c)
+                pool.run(shards: blocks.count) { b in
+                    let block = UnsafeMutablePointer<Float>.allocate(capacity: blocks.size * c)
                     defer { block.deallocate() }
-                    let first = b * blockRows, rows = min(blockRows, n - first)
+                    let first = blocks[b].lowerBound, rows = blocks[b].count
                     bias.withUnsafeBufferPointer { bias in
                         multiplyBlock(StridedMatrix(base: top + first * h, rows: rows, rowStride: h),
                                       packedHead.panels, k: h, columns: c, into: block, ldc: c,
@@ -72,6 +74,11 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                                   k: c, columns: h, into: hidden + first * h, ldc: h,
                                   accumulate: false, kernels: kernels)
                     guard let gradient else { return }
+                    if kernels == .avx512 {
+                        // Stored past the caches: 22 MB at 5,000 words, read back only by dL/dW's product.
+                        rnn_avx512_stream_panels(block, rows, c, c, gradient.base + first * w, n * w)
+                        return
+                    }
                     for p in 0..<panelCount {
                         let width = min(w, c - p * w), out = gradient.base + (p * n + first) * w
                         for r in 0..<rows {
@@ -92,16 +99,19 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
     let value = Float(losses.reduce(0.0) { $0 + Double($1) } / Double(n))
     guard let gradient else { return HeadCrossEntropy(value: value, hidden: hidden, weight: nil, bias: nil) }
 
-    // hᵀ, 16 units a shard.
-    let topT = arrayWritten(count: h * n) { out in
+    // hᵀ, 16 units a shard, and under it a row of ones: its row of the product is Σ_rows 1·g,
+    // dL/db, the same bits as the column sums `columnSums` adds (1·g is g, each multiply-add one
+    // rounding of the sum, from zero in row order).
+    let topT = arrayWritten(count: (h + 1) * n) { out in
         guard let out else { return }
+        (out + h * n).initialize(repeating: 1, count: n)
         pool.run(shards: (h + 15) / 16) { s in
             for u in (s * 16)..<min(s * 16 + 16, h) { for r in 0..<n { out[u * n + r] = top[r * h + u] } }
         }
     }
-    // dL/dWᵀ = hᵀ·g, in shards of 8 panels (128 classes), each transposed into dL/dW while
-    // in cache; dL/db = Σ_rows g, each class summed in row order.
-    let panelsPerShard = 8
+    // dL/dWᵀ = hᵀ·g and dL/db, in shards of up to 8 panels (128 classes), each transposed into
+    // dL/dW while in cache.
+    let shards = BalancedShards(count: panelCount, size: 8, threads: pool.threadCount)
     var biasGradient = [Float](repeating: 0, count: c)
     // Every row of dL/dW is written whole by its shard, so it starts unwritten (not 2.5 MB of zeros).
     let weightGradient = arrayWritten(count: c * h) { dW in
@@ -109,13 +119,13 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
         withExtendedLifetime(gradient) {
             topT.withUnsafeBufferPointer { topT in
                 biasGradient.withUnsafeMutableBufferPointer { db in
-                    pool.run(shards: (panelCount + panelsPerShard - 1) / panelsPerShard) { s in
-                        let firstPanel = s * panelsPerShard, panels = min(panelsPerShard, panelCount - firstPanel)
+                    pool.run(shards: shards.count) { s in
+                        let firstPanel = shards[s].lowerBound, panels = shards[s].count
                         let firstClass = firstPanel * w, classes = min(panels * w, c - firstClass)
-                        let product = UnsafeMutablePointer<Float>.allocate(capacity: h * panels * w)
+                        let product = UnsafeMutablePointer<Float>.allocate(capacity: (h + 1) * shards.size * w)
                         defer { product.deallocate() }
                         let g = gradient.base + firstPanel * n * w
-                        multiplyBlock(StridedMatrix(base: topT.baseAddress!, rows: h, rowStride: n), g, k: n,
+                        multiplyBlock(StridedMatrix(base: topT.baseAddress!, rows: h + 1, rowStride: n), g, k: n,
                                       columns: classes, into: product, ldc: panels * w, accumulate: false,
                                       kernels: kernels)
                         for v in 0..<classes {
@@ -127,26 +137,34 @@ func headCrossEntropy(top: UnsafePointer<Float>, labels: [Int],
                                 for u in 0..<h { row[u] = column[u * panels * w] }
                             }
                         }
-                        // Column sums as `columnSums` adds them: from zero, row after row, then onto
-                        // zero; up to 8 panels' sums at once, so the additions do not wait on each other.
-                        withUnsafeTemporaryAllocation(of: F8.self, capacity: 2 * panels) { sums in
-                            sums.initialize(repeating: F8())
-                            for r in 0..<n {
-                                for p in 0..<panels {
-                                    let row = g + p * n * w + r * w
-                                    sums[2 * p] += load8(row)
-                                    sums[2 * p + 1] += load8(row + 8)
-                                }
-                            }
-                            for p in 0..<panels {
-                                let lo = F8() + sums[2 * p], hi = F8() + sums[2 * p + 1], first = firstClass + p * w
-                                for j in 0..<min(w, c - first) { db[first + j] = j < 8 ? lo[j] : hi[j - 8] }
-                            }
-                        }
+                        (db.baseAddress! + firstClass).update(from: product + h * panels * w, count: classes)
                     }
                 }
             }
         }
     }
     return HeadCrossEntropy(value: value, hidden: hidden, weight: weightGradient, bias: biasGradient)
+}
+
+/// `count` items cut into shards for a pool of `threads`: shards of `size` items, as many as a
+/// multiple of the threads, and first, what is left over cut evenly into at most one shard
+/// per thread. Each thread takes about one short shard and then as many full ones as the
+/// others, so all finish together, and the full shards keep the size the kernels like
+/// (cutting every shard evenly would leave most with a few rows the 12-row kernel cannot take).
+struct BalancedShards {
+    /// The full shards' size, how many shards in all, and how many short ones come first.
+    let size: Int, count: Int, short: Int
+    private let left: Int
+
+    init(count items: Int, size: Int, threads: Int) {
+        let threads = max(1, threads), full = items / size / threads * threads
+        self.size = size
+        left = items - full * size
+        short = min(threads, left)
+        count = short + full
+    }
+
+    subscript(_ s: Int) -> Range<Int> {
+        s < short ? (s * left / short)..<((s + 1) * left / short) : (left + (s - short) * size)..<(left + (s - short + 1) * size)
+    }
 }

@@ -217,13 +217,19 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
         }
     }
     // Twelve rows at a time where there are twelve left (AVX-512: 24 registers of C), else six.
+    // AVX-512 takes 7 to 11 rows left as two near-equal groups: 8 as 6 + 2 would leave the
+    // last call four chains of multiply-adds, too few to hide their latency.
+    @inline(__always)
+    func groupHeight(_ left: Int) -> Int {
+        wide ? (left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left) : min(6, left)
+    }
     @inline(__always)
     func rowGroup(_ left: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
         if wide && left >= 12 {
             rnn_avx512_rows12(a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(min(2 * w, columns - p * w)),
                               accumulate ? 1 : 0, bias.map { $0 + p * w })
         } else {
-            rows6(min(6, left), a, rs, cs, panel: p, c)
+            rows6(groupHeight(left), a, rs, cs, panel: p, c)
         }
     }
     if a.columnStride != 1 {
@@ -250,7 +256,7 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
                 for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
                     rowGroup(rows - g, block + g, 1, height, panel: p, c + (i + g) * ldc)
                 }
-                g += wide && rows - g >= 12 ? 12 : 6
+                g += groupHeight(rows - g)
             }
             i += height
         }
@@ -260,7 +266,7 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
         var i = 0
         while i < a.rows {
             rowGroup(a.rows - i, a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
-            i += wide && a.rows - i >= 12 ? 12 : 6
+            i += groupHeight(a.rows - i)
         }
     }
 }

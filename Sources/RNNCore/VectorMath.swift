@@ -25,18 +25,18 @@ func exp8(_ x: F8) -> F8 {
 @inline(__always)
 func expCore(_ c: F8) -> F8 {
     // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
-    let shifted = c * 1.44269504088896341 + 12582912
+    let shifted = F8(repeating: 12582912).addingProduct(c, 1.44269504088896341)
     let n = shifted - 12582912
-    var r = c - n * 0.693359375
-    r = r - n * -2.12194440e-4
+    var r = c.addingProduct(n, -0.693359375)
+    r = r.addingProduct(n, 2.12194440e-4)
     let r2 = r * r
     var p = F8(repeating: 1.9875691500e-4)
-    p = p * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
-    p = p * r2 + r + 1
+    p = F8(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = F8(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = F8(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = F8(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = F8(repeating: 5.0000001201e-1).addingProduct(p, r)
+    p = r.addingProduct(p, r2) + 1
     // 2ⁿ built from its exponent bits.
     let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
     return p * unsafeBitCast((integer &+ 127) &<< 23, to: F8.self)

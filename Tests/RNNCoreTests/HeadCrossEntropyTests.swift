@@ -47,10 +47,11 @@ import Testing
         return (evaluation.value, hidden, dW, db)
     }
 
-    // Rows across several blocks of 48 (and a last short one), classes that end mid-panel,
+    // Rows across several blocks (full ones of 48 and short ones), classes that end mid-panel,
     // a head wide enough to be shared out, and logits far apart.
     @Test(arguments: [Case(rows: 1, hidden: 3, classes: 5, spread: 1), Case(rows: 7, hidden: 20, classes: 37, spread: 1),
-                      Case(rows: 100, hidden: 24, classes: 300, spread: 1), Case(rows: 130, hidden: 64, classes: 1_000, spread: 30)])
+                      Case(rows: 100, hidden: 24, classes: 300, spread: 1), Case(rows: 130, hidden: 64, classes: 1_000, spread: 30),
+                      Case(rows: 300, hidden: 16, classes: 200, spread: 1)])
     func sameBitsAsStageByStage(_ shape: Case) {
         var random = SeededRandom(seed: UInt64(shape.rows * 31 + shape.classes))
         let (n, h, c) = (shape.rows, shape.hidden, shape.classes)
@@ -114,5 +115,22 @@ import Testing
             pb.forEachTensor { other, t in if name == other && tensor.values.map(\.bitPattern) != t.values.map(\.bitPattern) { same = false } }
         }
         #expect(same)
+    }
+
+    /// The head's shards cover every item once, in order, none larger than its size; the full
+    /// ones come in a multiple of the threads, and at most one short one per thread comes first.
+    @Test func balancedShardsCoverEveryItemOnce() {
+        for threads in 1...4 {
+            for size in [1, 5, 8, 48] {
+                for count in 0...300 {
+                    let shards = BalancedShards(count: count, size: size, threads: threads)
+                    let ranges = (0..<shards.count).map { shards[$0] }
+                    #expect(ranges.flatMap { Array($0) } == Array(0..<count), "\(count) items, \(size) a shard, \(threads) threads")
+                    #expect(ranges.allSatisfy { !$0.isEmpty && $0.count <= size })
+                    #expect(shards.short <= threads && ranges.dropFirst(shards.short).allSatisfy { $0.count == size })
+                    #expect((shards.count - shards.short) % threads == 0)
+                }
+            }
+        }
     }
 }

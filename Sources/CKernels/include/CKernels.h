@@ -62,14 +62,23 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
 void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
                              ptrdiff_t columnStride, int width, float scale);
 
+/// A row-major [rows, columns] block (rows `sourceStride` apart) cut into panels of 16 columns:
+/// panel p's row r goes to dst[p·panelStride + 16·r], zeros past the last column. The stores
+/// bypass the cache (whole 64-byte lines, so nothing is read first): the panels are read
+/// again only after every block is written. dst must be 64-byte aligned, panelStride a
+/// multiple of 16.
+void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t sourceStride,
+                              float *dst, ptrdiff_t panelStride);
+
 /// One LSTM step for `batch` rows of `hidden` units (LSTMCell.forwardChunk on 16 lanes, with
 /// its bits): gates [B, 4H] in the order i, f, g, o; h_t, c_t and tanh(c_t) [B, H].
 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
                              const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                              float *tanhCell);
 
-/// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each) as its two running maxima
-/// after every whole chunk of 16, and whether a NaN was seen. Returns how far it went.
+/// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each), lane-wise maxima whose
+/// largest is the largest value of every whole chunk of 16 (compared in another order than
+/// Swift's loop, which gives the same maximum), and whether a NaN was seen. Returns how far it went.
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
 
 /// For topIndices: the first j ≥ from with x[j] not below the threshold (at least it, or NaN),
