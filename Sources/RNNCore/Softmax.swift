@@ -133,31 +133,37 @@ public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Ke
         if x.isNaN != y.isNaN { return y.isNaN }
         return x > y || (x == y || x.isNaN) && a < b
     }
-    var best: [Int] = []
-    best.reserveCapacity(k + 1)
-    var threshold = -Float.infinity   // the k-th best value so far: most values fall below it
-    var i = 0
-    while i < values.count {
-        if kernels == .avx512 {
-            // Straight to the next value not below the threshold, 16 at a time.
-            i = rnn_avx512_first_not_below(values.baseAddress!, i, values.count, threshold)
-            if i == values.count { break }
+    // The best so far, best first, in a buffer of k: an insertion moves the few below it down
+    // one place (the last one, when the buffer is full, drops out).
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
+        var count = 0
+        var threshold = -Float.infinity   // the k-th best value so far: most values fall below it
+        var i = 0
+        while i < values.count {
+            if kernels == .avx512 {
+                // Straight to the next value not below the threshold, 16 at a time.
+                i = rnn_avx512_first_not_below(values.baseAddress!, i, values.count, threshold)
+                if i == values.count { break }
+            }
+            // Skip 8 values at once when all fall below the threshold (NaN never does: it fails the test).
+            else if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
+                i += 8
+                continue
+            }
+            defer { i += 1 }
+            if values[i] < threshold { continue }
+            if count == k && !ranksAbove(i, best[k - 1]) { continue }
+            var position = count == k ? k - 1 : count
+            while position > 0 && ranksAbove(i, best[position - 1]) {
+                best[position] = best[position - 1]
+                position -= 1
+            }
+            best[position] = i
+            if count < k { count += 1 }
+            if count == k, !values[best[k - 1]].isNaN { threshold = values[best[k - 1]] }
         }
-        // Skip 8 values at once when all fall below the threshold (NaN never does: it fails the test).
-        else if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
-            i += 8
-            continue
-        }
-        defer { i += 1 }
-        if values[i] < threshold { continue }
-        if best.count == k && !ranksAbove(i, best[k - 1]) { continue }
-        var position = best.count
-        while position > 0 && ranksAbove(i, best[position - 1]) { position -= 1 }
-        best.insert(i, at: position)
-        if best.count > k { best.removeLast() }
-        if best.count == k, !values[best[k - 1]].isNaN { threshold = values[best[k - 1]] }
+        return Array(best[0..<count])
     }
-    return best
 }
 
 public func topIndices(_ values: ArraySlice<Float>, k: Int, kernels: Kernels = .current) -> [Int] {
