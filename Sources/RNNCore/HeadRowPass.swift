@@ -17,7 +17,10 @@ public struct HeadRowPass: Sendable {
 }
 
 /// The logits and the softmax-weighted head row for one top-layer state `hidden` (H values).
-public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: [Float]) -> HeadRowPass {
+/// `knownLogits`, when the row's logits were computed already (a forward pass that ran its
+/// head), are taken instead of computed again: the same bits, so the same sums follow.
+public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: [Float],
+                        knownLogits: UnsafePointer<Float>? = nil) -> HeadRowPass {
     let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
     precondition(bias.count == n, "the bias does not fit the head")
     let panelCount = (n + w - 1) / w
@@ -29,7 +32,7 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
         var total: Float = 0
         var weighted: [Float]
     }
-    var logits = bias
+    var logits = knownLogits.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? bias
     let panels = head.panels, kernels = Kernels.current
     let partials = withExtendedLifetime(head) {
         logits.withUnsafeMutableBufferPointer { out in
@@ -50,8 +53,10 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
                 while p < end {
                     let groupPanels = min(panelsPerGroup, end - p), first = p * w
                     let columns = min(groupPanels * w, n - first)
-                    multiplyBlock(StridedMatrix(base: hidden, rows: 1, rowStride: k), panels + p * k * w, k: k,
-                                  columns: columns, into: logit + first, ldc: n, accumulate: true, kernels: kernels)
+                    if knownLogits == nil {
+                        multiplyBlock(StridedMatrix(base: hidden, rows: 1, rowStride: k), panels + p * k * w, k: k,
+                                      columns: columns, into: logit + first, ldc: n, accumulate: true, kernels: kernels)
+                    }
                     let largest = maximum(logit + first, columns)
                     if largest > partial.largest {
                         if partial.largest > -.infinity {

@@ -79,11 +79,23 @@ extension ForwardTrace {
         return pass.expectation
     }
 
+    /// Σ_v softmax_v·W_v at row r, whose logits this pass has computed already (`computeHead`,
+    /// `computeHeadRow`, or a pass that ran its head): the numbers `computeHeadRow` gives, read
+    /// from the head once without computing the logits again.
+    public func headExpectation(atComputedRow r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
+        let c = architecture.outputSize
+        precondition(outputs.count >= (r + 1) * c, "row \(r) of the head was not computed")
+        return outputs.withUnsafeBufferPointer { headRowPass(r, bias: bias, head: head, knownLogits: $0.baseAddress! + r * c) }
+            .expectation
+    }
+
     /// `headRowPass` on row r's top-layer state.
-    func headRowPass(_ r: Int, bias: [Float], head: PackedMatrix) -> HeadRowPass {
+    func headRowPass(_ r: Int, bias: [Float], head: PackedMatrix, knownLogits: UnsafePointer<Float>? = nil) -> HeadRowPass {
         precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
         let h = architecture.hiddenSize
-        return headInput.withUnsafeBufferPointer { RNNCore.headRowPass(hidden: $0.baseAddress! + r * h, head: head, bias: bias) }
+        return headInput.withUnsafeBufferPointer {
+            RNNCore.headRowPass(hidden: $0.baseAddress! + r * h, head: head, bias: bias, knownLogits: knownLogits)
+        }
     }
 
     /// The first `p` steps of a batch-1 pass.

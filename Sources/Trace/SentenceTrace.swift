@@ -102,7 +102,10 @@ extension SentenceTrace {
         let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: head, packed: packed)
         let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
         let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
-        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed, packedHead: head)
+        // The loss row's logits are known: its Σ softmax·W_head needs no second product for them.
+        let expectation = forward.headExpectation(atComputedRow: k, bias: network.parameters.headBias.values, head: head)
+        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed, packedHead: head,
+                          headExpectation: expectation)
         return SentenceTrace(
             cell: network.architecture.cell, layers: network.architecture.layerCount,
             hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,

@@ -153,10 +153,12 @@ public struct TraceSession: Sendable {
     /// A loss step whose head has not run yet gets its logits and what the loss sends back
     /// through the head from one read of the head.
     private mutating func sweep(lossStep k: Int, target: String?) throws(TraceError) {
-        var expectation: [Float]? = nil
+        let expectation: [Float]
         if heads[k] == nil {
             expectation = forward.computeHeadRow(k, bias: network.parameters.headBias.values, head: weights.head)
             keepHead(at: k)
+        } else {
+            expectation = forward.headExpectation(atComputedRow: k, bias: network.parameters.headBias.values, head: weights.head)
         }
         var targetID = SentenceTrace.defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k]!.best)
         if let target {
