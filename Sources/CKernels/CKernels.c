@@ -391,16 +391,51 @@ AVX512 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputPro
     }
 }
 
-AVX512 ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) {
-    const __m512 t = _mm512_set1_ps(threshold);
-    ptrdiff_t j = from;
-    for (; j + 16 <= n; j += 16) {
+/// topIndices' ranksAbove for a value met later in the scan than y's: NaN ranks below every
+/// number, and a tie goes to the earlier index, so the later value never wins one.
+INLINE int later_ranks_above(float x, float y) {
+    const int xNaN = x != x, yNaN = y != y;
+    return xNaN != yNaN ? yNaN : x > y;
+}
+
+AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) {
+    ptrdiff_t count = 0;
+    int nan = 0;
+    float threshold = -__builtin_inff();   // the k-th best value so far: most values fall below it
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
         // Lanes that are not below the threshold: at least as large, or NaN.
-        const __mmask16 candidates = _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ);
-        if (candidates) return j + __builtin_ctz(candidates);
+        __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j),
+                                                       _mm512_set1_ps(threshold), _CMP_NLT_UQ);
+        while (candidates) {
+            const ptrdiff_t i = j + __builtin_ctz(candidates);
+            candidates &= candidates - 1;
+            const float v = x[i];
+            if (v < threshold) continue;   // the threshold rose since this chunk was compared
+            if (v != v) nan = 1;           // every NaN gets here: it is never below the threshold
+            if (count == k && !later_ranks_above(v, x[best[k - 1]])) continue;
+            ptrdiff_t position = count == k ? k - 1 : count;
+            while (position > 0 && later_ranks_above(v, x[best[position - 1]])) {
+                best[position] = best[position - 1];
+                position--;
+            }
+            best[position] = i;
+            if (count < k) count++;
+            if (count == k && x[best[k - 1]] == x[best[k - 1]]) threshold = x[best[k - 1]];
+        }
     }
-    for (; j < n; j++) if (!(x[j] < threshold)) return j;
-    return n;
+    *sawNaN = nan;
+    return count;
+}
+
+AVX512 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
+                                       const float *weights) {
+    for (ptrdiff_t u = 0; u < k; u++) {
+        __m512 sum = _mm512_loadu_ps(sums + 16 * u);
+        for (int g = 0; g < panelCount; g++)
+            sum = _mm512_fmadd_ps(_mm512_loadu_ps(weights + 16 * g), _mm512_loadu_ps(panels + g * k * 16 + 16 * u), sum);
+        _mm512_storeu_ps(sums + 16 * u, sum);
+    }
 }
 
 #else
@@ -445,5 +480,7 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                              float *tanhCell) { __builtin_trap(); }
 
-ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold) { __builtin_trap(); }
+ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
+void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
+                                const float *weights) { __builtin_trap(); }
 #endif

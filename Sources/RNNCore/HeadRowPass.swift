@@ -1,3 +1,5 @@
+import CKernels
+
 /// One row of the head, forward and back, in a single read of the head.
 ///
 /// A cross-entropy loss at one step sends back dL/dh = Σ_v p_v·W_v − W_y, with
@@ -77,15 +79,8 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
                         groupTotal += e
                     }
                     partial.total += groupTotal.sum()
-                    for g in 0..<groupPanels {
-                        let panel = panels + (p + g) * k * w
-                        let lo = load8(weights + g * w), hi = load8(weights + g * w + 8)
-                        for u in 0..<k {
-                            let sum = lanes + u * w, row = panel + u * w
-                            store8(load8(sum).addingProduct(lo, load8(row)), sum)
-                            store8(load8(sum + 8).addingProduct(hi, load8(row + 8)), sum + 8)
-                        }
-                    }
+                    addWeightedPanels(into: lanes, panels: panels + p * k * w, k: k, count: groupPanels,
+                                      weights: weights, kernels: kernels)
                     p += groupPanels
                 }
                 partial.weighted = (0..<k).map { u in (load8(lanes + u * w) + load8(lanes + u * w + 8)).sum() }
@@ -104,4 +99,24 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
     }
     for u in 0..<k { expectation[u] /= total }
     return HeadRowPass(logits: logits, expectation: expectation)
+}
+
+/// sums[u·16 + l] += weights[g·16 + l] · panel_g[u·16 + l] for each unit u < k and lane l,
+/// panel g = 0, 1, … of `count` in turn: one fused multiply-add each, in that order.
+func addWeightedPanels(into sums: UnsafeMutablePointer<Float>, panels: UnsafePointer<Float>, k: Int, count: Int,
+                       weights: UnsafePointer<Float>, kernels: Kernels) {
+    let w = PackedMatrix.panelWidth
+    if kernels == .avx512 {
+        // Each unit's sums taken through the panels in a register.
+        return rnn_avx512_weighted_panels(sums, panels, k, Int32(count), weights)
+    }
+    for g in 0..<count {
+        let panel = panels + g * k * w
+        let lo = load8(weights + g * w), hi = load8(weights + g * w + 8)
+        for u in 0..<k {
+            let sum = sums + u * w, row = panel + u * w
+            store8(load8(sum).addingProduct(lo, load8(row)), sum)
+            store8(load8(sum + 8).addingProduct(hi, load8(row + 8)), sum + 8)
+        }
+    }
 }

@@ -4,13 +4,15 @@ import Foundation
 /// Softmax, log-sum-exp and top-k over rows of outputs.
 
 /// log Σ exp(x_j) over a row of logits.
-public func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
-    x.isEmpty ? -.infinity : logSumExp(x.baseAddress!, x.count)
+/// `knownMaximum`: what `maximum` gives for these values, when it is known already
+/// (`topIndicesAndMaximum`), so that they are not scanned for it again.
+public func logSumExp(_ x: UnsafeBufferPointer<Float>, knownMaximum: Float? = nil) -> Float {
+    x.isEmpty ? -.infinity : logSumExp(x.baseAddress!, x.count, knownMaximum: knownMaximum)
 }
 
 /// log Σ exp(x_j), shifted by the maximum so that it never overflows.
-func logSumExp(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -> Float {
-    let m = maximum(x, n, kernels: kernels)
+func logSumExp(_ x: UnsafePointer<Float>, _ n: Int, knownMaximum: Float? = nil, kernels: Kernels = .current) -> Float {
+    let m = knownMaximum ?? maximum(x, n, kernels: kernels)
     if !m.isFinite { return m }
     // Two accumulators over whole chunks keep the exp pipeline busy; the tail is masked.
     var sum0 = F8(), sum1 = F8()
@@ -126,8 +128,15 @@ public func softmaxRows(_ logits: [Float], width: Int) -> [Float] {
 /// The indices of the k largest values, largest first; ties go to the lower
 /// index, and NaN ranks below every number.
 public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Kernels = .current) -> [Int] {
+    topIndicesAndMaximum(values, k: k, kernels: kernels).indices
+}
+
+/// `topIndices`, and what `maximum` gives for the same values (NaN if any value is NaN),
+/// from the same scan: the largest value is the first of the top k.
+public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Kernels = .current)
+    -> (indices: [Int], maximum: Float) {
     let k = min(k, values.count)
-    if k == 0 { return [] }
+    if k == 0 { return ([], values.isEmpty ? -.infinity : maximum(values.baseAddress!, values.count, kernels: kernels)) }
     @inline(__always) func ranksAbove(_ a: Int, _ b: Int) -> Bool {
         let x = values[a], y = values[b]
         if x.isNaN != y.isNaN { return y.isNaN }
@@ -136,22 +145,23 @@ public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Ke
     // The best so far, best first, in a buffer of k: an insertion moves the few below it down
     // one place (the last one, when the buffer is full, drops out).
     return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
-        var count = 0
+        if kernels == .avx512 {
+            var nan: Int32 = 0
+            let count = rnn_avx512_top_k(values.baseAddress!, values.count, k, best.baseAddress!, &nan)
+            return (Array(best[0..<count]), nan != 0 ? .nan : values[best[0]])
+        }
+        var count = 0, sawNaN = false
         var threshold = -Float.infinity   // the k-th best value so far: most values fall below it
         var i = 0
         while i < values.count {
-            if kernels == .avx512 {
-                // Straight to the next value not below the threshold, 16 at a time.
-                i = rnn_avx512_first_not_below(values.baseAddress!, i, values.count, threshold)
-                if i == values.count { break }
-            }
             // Skip 8 values at once when all fall below the threshold (NaN never does: it fails the test).
-            else if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
+            if i % 8 == 0 && i + 8 <= values.count && all(load8(values.baseAddress! + i) .< F8(repeating: threshold)) {
                 i += 8
                 continue
             }
             defer { i += 1 }
             if values[i] < threshold { continue }
+            if values[i].isNaN { sawNaN = true }   // every NaN gets here: it is never below the threshold
             if count == k && !ranksAbove(i, best[k - 1]) { continue }
             var position = count == k ? k - 1 : count
             while position > 0 && ranksAbove(i, best[position - 1]) {
@@ -162,7 +172,7 @@ public func topIndices(_ values: UnsafeBufferPointer<Float>, k: Int, kernels: Ke
             if count < k { count += 1 }
             if count == k, !values[best[k - 1]].isNaN { threshold = values[best[k - 1]] }
         }
-        return Array(best[0..<count])
+        return (Array(best[0..<count]), sawNaN ? .nan : values[best[0]])
     }
 }
 

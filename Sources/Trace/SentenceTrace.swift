@@ -163,8 +163,10 @@ struct HeadRow: Sendable {
         let c = forward.architecture.outputSize
         top = forward.outputs.withUnsafeBufferPointer { logits in
             let row = UnsafeBufferPointer(rebasing: logits[(t * c)..<((t + 1) * c)])
-            let logNormalizer = logSumExp(row)
-            return topIndices(row, k: 5).map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
+            // The top five first: their scan also finds the largest logit, which log Σ exp shifts by.
+            let (best, largest) = topIndicesAndMaximum(row, k: 5)
+            let logNormalizer = logSumExp(row, knownMaximum: largest)
+            return best.map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
         }
     }
 }

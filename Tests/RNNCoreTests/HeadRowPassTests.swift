@@ -29,6 +29,12 @@ import Testing
             }
         }
         #expect(pass.logits.map(\.bitPattern) == row.map(\.bitPattern))
+        // Given the logits it would compute, the pass gives the same expectation.
+        let known = h.withUnsafeBufferPointer { hp in
+            row.withUnsafeBufferPointer { headRowPass(hidden: hp.baseAddress!, head: packed, bias: bias, knownLogits: $0.baseAddress!) }
+        }
+        #expect(known.expectation.map(\.bitPattern) == pass.expectation.map(\.bitPattern))
+        #expect(known.logits.map(\.bitPattern) == row.map(\.bitPattern))
 
         let logits = row.map(Double.init), largest = logits.max()!
         let weights = logits.map { Foundation.exp($0 - largest) }, total = weights.reduce(0, +)

@@ -190,9 +190,17 @@ import Testing
                          logSumExp(x.baseAddress!, x.count, kernels: kernels))
                     }
                 }
-                let (largest, top) = row.withUnsafeBufferPointer {
-                    (maximum($0.baseAddress!, $0.count, kernels: kernels), topIndices($0, k: 5, kernels: kernels))
+                let (largest, top, topMaximum) = row.withUnsafeBufferPointer {
+                    (maximum($0.baseAddress!, $0.count, kernels: kernels), topIndices($0, k: 5, kernels: kernels),
+                     topIndicesAndMaximum($0, k: 5, kernels: kernels).maximum)
                 }
+                // The top five's maximum may differ from `maximum`'s in the sign of a zero only, which
+                // log Σ exp does not see.
+                let shiftedByTop = row.withUnsafeBufferPointer {
+                    logSumExp($0.baseAddress!, $0.count, knownMaximum: topMaximum, kernels: kernels)
+                }
+                #expect(topMaximum == largest || topMaximum.isNaN && largest.isNaN, "row \(row.prefix(3))…")
+                #expect(shiftedByTop.bitPattern == logSum.bitPattern, "row \(row.prefix(3))…")
                 results.append(out.map(\.bitPattern) + [logNormalizer.bitPattern, logSum.bitPattern, largest.bitPattern]
                                + top.map { UInt32($0) })
             }
@@ -255,6 +263,25 @@ import Testing
         #expect(hyperbolicTangent(-.infinity) == -1)
         #expect(hyperbolicTangent(.nan).isNaN)
         #expect(sigmoid(-.infinity) == 0 && sigmoid(.infinity) == 1)
+    }
+
+    /// The head row pass's weighted panels: 16 lanes in C against two of 8 in Swift.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func weightedPanelsGiveThePortableBits() {
+        var random = SeededRandom(seed: 12)
+        for (k, count) in [(1, 1), (5, 3), (33, 4), (128, 4)] {
+            let panels = (0..<(count * k * 16)).map { _ in random.uniform(-3, 3) }
+            let weights = (0..<(count * 16)).map { _ in random.uniform(0, 1) }
+            let start = (0..<(k * 16)).map { _ in random.uniform(-1, 1) }
+            let results = [Kernels.portable, .avx512].map { kernels in
+                var sums = start
+                sums.withUnsafeMutableBufferPointer { s in
+                    addWeightedPanels(into: s.baseAddress!, panels: panels, k: k, count: count, weights: weights, kernels: kernels)
+                }
+                return sums.map(\.bitPattern)
+            }
+            #expect(results[0] == results[1], "k = \(k), \(count) panels")
+        }
     }
 
     @Test func topIndicesBreakTiesTowardTheLowerIndexAndRankNaNLast() {

@@ -81,8 +81,16 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
 /// Swift's loop, which gives the same maximum), and whether a NaN was seen. Returns how far it went.
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
 
-/// For topIndices: the first j ≥ from with x[j] not below the threshold (at least it, or NaN),
-/// or n if there is none.
-ptrdiff_t rnn_avx512_first_not_below(const float *x, ptrdiff_t from, ptrdiff_t n, float threshold);
+/// topIndices (Softmax.swift), the same scan in C: the indices of the k (≥ 1) largest of x[0..<n]
+/// into best, best first (ties to the lower index, NaN below every number); returns how many
+/// (min(k, n)), and whether a NaN was seen. Each 16 values are compared with the k-th best so
+/// far at once; only those not below it are looked at one by one.
+ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN);
+
+/// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
+/// units, sums[16u + l] += weights[16g + l] · panels[g·16k + 16u + l] for g = 0, 1, … in order,
+/// each one fused multiply-add, as the Swift loop does (16 lanes where it takes two of 8).
+void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
+                                const float *weights);
 
 #endif
