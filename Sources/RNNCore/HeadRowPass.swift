@@ -23,8 +23,25 @@ public struct HeadRowPass: Sendable {
 /// head), are taken instead of computed again: the same bits, so the same sums follow.
 public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: [Float],
                         knownLogits: UnsafePointer<Float>? = nil) -> HeadRowPass {
-    let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
+    let n = head.columns
     precondition(bias.count == n, "the bias does not fit the head")
+    var logits = knownLogits.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? bias
+    let expectation = logits.withUnsafeMutableBufferPointer {
+        headPass(hidden: hidden, rows: 1, passRow: 0, head: head, bias: bias, into: $0.baseAddress!,
+                 computeLogits: knownLogits == nil)
+    }
+    return HeadRowPass(logits: logits, expectation: expectation)
+}
+
+/// The head over `rows` top-layer states (`hidden`, rows × H) into `logits` (rows × C, bias +
+/// W_head·h, as `ForwardTrace.computeHead` computes each), and Σ_v softmax_v·W_v at `passRow`
+/// from the same read of the head: each block's rows are weighted while the block is in cache.
+/// With `computeLogits` false, `logits` holds them already and only the sum is computed.
+/// A full trace reads the head once this way for every step's logits and its loss row.
+func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: PackedMatrix, bias: [Float],
+              into logits: UnsafeMutablePointer<Float>, computeLogits: Bool) -> [Float] {
+    let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
+    precondition(bias.count == n && passRow >= 0 && passRow < rows, "the head pass does not fit")
     let panelCount = (n + w - 1) / w
     let panelsPerShard = 64, panelsPerGroup = 4   // 1,024 outputs a shard; 64 at a time (256 KB at H = 1,024, in L2)
     let shards = (panelCount + panelsPerShard - 1) / panelsPerShard
@@ -34,12 +51,11 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
         var total: Float = 0
         var weighted: [Float]
     }
-    var logits = knownLogits.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? bias
     let panels = head.panels, kernels = Kernels.current
     let partials = withExtendedLifetime(head) {
-        logits.withUnsafeMutableBufferPointer { out in
+        bias.withUnsafeBufferPointer { bias in
             WorkerPool.shared.map(shards: shards) { s -> Partial in
-                let logit = out.baseAddress!
+                let logit = logits + passRow * n
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
                 let lanes = UnsafeMutablePointer<Float>.allocate(capacity: k * w)
@@ -55,9 +71,10 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
                 while p < end {
                     let groupPanels = min(panelsPerGroup, end - p), first = p * w
                     let columns = min(groupPanels * w, n - first)
-                    if knownLogits == nil {
-                        multiplyBlock(StridedMatrix(base: hidden, rows: 1, rowStride: k), panels + p * k * w, k: k,
-                                      columns: columns, into: logit + first, ldc: n, accumulate: true, kernels: kernels)
+                    if computeLogits {
+                        multiplyBlock(StridedMatrix(base: hidden, rows: rows, rowStride: k), panels + p * k * w, k: k,
+                                      columns: columns, into: logits + first, ldc: n, accumulate: false,
+                                      bias: bias.baseAddress! + first, kernels: kernels)
                     }
                     let largest = maximum(logit + first, columns)
                     if largest > partial.largest {
@@ -98,7 +115,7 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
         for u in 0..<k { expectation[u] += factor * partial.weighted[u] }
     }
     for u in 0..<k { expectation[u] /= total }
-    return HeadRowPass(logits: logits, expectation: expectation)
+    return expectation
 }
 
 /// sums[u·16 + l] += weights[g·16 + l] · panel_g[u·16 + l] for each unit u < k and lane l,

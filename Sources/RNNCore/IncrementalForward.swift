@@ -79,6 +79,22 @@ extension ForwardTrace {
         return pass.expectation
     }
 
+    /// Computes every row of the head as the full pass does and returns, from the same read of
+    /// the head, what `computeHeadRow(r…)` returns: a full trace's logits and its loss row's
+    /// Σ_v softmax_v·W_v in one pass over the head.
+    public mutating func computeEveryHeadRow(passRow r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
+        let rows = steps * batch, c = architecture.outputSize
+        precondition(r >= 0 && r < rows, "row \(r) outside the pass")
+        var expectation: [Float] = []
+        outputs = arrayWritten(count: rows * c) { out in
+            guard let out else { return }
+            expectation = headInput.withUnsafeBufferPointer {
+                headPass(hidden: $0.baseAddress!, rows: rows, passRow: r, head: head, bias: bias, into: out, computeLogits: true)
+            }
+        }
+        return expectation
+    }
+
     /// Σ_v softmax_v·W_v at row r, whose logits this pass has computed already (`computeHead`,
     /// `computeHeadRow`, or a pass that ran its head): the numbers `computeHeadRow` gives, read
     /// from the head once without computing the logits again.

@@ -99,11 +99,11 @@ extension SentenceTrace {
                                                target: target, whhScale: whhScale)
         let count = ids.count
         let head = packed?.head ?? packedHead ?? network.packedHead()
-        let forward = network.forward(.tokens([ids]), whhScale: whhScale, packedHead: head, packed: packed)
+        var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: .skipped)
+        // Every step's logits, and the loss row's Σ softmax·W_head from the same read of the head.
+        let expectation = forward.computeEveryHeadRow(passRow: k, bias: network.parameters.headBias.values, head: head)
         let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
         let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
-        // The loss row's logits are known: its Σ softmax·W_head needs no second product for them.
-        let expectation = forward.headExpectation(atComputedRow: k, bias: network.parameters.headBias.values, head: head)
         let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed, packedHead: head,
                           headExpectation: expectation)
         return SentenceTrace(

@@ -59,4 +59,21 @@ import Testing
         #expect(results[1] == results[0])
         #expect(results[2] == results[0])
     }
+
+    /// A full trace's head in one pass: every row's logits as the forward pass computes them, and
+    /// the loss row's expectation as the one-row pass gives it, bit for bit.
+    @Test(arguments: [0, 6, 12])
+    func everyRowAndTheLossRowInOnePass(passRow: Int) {
+        let arch = Architecture(cell: .gru, inputSize: 5, hiddenSize: 24, layerCount: 1, outputSize: 1_500, vocabularySize: 1_500)
+        let network = RecurrentNetwork(architecture: arch, seed: 8)
+        let ids = (0..<13).map { ($0 * 97) % 1_500 }
+        let head = network.packedHead(), bias = network.parameters.headBias.values
+        let full = network.forward(.tokens([ids]))
+        var skipped = network.forward(.tokens([ids]), head: .skipped)
+        let expectation = skipped.computeEveryHeadRow(passRow: passRow, bias: bias, head: head)
+        #expect(skipped.outputs.map(\.bitPattern) == full.outputs.map(\.bitPattern))
+        var onDemand = network.forward(.tokens([ids]), head: .onDemand)
+        let one = onDemand.computeHeadRow(passRow, bias: bias, head: head)
+        #expect(expectation.map(\.bitPattern) == one.map(\.bitPattern))
+    }
 }
