@@ -402,11 +402,45 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
     ptrdiff_t count = 0;
     int nan = 0;
     float threshold = -__builtin_inff();   // the k-th best value so far: most values fall below it
+    if (k <= 16) {
+        // A first bound, so that the scan looks at few values one by one: the largest number in
+        // each of the 16 lanes (max_ps passes a NaN over), and the k-th largest of those. There
+        // are k values at least that large, so a value below it is not among the k best.
+        const __m512 none = _mm512_set1_ps(-__builtin_inff());
+        __m512 m = none, ma = none, mb = none, mc = none;   // four, so that no max waits on the one before
+        ptrdiff_t j = 0;
+        for (; j + 64 <= n; j += 64) {
+            m = _mm512_max_ps(_mm512_loadu_ps(x + j), m);
+            ma = _mm512_max_ps(_mm512_loadu_ps(x + j + 16), ma);
+            mb = _mm512_max_ps(_mm512_loadu_ps(x + j + 32), mb);
+            mc = _mm512_max_ps(_mm512_loadu_ps(x + j + 48), mc);
+        }
+        for (; j < n; j += 16) {
+            const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+            m = _mm512_max_ps(_mm512_mask_loadu_ps(none, real, x + j), m);
+        }
+        m = _mm512_max_ps(_mm512_max_ps(m, ma), _mm512_max_ps(mb, mc));
+        float lanes[16];
+        _mm512_storeu_ps(lanes, m);
+        for (ptrdiff_t r = 0; r < k; r++) {   // the k largest to the front, largest first
+            for (int l = (int)r + 1; l < 16; l++) {
+                if (lanes[l] > lanes[r]) { const float t = lanes[r]; lanes[r] = lanes[l]; lanes[l] = t; }
+            }
+        }
+        threshold = lanes[k - 1];
+    }
     for (ptrdiff_t j = 0; j < n; j += 16) {
+        const __m512 t = _mm512_set1_ps(threshold);
+        // 64 values at a time while none of them is a candidate (the usual case once the bound is set).
+        while (j + 64 <= n && !(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ)
+                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 16), t, _CMP_NLT_UQ)
+                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 32), t, _CMP_NLT_UQ)
+                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 48), t, _CMP_NLT_UQ)))
+            j += 64;
+        if (j >= n) break;
         const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
         // Lanes that are not below the threshold: at least as large, or NaN.
-        __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j),
-                                                       _mm512_set1_ps(threshold), _CMP_NLT_UQ);
+        __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j), t, _CMP_NLT_UQ);
         while (candidates) {
             const ptrdiff_t i = j + __builtin_ctz(candidates);
             candidates &= candidates - 1;

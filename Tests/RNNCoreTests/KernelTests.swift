@@ -284,6 +284,33 @@ import Testing
         }
     }
 
+    /// The top-k scan in C (a first bound from each lane's largest value, then 64 values a test)
+    /// against the Swift loop: rows of every length around the chunk sizes, many ties, NaNs.
+    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    func topKScanGivesThePortableResult() {
+        var random = SeededRandom(seed: 77)
+        for n in [1, 3, 5, 15, 16, 17, 63, 64, 65, 130, 1_000] {
+            for k in [1, 5, 16, 17] {
+                for kind in 0..<3 {
+                    let row: [Float] = (0..<n).map { i in
+                        let v = random.uniform(-5, 5)
+                        switch kind {
+                        case 0: return v
+                        case 1: return v.rounded()   // ties everywhere
+                        default: return i % 11 == 3 ? .nan : v.rounded(.down)
+                        }
+                    }
+                    let results = [Kernels.portable, .avx512].map { kernels in
+                        row.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: kernels) }
+                    }
+                    #expect(results[0].indices == results[1].indices, "n = \(n), k = \(k), kind \(kind)")
+                    #expect(results[0].maximum.bitPattern == results[1].maximum.bitPattern
+                            || results[0].maximum.isNaN && results[1].maximum.isNaN, "n = \(n), k = \(k), kind \(kind)")
+                }
+            }
+        }
+    }
+
     @Test func topIndicesBreakTiesTowardTheLowerIndexAndRankNaNLast() {
         let values: [Float] = [0.1, 0.3, .nan, 0.3, 0.05, 0.3]
         #expect(topIndices(values[...], k: 5) == [1, 3, 5, 0, 4])
