@@ -464,7 +464,25 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
 
 AVX512 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
                                        const float *weights) {
-    for (ptrdiff_t u = 0; u < k; u++) {
+    ptrdiff_t u = 0;
+    // Four units at a time: four chains of multiply-adds in flight, not one waiting on itself.
+    for (; u + 4 <= k; u += 4) {
+        __m512 s0 = _mm512_loadu_ps(sums + 16 * u), s1 = _mm512_loadu_ps(sums + 16 * u + 16);
+        __m512 s2 = _mm512_loadu_ps(sums + 16 * u + 32), s3 = _mm512_loadu_ps(sums + 16 * u + 48);
+        for (int g = 0; g < panelCount; g++) {
+            const __m512 wg = _mm512_loadu_ps(weights + 16 * g);
+            const float *row = panels + g * k * 16 + 16 * u;
+            s0 = _mm512_fmadd_ps(wg, _mm512_loadu_ps(row), s0);
+            s1 = _mm512_fmadd_ps(wg, _mm512_loadu_ps(row + 16), s1);
+            s2 = _mm512_fmadd_ps(wg, _mm512_loadu_ps(row + 32), s2);
+            s3 = _mm512_fmadd_ps(wg, _mm512_loadu_ps(row + 48), s3);
+        }
+        _mm512_storeu_ps(sums + 16 * u, s0);
+        _mm512_storeu_ps(sums + 16 * u + 16, s1);
+        _mm512_storeu_ps(sums + 16 * u + 32, s2);
+        _mm512_storeu_ps(sums + 16 * u + 48, s3);
+    }
+    for (; u < k; u++) {
         __m512 sum = _mm512_loadu_ps(sums + 16 * u);
         for (int g = 0; g < panelCount; g++)
             sum = _mm512_fmadd_ps(_mm512_loadu_ps(weights + 16 * g), _mm512_loadu_ps(panels + g * k * 16 + 16 * u), sum);
