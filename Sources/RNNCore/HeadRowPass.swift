@@ -55,7 +55,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
     let partials = withExtendedLifetime(head) {
         bias.withUnsafeBufferPointer { bias in
             WorkerPool.shared.map(shards: shards) { s -> Partial in
-                let logit = logits + passRow * n
+                let passLogits = logits + passRow * n
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
                 let lanes = UnsafeMutablePointer<Float>.allocate(capacity: k * w)
@@ -76,7 +76,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                                       columns: columns, into: logits + first, ldc: n, accumulate: false,
                                       bias: bias.baseAddress! + first, kernels: kernels)
                     }
-                    let largest = maximum(logit + first, columns)
+                    let largest = maximum(passLogits + first, columns)
                     if largest > partial.largest {
                         if partial.largest > -.infinity {
                             let factor = exponential(partial.largest - largest)
@@ -90,7 +90,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                     var groupTotal = F8()
                     for j in stride(from: 0, to: groupPanels * w, by: 8) {
                         let real = min(8, max(0, columns - j))
-                        var e = real > 0 ? exp8(load(logit + first + j, real) - shift) : F8()
+                        var e = real > 0 ? exp8(load(passLogits + first + j, real) - shift) : F8()
                         for l in real..<8 { e[l] = 0 }
                         store8(e, weights + j)
                         groupTotal += e

@@ -151,7 +151,7 @@ public struct TraceSession: Sendable {
 
     /// The head at the loss step (for its value and the default target), then the backward sweep.
     /// A loss step whose head has not run yet gets its logits and what the loss sends back
-    /// through the head from one read of the head.
+    /// through the head from one read of the head; one whose logits are kept, only the latter.
     private mutating func sweep(lossStep k: Int, target: String?) throws(TraceError) {
         let expectation: [Float]
         if heads[k] == nil {

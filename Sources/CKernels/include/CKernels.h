@@ -77,14 +77,17 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              float *tanhCell);
 
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each), lane-wise maxima whose
-/// largest is the largest value of every whole chunk of 16 (compared in another order than
-/// Swift's loop, which gives the same maximum), and whether a NaN was seen. Returns how far it went.
+/// largest is the largest value of every whole chunk of 16, and whether a NaN was seen. Returns
+/// how far it went. It compares in another order than Swift's loop: the same maximum, except
+/// that a maximum of zero may come back with the other sign, which no caller can see (each
+/// subtracts it before exp, and log Σ exp adds it to a logarithm).
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
 
 /// topIndices (Softmax.swift), the same scan in C: the indices of the k (≥ 1) largest of x[0..<n]
 /// into best, best first (ties to the lower index, NaN below every number); returns how many
-/// (min(k, n)), and whether a NaN was seen. Each 16 values are compared with the k-th best so
-/// far at once; only those not below it are looked at one by one.
+/// (min(k, n)), and whether a NaN was seen. The scan starts from a bound (for k ≤ 16, the k-th
+/// largest of the 16 lanes' largest values) and compares 64 values at a time with the k-th best
+/// so far; only those not below it are looked at one by one.
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN);
 
 /// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
