@@ -9,7 +9,8 @@ import CKernels
 /// dL/dh and once, transposed, for dL/dW: each pass goes to the L3 cache or to
 /// memory. Here a block of 48 rows (1 MB at 5,000 words) is taken through every
 /// stage while it is in L2: logits, softmax, dL/dh. The gradient leaves the block
-/// once, already laid out as the panels the weight gradient's product reads.
+/// once, already laid out as the panels the weight gradient's product reads, and
+/// written past the caches; that product gives dL/db as well, from a row of ones.
 ///
 /// Every number is the same chain of operations as in the stage-by-stage pass,
 /// so the bits are the same: each logit is bias + Σ_u h_u·W_vu in order of u;
@@ -165,6 +166,8 @@ struct BalancedShards {
     }
 
     subscript(_ s: Int) -> Range<Int> {
-        s < short ? (s * left / short)..<((s + 1) * left / short) : (left + (s - short) * size)..<(left + (s - short + 1) * size)
+        if s < short { return (s * left / short)..<((s + 1) * left / short) }
+        let first = left + (s - short) * size
+        return first..<(first + size)
     }
 }
