@@ -140,14 +140,14 @@ extension SentenceTrace {
     static func step(_ forward: ForwardTrace, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
         let a = forward.architecture, h = a.hiddenSize, g = a.cell.gateCount
         let layer = forward.top
-        let gateValues = Array(layer.gates[(t * g * h)..<((t + 1) * g * h)])
+        let first = t * g * h   // this step's gates, each H wide, in the cell's order
         let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
-            (name: name, values: Array(gateValues[(i * h)..<((i + 1) * h)]))
+            (name: name, values: Array(layer.gates[(first + i * h)..<(first + (i + 1) * h)]))
         }
         return Step(hidden: Array(layer.hidden[(t * h)..<((t + 1) * h)]),
                     cell: a.cell == .lstm ? Array(layer.cellState[(t * h)..<((t + 1) * h)]) : nil,
                     gates: named,
-                    preActivation: a.cell == .rnn ? gateValues : nil,
+                    preActivation: a.cell == .rnn ? Array(layer.gates[first..<(first + g * h)]) : nil,
                     top: top)
     }
 }
