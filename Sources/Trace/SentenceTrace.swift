@@ -208,9 +208,10 @@ extension SentenceTrace {
         let width = forward.outputs.count / max(1, tokens.count)
         return forward.outputs.withUnsafeBufferPointer { all in
             let row = UnsafeBufferPointer(rebasing: all[(step * width)..<((step + 1) * width)])
-            let normalizer = logSumExp(row)
+            let (best, largest) = topIndicesAndMaximum(row, k: count + (apart == nil ? 0 : 1))
+            let normalizer = logSumExp(row, knownMaximum: largest)
             func probability(_ id: Int) -> Float { exponential(row[id] - normalizer) }
-            let ids = topIndices(row, k: count + (apart == nil ? 0 : 1)).filter { $0 != apart }.prefix(count)
+            let ids = best.filter { $0 != apart }.prefix(count)
             let apartProbability = apart.flatMap { $0 >= 0 && $0 < width ? probability($0) : nil }
             return (ids.map { ($0, probability($0)) }, apartProbability)
         }
