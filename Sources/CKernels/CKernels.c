@@ -36,12 +36,17 @@ int rnn_avx512_available(void) {
     return (low & 0xe6) == 0xe6;
 }
 
+/// The mask of the first `count` of 16 lanes (all 16 for a count of 16 or more).
+INLINE __mmask16 first_lanes(ptrdiff_t count) {
+    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
+}
+
 /// Writes one 16-wide row of results; only `width` (1...16) columns are real,
 /// the others are masked off (masked lanes are neither read nor written).
 /// With a bias (one value per column), the row is bias + sum, the same add as accumulating onto
 /// a C filled with the bias.
 INLINE AVX512 void store_row(__m512 sum, float *c, int width, int accumulate, const float *bias) {
-    __mmask16 real = (__mmask16)((1u << width) - 1);
+    __mmask16 real = first_lanes(width);
     if (bias) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, bias), sum);
     else if (accumulate) sum = _mm512_add_ps(_mm512_maskz_loadu_ps(real, c), sum);
     _mm512_mask_storeu_ps(c, real, sum);
@@ -244,7 +249,7 @@ INLINE AVX512 __m256 high_half(__m512 v) { return _mm256_castpd_ps(_mm512_extrac
 
 /// exp(x_j − shift) for the `count` (1...16) values at x, the lanes past them 0.
 INLINE AVX512 __m512 exp_shifted(const float *x, int count, __m512 shift) {
-    const __mmask16 real = (__mmask16)((1u << count) - 1);
+    const __mmask16 real = first_lanes(count);
     return _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, x), shift)));
 }
 
@@ -274,7 +279,7 @@ AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float
         // Each group of 16 is two of softmax's chunks of 8, added to the one sum in turn.
         const int count = n - j < 16 ? (int)(n - j) : 16;
         const __m512 e = exp_shifted(x + j, count, s);
-        _mm512_mask_storeu_ps(out + j, (__mmask16)((1u << count) - 1), e);
+        _mm512_mask_storeu_ps(out + j, first_lanes(count), e);
         total = _mm256_add_ps(total, low_half(e));
         if (count > 8) total = _mm256_add_ps(total, high_half(e));
     }
@@ -286,7 +291,7 @@ AVX512 void rnn_avx512_scale(float *x, ptrdiff_t n, float factor) {
     ptrdiff_t j = 0;
     for (; j + 16 <= n; j += 16) _mm512_storeu_ps(x + j, _mm512_mul_ps(_mm512_loadu_ps(x + j), f));
     if (j < n) {
-        const __mmask16 real = (__mmask16)((1u << (n - j)) - 1);
+        const __mmask16 real = first_lanes(n - j);
         _mm512_mask_storeu_ps(x + j, real, _mm512_mul_ps(_mm512_maskz_loadu_ps(real, x + j), f));
     }
 }
@@ -298,7 +303,7 @@ AVX512 void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, pt
     const __m512 B2 = _mm512_set1_ps(b2), A2 = _mm512_set1_ps(oneMinusB2), LR = _mm512_set1_ps(lr);
     const __m512 E = _mm512_set1_ps(eps), C1 = _mm512_set1_ps(correction1), C2 = _mm512_set1_ps(correction2);
     for (ptrdiff_t j = 0; j < n; j += 16) {
-        const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        const __mmask16 real = first_lanes(n - j);
         const __m512 gi = _mm512_mul_ps(_mm512_maskz_loadu_ps(real, g + j), s);
         const __m512 mi = _mm512_add_ps(_mm512_mul_ps(B1, _mm512_maskz_loadu_ps(real, m + j)), _mm512_mul_ps(A1, gi));
         const __m512 vi = _mm512_add_ps(_mm512_mul_ps(B2, _mm512_maskz_loadu_ps(real, v + j)),
@@ -313,7 +318,7 @@ AVX512 void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, pt
 
 AVX512 void rnn_avx512_pack_strided(float *dst, const float *src, ptrdiff_t k, ptrdiff_t rowStride,
                                     ptrdiff_t columnStride, int width, float scale) {
-    const __mmask16 real = (__mmask16)((1u << width) - 1);
+    const __mmask16 real = first_lanes(width);
     const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                              _mm512_set1_epi32((int)columnStride));
     const __m512 s = _mm512_set1_ps(scale);
@@ -327,7 +332,7 @@ AVX512 void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t
                                      float *dst, ptrdiff_t panelStride) {
     for (ptrdiff_t p = 0; 16 * p < columns; p++) {
         const ptrdiff_t width = columns - 16 * p;
-        const __mmask16 real = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+        const __mmask16 real = first_lanes(width);
         const float *from = src + 16 * p;
         float *to = dst + p * panelStride;
         for (ptrdiff_t r = 0; r < rows; r++) _mm512_stream_ps(to + 16 * r, _mm512_maskz_loadu_ps(real, from + r * sourceStride));
@@ -371,7 +376,7 @@ AVX512 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputPro
     const ptrdiff_t h = hidden;
     for (ptrdiff_t b = 0; b < batch; b++) {
         for (ptrdiff_t j = 0; j < h; j += 16) {
-            const __mmask16 real = h - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (h - j)) - 1);
+            const __mmask16 real = first_lanes(h - j);
             const ptrdiff_t row = b * h + j, gateRow = 4 * b * h + j;
 #define PRE(block) _mm512_add_ps(_mm512_maskz_loadu_ps(real, inputProjection + gateRow + (block) * h), \
                                  _mm512_maskz_loadu_ps(real, hiddenProjection + gateRow + (block) * h))
@@ -416,7 +421,7 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
             mc = _mm512_max_ps(_mm512_loadu_ps(x + j + 48), mc);
         }
         for (; j < n; j += 16) {
-            const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+            const __mmask16 real = first_lanes(n - j);
             m = _mm512_max_ps(_mm512_mask_loadu_ps(none, real, x + j), m);
         }
         m = _mm512_max_ps(_mm512_max_ps(m, ma), _mm512_max_ps(mb, mc));
@@ -438,7 +443,7 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
                                 | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 48), t, _CMP_NLT_UQ)))
             j += 64;
         if (j >= n) break;
-        const __mmask16 real = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        const __mmask16 real = first_lanes(n - j);
         // Lanes that are not below the threshold: at least as large, or NaN.
         __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j), t, _CMP_NLT_UQ);
         while (candidates) {

@@ -53,13 +53,10 @@ public struct PackedMatrix: Sendable {
                         let s = F8(repeating: scale)
                         store8(s * load8(row), dst)
                         store8(s * load8(row + 8), dst + 8)
-                        continue
-                    } else if columnStride == 1 {
-                        for j in 0..<width { dst[j] = scale * row[j] }
                     } else {
                         for j in 0..<width { dst[j] = scale * row[j * columnStride] }
+                        for j in width..<w { dst[j] = 0 }
                     }
-                    for j in width..<w { dst[j] = 0 }
                 }
             }
         }
@@ -223,13 +220,14 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     func groupHeight(_ left: Int) -> Int {
         wide ? (left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left) : min(6, left)
     }
+    /// `height` rows (from `groupHeight`) against panel p (and p + 1 on AVX-512).
     @inline(__always)
-    func rowGroup(_ left: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
-        if wide && left >= 12 {
+    func rowGroup(_ height: Int, _ a: UnsafePointer<Float>, _ rs: Int, _ cs: Int, panel p: Int, _ c: UnsafeMutablePointer<Float>) {
+        if height == 12 {
             rnn_avx512_rows12(a, rs, cs, panels + p * k * w, k, c + p * w, ldc, Int32(min(2 * w, columns - p * w)),
                               accumulate ? 1 : 0, bias.map { $0 + p * w })
         } else {
-            rows6(groupHeight(left), a, rs, cs, panel: p, c)
+            rows6(height, a, rs, cs, panel: p, c)
         }
     }
     if a.columnStride != 1 {
@@ -253,10 +251,11 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
             }
             var g = 0
             while g < rows {
+                let group = groupHeight(rows - g)
                 for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
-                    rowGroup(rows - g, block + g, 1, height, panel: p, c + (i + g) * ldc)
+                    rowGroup(group, block + g, 1, height, panel: p, c + (i + g) * ldc)
                 }
-                g += groupHeight(rows - g)
+                g += group
             }
             i += height
         }
@@ -265,8 +264,9 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     for p in stride(from: 0, to: panelCount, by: panelsPerCall) {
         var i = 0
         while i < a.rows {
-            rowGroup(a.rows - i, a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
-            i += groupHeight(a.rows - i)
+            let group = groupHeight(a.rows - i)
+            rowGroup(group, a.base + i * a.rowStride, a.rowStride, a.columnStride, panel: p, c + i * ldc)
+            i += group
         }
     }
 }

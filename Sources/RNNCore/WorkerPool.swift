@@ -36,8 +36,9 @@ public final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     /// How long a waiting thread stays awake before it sleeps, in nanoseconds (see `spin`).
     private let spinLimit: UInt64
-    /// `unfinished`, readable without the lock, for a caller that spins briefly before it sleeps.
-    private let remaining = Atomic<Int>(0)
+    /// Shards of the current job not yet done: counted down without the lock, so that the
+    /// caller can wait for it awake (see `spin`) before it sleeps on `condition`.
+    private let unfinished = Atomic<Int>(0)
     /// `generation` for workers that spin briefly before they sleep (a job often follows a job).
     private let published = Atomic<Int>(0)
     private let condition = NSCondition()
@@ -46,7 +47,6 @@ public final class WorkerPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private var shardCount = 0
     private var nextShard = 0
-    private var unfinished = 0
     private var shuttingDown = false
 
     /// `threads` counts the calling thread, so 1 starts no worker at all.
@@ -84,17 +84,18 @@ public final class WorkerPool: @unchecked Sendable {
             job = escapable
             shardCount = shards
             nextShard = 0
-            unfinished = shards
-            remaining.store(shards, ordering: .relaxed)
+            unfinished.store(shards, ordering: .relaxed)
             generation += 1
             published.store(generation, ordering: .releasing)
             condition.broadcast()
             condition.unlock()
             takeShards()
             // The last shards are often a moment from done: wait for them awake first.
-            spin { remaining.load(ordering: .acquiring) == 0 }
+            spin { unfinished.load(ordering: .acquiring) == 0 }
             condition.lock()
-            while unfinished > 0 { condition.wait() }
+            // The last shard's thread takes the lock to wake this one, so the wake-up cannot
+            // fall between the test and the wait.
+            while unfinished.load(ordering: .acquiring) > 0 { condition.wait() }
             job = nil
             shardCount = 0
             condition.unlock()
@@ -114,11 +115,11 @@ public final class WorkerPool: @unchecked Sendable {
     /// Takes shards of the current job until none are left.
     private func takeShards() {
         while runOneShard() {
-            condition.lock()
-            unfinished -= 1
-            remaining.store(unfinished, ordering: .releasing)
-            if unfinished == 0 { condition.broadcast() }
-            condition.unlock()
+            if unfinished.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                condition.lock()
+                condition.broadcast()
+                condition.unlock()
+            }
         }
     }
 

@@ -163,11 +163,17 @@ struct HeadRow: Sendable {
         let c = forward.architecture.outputSize
         top = forward.outputs.withUnsafeBufferPointer { logits in
             let row = UnsafeBufferPointer(rebasing: logits[(t * c)..<((t + 1) * c)])
-            // The top five first: their scan also finds the largest logit, which log Σ exp shifts by.
-            let (best, largest) = topIndicesAndMaximum(row, k: 5)
-            let logNormalizer = logSumExp(row, knownMaximum: largest)
+            let (best, logNormalizer) = HeadRow.mostLikely(row, k: 5)
             return best.map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
         }
+    }
+
+    /// The k most likely outputs of a row of logits, most likely first, and the row's log
+    /// normaliser (log Σ exp): the top-k scan also finds the largest logit, which the sum is
+    /// shifted by, so the row is not scanned for it twice.
+    static func mostLikely(_ row: UnsafeBufferPointer<Float>, k: Int) -> (ids: [Int], logNormalizer: Float) {
+        let (ids, largest) = topIndicesAndMaximum(row, k: k)
+        return (ids, logSumExp(row, knownMaximum: largest))
     }
 }
 
@@ -208,8 +214,7 @@ extension SentenceTrace {
         let width = forward.outputs.count / max(1, tokens.count)
         return forward.outputs.withUnsafeBufferPointer { all in
             let row = UnsafeBufferPointer(rebasing: all[(step * width)..<((step + 1) * width)])
-            let (best, largest) = topIndicesAndMaximum(row, k: count + (apart == nil ? 0 : 1))
-            let normalizer = logSumExp(row, knownMaximum: largest)
+            let (best, normalizer) = HeadRow.mostLikely(row, k: count + (apart == nil ? 0 : 1))
             func probability(_ id: Int) -> Float { exponential(row[id] - normalizer) }
             let ids = best.filter { $0 != apart }.prefix(count)
             let apartProbability = apart.flatMap { $0 >= 0 && $0 < width ? probability($0) : nil }

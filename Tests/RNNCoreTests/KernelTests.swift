@@ -37,7 +37,7 @@ import Testing
     /// rows, partial panels, K from 0 to 300, A read in place or transposed (through the copy),
     /// padded strides, accumulating or not; and a few large shapes cut into blocks on the pool.
     /// C's padding between rows must come back untouched.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func avx512KernelsGiveThePortableBits() {
         var random = SeededRandom(seed: 17)
         var shapes = (0..<400).map { trial in
@@ -126,7 +126,7 @@ import Testing
 
     /// The whole engine on either kernel: training steps of an LSTM (forward, BPTT, the head's
     /// products, Adam) leave the same model, bit for bit.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func trainingIsTheSameOnEitherKernel() {
         let original = Kernels.current
         defer { Kernels.current = original }
@@ -143,7 +143,7 @@ import Testing
 
     /// Adam's update on 16 lanes against the Swift loop: parameters and both moments keep their
     /// bits over several steps, with and without a clipping factor, on tensors of every tail length.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func adamGivesThePortableBits() {
         let arch = Architecture(cell: .gru, inputSize: 7, hiddenSize: 13, layerCount: 1, outputSize: 29, vocabularySize: 29)
         var results: [[[UInt32]]] = []
@@ -167,7 +167,7 @@ import Testing
     /// The softmax, log-sum-exp, maximum and top 5 on AVX-512 against the 8-lane Swift loops: the
     /// same bits for rows of every length from 1 to 300 (every tail), a 5,000-word row, a sweep of
     /// the exponent from 0 down past the underflow at −87.3, rows with NaN, ±∞ and signed zeros.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func avx512SoftmaxGivesThePortableBits() {
         var random = SeededRandom(seed: 23)
         var rows: [[Float]] = (1...300).map { n in (0..<n).map { _ in random.uniform(-1, 1) * (n % 3 == 0 ? 120 : 8) } }
@@ -218,7 +218,7 @@ import Testing
     /// The LSTM step on 16 lanes against the 8-lane Swift chunks: gates, c_t, tanh(c_t) and h_t keep
     /// their bits for every tail of the hidden size, with pre-activations past exp's range, NaN, ±∞,
     /// signed zeros and tiny negatives (where tanh's sign flip must give −0, not +0).
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func avx512LSTMStepGivesThePortableBits() {
         let special: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, -1e-30, 1e-30, 100, -100, 88.5, -88.5, 44.2, -44.2]
         var random = SeededRandom(seed: 41)
@@ -272,7 +272,7 @@ import Testing
     }
 
     /// The head row pass's weighted panels: 16 lanes in C against two of 8 in Swift.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func weightedPanelsGiveThePortableBits() {
         var random = SeededRandom(seed: 12)
         for (k, count) in [(1, 1), (5, 3), (33, 4), (128, 4)] {
@@ -292,7 +292,7 @@ import Testing
 
     /// The top-k scan in C (a first bound from each lane's largest value, then 64 values a test)
     /// against the Swift loop: rows of every length around the chunk sizes, many ties, NaNs.
-    @Test(.enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here"))
+    @Test(.needsAVX512)
     func topKScanGivesThePortableResult() {
         var random = SeededRandom(seed: 77)
         for n in [1, 3, 5, 15, 16, 17, 63, 64, 65, 130, 1_000] {
@@ -328,4 +328,11 @@ import Testing
 /// Where two lists of bit patterns first differ (the shorter one's end if one is a prefix of the other).
 func firstDifference(_ a: [UInt32], _ b: [UInt32]) -> Int? {
     zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? (a.count == b.count ? nil : min(a.count, b.count))
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For a test that compares the AVX-512 kernels with the portable ones.
+    static var needsAVX512: Self {
+        .enabled(if: Kernels.avx512Available, "skipped: this CPU or its OS lacks AVX-512, only the portable kernels run here")
+    }
 }
