@@ -187,7 +187,8 @@ AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *
     }
 }
 
-/// exp on [−87.34, 88.38], 16 lanes: expCore in VectorMath.swift, operation for operation.
+/// exp on [−87.34, 88.38], 16 lanes: expCore in VectorMath.swift, operation for operation up to
+/// the last (see there).
 INLINE AVX512 __m512 exp16_core(__m512 c) {
     // n = round(c·log2 e), made integral by adding 1.5·2²³ so that its low bits are the integer.
     const __m512 magic = _mm512_set1_ps(12582912.0f);
@@ -203,10 +204,9 @@ INLINE AVX512 __m512 exp16_core(__m512 c) {
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
     p = _mm512_add_ps(_mm512_fmadd_ps(p, r2, r), _mm512_set1_ps(1.0f));
-    // 2ⁿ built from its exponent bits.
-    const __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
-    const __m512 power = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23));
-    return _mm512_mul_ps(p, power);
+    // p·2ⁿ in one instruction. expCore multiplies by 2ⁿ built from its exponent bits; for the
+    // n this range gives (−126…127) both are p·2ⁿ rounded once, so the bits are the same.
+    return _mm512_scalef_ps(p, n);
 }
 
 /// exp on 16 lanes: exp8 in VectorMath.swift, operation for operation (the Cephes
@@ -255,13 +255,11 @@ INLINE AVX512 __m512 exp_shifted(const float *x, int count, __m512 shift) {
 
 AVX512 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) {
     const __m512 s = _mm512_set1_ps(shift);
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    // The low eight lanes are sum0 and the high eight sum1, added in one instruction.
+    __m512 both = _mm512_setzero_ps();
     ptrdiff_t j = 0;
-    for (; j + 16 <= n; j += 16) {
-        const __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(x + j), s));
-        s0 = _mm256_add_ps(s0, low_half(e));
-        s1 = _mm256_add_ps(s1, high_half(e));
-    }
+    for (; j + 16 <= n; j += 16) both = _mm512_add_ps(both, exp16(_mm512_sub_ps(_mm512_loadu_ps(x + j), s)));
+    __m256 s0 = low_half(both), s1 = high_half(both);
     if (j < n) {
         // The tail, 8 lanes at a time as logSumExp takes it: both chunks go to sum0.
         const __m512 e = exp_shifted(x + j, (int)(n - j), s);

@@ -215,6 +215,24 @@ import Testing
         }
     }
 
+    /// exp on 16 lanes against exp8, argument by argument over its whole range and just past both
+    /// ends (the C kernel scales by 2ⁿ in one instruction where Swift builds 2ⁿ from bits): each
+    /// one-value row's log Σ exp is log exp(x − m), so a differing exp shows.
+    @Test(.needsAVX512)
+    func expGivesThePortableBitsOverItsWholeRange() {
+        let shift: Float = -3
+        var differing: [Float] = []
+        for i in 0..<13_000 {
+            let argument = -87.6 + Float(i) * 0.01355   // −87.6 … 88.54
+            let row = [argument + shift]
+            let results = [Kernels.portable, .avx512].map { kernels in
+                row.withUnsafeBufferPointer { logSumExp($0.baseAddress!, 1, knownMaximum: shift, kernels: kernels).bitPattern }
+            }
+            if results[0] != results[1] { differing.append(argument) }
+        }
+        #expect(differing.isEmpty, "exp differs at \(differing.prefix(5))")
+    }
+
     /// The LSTM step on 16 lanes against the 8-lane Swift chunks: gates, c_t, tanh(c_t) and h_t keep
     /// their bits for every tail of the hidden size, with pre-activations past exp's range, NaN, ±∞,
     /// signed zeros and tiny negatives (where tanh's sign flip must give −0, not +0).
