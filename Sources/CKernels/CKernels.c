@@ -270,6 +270,111 @@ AVX512 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float 
     _mm256_storeu_ps(sum1, s1);
 }
 
+/// Where an exp_sums job stands, in registers: the row being summed, its shift, how far along.
+typedef struct {
+    const float *x;
+    __m512 shift, sums;
+    ptrdiff_t done, whole;   // values summed; values in whole vectors of 16
+} job_row;
+
+/// Loads the job's current row (if any is left) into `r`.
+INLINE AVX512 int job_load(const rnn_exp_sums_job *job, job_row *r) {
+    if (job->row >= job->count) return 0;
+    r->x = job->rows[job->row];
+    r->shift = _mm512_set1_ps(job->shifts[job->row]);
+    r->sums = _mm512_loadu_ps(job->partial);
+    r->done = job->done;
+    r->whole = job->width & ~(ptrdiff_t)15;
+    return 1;
+}
+
+/// Ends the current row as rnn_avx512_exp_sums ends it (its tail into sum0), stores its sums and
+/// loads the next row. Returns 0 when no row is left.
+INLINE AVX512 int job_next_row(rnn_exp_sums_job *job, job_row *r) {
+    __m512 sums = r->sums;
+    if (r->whole < job->width) {
+        const __m512 e = exp_shifted(r->x + r->whole, (int)(job->width - r->whole), r->shift);
+        __m256 s0 = _mm256_add_ps(low_half(sums), low_half(e));
+        if (job->width - r->whole > 8) s0 = _mm256_add_ps(s0, high_half(e));
+        sums = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(sums), _mm256_castps_pd(s0), 0));
+    }
+    _mm512_storeu_ps(job->sums + 16 * job->row, sums);
+    job->row++;
+    job->done = 0;
+    _mm512_storeu_ps(job->partial, _mm512_setzero_ps());
+    return job_load(job, r);
+}
+
+/// One vector of 16 exponentials of the job (or none, when it is done).
+INLINE AVX512 int job_step(rnn_exp_sums_job *job, job_row *r, int live) {
+    if (!live) return 0;
+    while (r->done == r->whole) {   // a row with no whole vector left (or none at all)
+        if (!job_next_row(job, r)) return 0;
+    }
+    r->sums = _mm512_add_ps(r->sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r->x + r->done), r->shift)));
+    r->done += 16;
+    return 1;
+}
+
+/// Saves where the job stands.
+INLINE AVX512 void job_save(rnn_exp_sums_job *job, const job_row *r, int live) {
+    if (!live) return;
+    job->done = r->done;
+    _mm512_storeu_ps(job->partial, r->sums);
+}
+
+/// `row` with the job worked in: after each eight steps down k, a few exponentials (five for
+/// eight panels, fewer for fewer: as many as the panels' loads leave room for).
+INLINE AVX512 void row_alongside(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
+                                 float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
+    const ptrdiff_t stride = 16 * k;
+    const int share = panels * 5 / 8 > 0 ? panels * 5 / 8 : 1;
+    __m512 sums[8];
+    for (int p = 0; p < panels; p++) sums[p] = _mm512_setzero_ps();
+    job_row r;
+    int live = job_load(job, &r);
+    const float *ak = a, *bk = b;
+    ptrdiff_t kk = 0;
+    for (; kk + 8 <= k; kk += 8) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 8; u++) {
+            const __m512 x = _mm512_set1_ps(ak[u * cs]);
+            for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + 16 * u + p * stride), sums[p]);
+        }
+        ak += 8 * cs;
+        bk += 128;
+        for (int e = 0; e < share; e++) live = job_step(job, &r, live);
+    }
+    for (; kk < k; kk++) {
+        const __m512 x = _mm512_set1_ps(ak[0]);
+        for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + p * stride), sums[p]);
+        ak += cs;
+        bk += 16;
+    }
+    job_save(job, &r, live);
+    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, 0);
+}
+
+AVX512 void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                                     float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
+    switch ((columns + 15) / 16) {
+    case 1: row_alongside(1, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 2: row_alongside(2, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 3: row_alongside(3, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 4: row_alongside(4, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 5: row_alongside(5, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 6: row_alongside(6, a, columnStride, b, k, c, columns, accumulate, job); break;
+    case 7: row_alongside(7, a, columnStride, b, k, c, columns, accumulate, job); break;
+    default: row_alongside(8, a, columnStride, b, k, c, columns, accumulate, job); break;
+    }
+}
+
+AVX512 void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job) {
+    job_row r;
+    int live = job_load(job, &r);
+    while (live) live = job_step(job, &r, live);
+}
+
 AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) {
     const __m512 s = _mm512_set1_ps(shift);
     __m256 total = _mm256_setzero_ps();
@@ -536,6 +641,9 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              float *tanhCell) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
+void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                              float *c, int columns, int accumulate, rnn_exp_sums_job *job) { __builtin_trap(); }
+void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job) { __builtin_trap(); }
 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
                                 const float *weights) { __builtin_trap(); }
 #endif

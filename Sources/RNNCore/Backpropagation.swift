@@ -25,7 +25,7 @@ extension RecurrentNetwork {
     /// `headExpectation` may give that sum, computed with the row's logits (`computeHeadRow`).
     public func backward(_ trace: ForwardTrace, loss: Loss, parameterGradients: Bool = true,
                          inputGradients: Bool = false, packed: PackedWeights? = nil, packedHead: PackedMatrix? = nil,
-                         headExpectation: [Float]? = nil) -> Gradients {
+                         headExpectation: [Float]? = nil, alongside: LogSumExpRows? = nil) -> Gradients {
         let a = architecture
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
         var direct = [Float](repeating: 0, count: total * h)
@@ -88,7 +88,8 @@ extension RecurrentNetwork {
                                   lastLossStep: lastLossStep,
                                   whhScale: trace.whhScale,
                                   wantInput: needInput, wantParameters: parameterGradients,
-                                  packedRecurrent: packed?.recurrentBackward[k], packedInput: packed?.inputBackward[k])
+                                  packedRecurrent: packed?.recurrentBackward[k], packedInput: packed?.inputBackward[k],
+                                  alongside: k == a.layerCount - 1 ? alongside : nil)
                 }
             }
             hiddenAdjoints[k] = adjoints.hidden

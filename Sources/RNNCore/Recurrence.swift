@@ -1,3 +1,5 @@
+import CKernels
+
 /// Walking one layer through time, forward and backward. The same walk serves
 /// every cell type; only the elementwise step differs (see `Cells/`).
 ///
@@ -213,7 +215,8 @@ struct LayerAdjoints {
 func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePointer<Float>, inputSize: Int,
                    direct: UnsafePointer<Float>, lastLossStep: Int, whhScale: Float,
                    wantInput: Bool, wantParameters: Bool,
-                   packedRecurrent: PackedMatrix? = nil, packedInput: PackedMatrix? = nil) -> LayerAdjoints {
+                   packedRecurrent: PackedMatrix? = nil, packedInput: PackedMatrix? = nil,
+                   alongside: LogSumExpRows? = nil) -> LayerAdjoints {
     let cell = record.cell, steps = record.steps, batch = record.batch
     let h = record.hiddenSize, gh = cell.gateCount * h, rowsBH = batch * h, total = steps * batch
     // The state before each step, [T, B, H]: the initial state, then h_0 … h_{T−2}.
@@ -236,6 +239,8 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
     let recurrent = packedRecurrent ?? PackedMatrix(p.weightHH)
     let step = cell.step(record.nonlinearity)
     let shards = batchShards(batch)
+    // One sequence on AVX-512: the products of the walk carry `alongside`'s exponentials.
+    let job = batch == 1 && whhScale == 1 && recurrent.columns <= 8 * PackedMatrix.panelWidth ? alongside?.job : nil
     var adjointCell: [Float] = []
     let adjointHidden = arrayWritten(count: total * h) { adjointHidden in
     adjointCell = arrayWritten(count: isLSTM ? total * h : 0) { adjointCell in
@@ -274,7 +279,10 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                         dInputProjection: dInputProjection + here * gh,
                         dHiddenProjection: dHiddenProjection + here * gh,
                         dPreviousHiddenDirect: carryHidden))
-                    if t > 0 {
+                    if t > 0, let job {
+                        rnn_avx512_row_alongside(dHiddenProjection + here * gh, 1, recurrent.panels, gh, carryHidden,
+                                                 Int32(h), 1, job)
+                    } else if t > 0 {
                         addRecurrentProduct(StridedMatrix(base: dHiddenProjection + here * gh, rows: rows, rowStride: gh), recurrent,
                                             scale: whhScale, into: carryHidden, ldc: h, product: product)
                     }

@@ -102,10 +102,23 @@ extension SentenceTrace {
         var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: .skipped)
         // Every step's logits, and the loss row's Σ softmax·W_head from the same read of the head.
         let expectation = forward.computeEveryHeadRow(passRow: k, bias: network.parameters.headBias.values, head: head)
-        let heads = (0..<count).map { HeadRow(forward, step: $0, labels: outputs.labels) }
-        let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: heads[k].best)
-        let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed, packedHead: head,
-                          headExpectation: expectation)
+        let c = network.architecture.outputSize
+        let (heads, targetID, sweep) = forward.outputs.withUnsafeBufferPointer { logits in
+            let rows = (0..<count).map { logits.baseAddress! + $0 * c }
+            // Every step's top five and largest logit, then the sweep, with every row's log Σ exp
+            // worked into its products.
+            let ranked = rows.map { topIndicesAndMaximum(UnsafeBufferPointer(start: $0, count: c), k: 5) }
+            let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: ranked[k].indices[0])
+            let normalizers = LogSumExpRows(rows: rows, width: c, maxima: ranked.map(\.maximum))
+            let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed,
+                              packedHead: head, headExpectation: expectation, alongside: normalizers)
+            let logNormalizers = normalizers.values()
+            let heads = rows.indices.map { t in
+                HeadRow(ids: ranked[t].indices, logNormalizer: logNormalizers[t],
+                        row: UnsafeBufferPointer(start: rows[t], count: c), labels: outputs.labels)
+            }
+            return (heads, targetID, sweep)
+        }
         return SentenceTrace(
             cell: network.architecture.cell, layers: network.architecture.layerCount,
             hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,
@@ -161,11 +174,16 @@ struct HeadRow: Sendable {
 
     init(_ forward: ForwardTrace, step t: Int, labels: [String]) {
         let c = forward.architecture.outputSize
-        top = forward.outputs.withUnsafeBufferPointer { logits in
+        self = forward.outputs.withUnsafeBufferPointer { logits in
             let row = UnsafeBufferPointer(rebasing: logits[(t * c)..<((t + 1) * c)])
             let (best, logNormalizer) = HeadRow.mostLikely(row, k: 5)
-            return best.map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
+            return HeadRow(ids: best, logNormalizer: logNormalizer, row: row, labels: labels)
         }
+    }
+
+    /// The row's outputs `ids`, most likely first, given its log normaliser.
+    init(ids: [Int], logNormalizer: Float, row: UnsafeBufferPointer<Float>, labels: [String]) {
+        top = ids.map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
     }
 
     /// The k most likely outputs of a row of logits, most likely first, and the row's log
@@ -183,13 +201,14 @@ struct Sweep: Sendable {
     var hiddenNorms: [Float]
     var cellNorms: [Float]?
 
-    /// `headExpectation`: the loss row's Σ softmax·W_head, when it came with the row's logits.
+    /// `headExpectation`: the loss row's Σ softmax·W_head, when it came with the row's logits;
+    /// `alongside`: log Σ exp rows to work into the sweep's products.
     init(network: RecurrentNetwork, forward: ForwardTrace, lossStep k: Int, targetID: Int, packed: PackedWeights?,
-         packedHead: PackedMatrix? = nil, headExpectation: [Float]? = nil) {
+         packedHead: PackedMatrix? = nil, headExpectation: [Float]? = nil, alongside: LogSumExpRows? = nil) {
         let a = network.architecture, h = a.hiddenSize, count = forward.steps
         gradients = network.backward(forward, loss: .crossEntropy([.init(step: k, label: targetID)]),
                                      parameterGradients: false, packed: packed, packedHead: packedHead,
-                                     headExpectation: headExpectation)
+                                     headExpectation: headExpectation, alongside: alongside)
         let topLayer = a.layerCount - 1
         hiddenNorms = SentenceTrace.gradientNorms(gradients.hiddenAdjoints[topLayer], steps: count, width: h, lossStep: k)
         cellNorms = a.cell == .lstm

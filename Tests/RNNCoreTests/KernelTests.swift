@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import RNNCore
@@ -265,6 +266,44 @@ import Testing
             }
             let differing = firstDifference(results[0], results[1])
             #expect(differing == nil, "hidden \(hidden): value \(differing ?? 0) differs")
+        }
+    }
+
+    /// log Σ exp of many rows worked into one-row products: each row keeps the bits of
+    /// `logSumExp(row, knownMaximum:)` however the products split the work (rows of every tail,
+    /// a row with no whole chunk, NaN and infinite maxima, products of 1 to 8 panels and depths that
+    /// end mid-block), and every product keeps the bits of the plain one-row kernel.
+    @Test(.needsAVX512)
+    func logSumExpRowsWorkedIntoProductsKeepTheirBits() {
+        var random = SeededRandom(seed: 19)
+        for width in [1, 8, 9, 15, 16, 17, 25, 40, 333, 5000] {
+            var rows: [[Float]] = (0..<9).map { _ in (0..<width).map { _ in random.uniform(-30, 30) } }
+            rows[2][width / 2] = .nan
+            rows[4][0] = .infinity
+            rows[6] = [Float](repeating: -.infinity, count: width)
+            let maxima = rows.map { row in row.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: 5).maximum } }
+            let expected = zip(rows, maxima).map { row, m in
+                row.withUnsafeBufferPointer { logSumExp($0.baseAddress!, width, knownMaximum: m).bitPattern }
+            }
+            for (panels, k) in [(8, 512), (1, 28), (3, 37), (8, 5), (5, 0)] {
+                let columns = 16 * panels - 3
+                let packed = PackedMatrix(rows: k, columns: columns,
+                                          source: (0..<(k * columns)).map { _ in random.uniform(-1, 1) },
+                                          rowStride: columns, columnStride: 1)
+                let a = (0..<max(k, 1)).map { _ in random.uniform(-1, 1) }
+                let flat = rows.flatMap { $0 }
+                let got: [UInt32] = flat.withUnsafeBufferPointer { x in
+                    let sums = LogSumExpRows(rows: rows.indices.map { x.baseAddress! + $0 * width }, width: width, maxima: maxima)
+                    for call in 0..<7 {   // a few products, not enough for every row
+                        var plain = [Float](repeating: Float(call), count: columns), fused = plain
+                        rnn_avx512_row(a, 1, packed.panels, k, &plain, Int32(columns), 1)
+                        rnn_avx512_row_alongside(a, 1, packed.panels, k, &fused, Int32(columns), 1, sums.job)
+                        #expect(plain.map(\.bitPattern) == fused.map(\.bitPattern), "product, \(panels) panels, k = \(k)")
+                    }
+                    return sums.values().map(\.bitPattern)
+                }
+                #expect(got == expected, "width \(width), \(panels) panels, k = \(k)")
+            }
         }
     }
 

@@ -40,6 +40,31 @@ void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStri
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                     float *c, int columns, int accumulate);
 
+/// Rows of logits whose sums of exp(x − shift) are wanted, worked through a few vectors at
+/// a time alongside a one-row product (rnn_avx512_row_alongside). Row i is rows[i], `width`
+/// values; its sums go to sums[16i ..< 16i+16]: lanes 0–7 are rnn_avx512_exp_sums's sum0 and
+/// lanes 8–15 its sum1, the same bits. `row`, `done` and `partial` are where the work stands:
+/// start them at 0.
+typedef struct {
+    const float *const *rows;
+    const float *shifts;
+    float *sums;
+    ptrdiff_t count;
+    ptrdiff_t width;
+    ptrdiff_t row;
+    ptrdiff_t done;
+    float partial[16];
+} rnn_exp_sums_job;
+
+/// rnn_avx512_row, with some of `job`'s exponentials worked into its loop: the product waits
+/// on memory (the packed matrix streams from L2) while the exponentials keep the vector units
+/// busy, so together they take little longer than the product alone.
+void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                              float *c, int columns, int accumulate, rnn_exp_sums_job *job);
+
+/// Finishes `job`'s rows.
+void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job);
+
 /// The softmax's exponentials (Softmax.swift) on 16 lanes, with exp8's bits (VectorMath.swift).
 /// For logSumExp: sum0 and sum1 (8 floats each) receive its two sums of exp(x_j − shift),
 /// sum0 over x[16i ..< 16i+8] and the tail, sum1 over x[16i+8 ..< 16i+16], each in order.
