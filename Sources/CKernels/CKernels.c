@@ -155,38 +155,6 @@ AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrd
 #undef ROWS
 }
 
-/// One row of A against `panels` (1...8) panels: eight accumulators hide the
-/// latency of the multiply-adds, as in rowTimesFourPanels. `panels` is a constant
-/// at each call below, so the loops over it unroll and `sums` stays in registers.
-INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
-                       float *c, int columns, int accumulate) {
-    const ptrdiff_t stride = 16 * k;
-    __m512 sums[8];
-    for (int p = 0; p < panels; p++) sums[p] = _mm512_setzero_ps();
-    const float *ak = a, *bk = b;
-    for (ptrdiff_t kk = 0; kk < k; kk++) {
-        const __m512 x = _mm512_set1_ps(ak[0]);
-        for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + p * stride), sums[p]);
-        ak += cs;
-        bk += 16;
-    }
-    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, 0);
-}
-
-AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
-                           float *c, int columns, int accumulate) {
-    switch ((columns + 15) / 16) {
-    case 1: row(1, a, columnStride, b, k, c, columns, accumulate); break;
-    case 2: row(2, a, columnStride, b, k, c, columns, accumulate); break;
-    case 3: row(3, a, columnStride, b, k, c, columns, accumulate); break;
-    case 4: row(4, a, columnStride, b, k, c, columns, accumulate); break;
-    case 5: row(5, a, columnStride, b, k, c, columns, accumulate); break;
-    case 6: row(6, a, columnStride, b, k, c, columns, accumulate); break;
-    case 7: row(7, a, columnStride, b, k, c, columns, accumulate); break;
-    default: row(8, a, columnStride, b, k, c, columns, accumulate); break;
-    }
-}
-
 /// exp on [−87.34, 88.38], 16 lanes: expCore in VectorMath.swift, operation for operation up to
 /// the last (see there).
 INLINE AVX512 __m512 exp16_core(__m512 c) {
@@ -253,21 +221,24 @@ INLINE AVX512 __m512 exp_shifted(const float *x, int count, __m512 shift) {
     return _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, x), shift)));
 }
 
+/// log Σ exp's tail (the last n − 16i values), 8 lanes at a time as logSumExp takes it: both
+/// chunks go to sum0, the low half of `both`.
+INLINE AVX512 __m512 add_tail(__m512 both, const float *x, ptrdiff_t count, __m512 shift) {
+    const __m512 e = exp_shifted(x, (int)count, shift);
+    __m256 s0 = _mm256_add_ps(low_half(both), low_half(e));
+    if (count > 8) s0 = _mm256_add_ps(s0, high_half(e));
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(both), _mm256_castps_pd(s0), 0));
+}
+
 AVX512 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) {
     const __m512 s = _mm512_set1_ps(shift);
     // The low eight lanes are sum0 and the high eight sum1, added in one instruction.
     __m512 both = _mm512_setzero_ps();
     ptrdiff_t j = 0;
     for (; j + 16 <= n; j += 16) both = _mm512_add_ps(both, exp16(_mm512_sub_ps(_mm512_loadu_ps(x + j), s)));
-    __m256 s0 = low_half(both), s1 = high_half(both);
-    if (j < n) {
-        // The tail, 8 lanes at a time as logSumExp takes it: both chunks go to sum0.
-        const __m512 e = exp_shifted(x + j, (int)(n - j), s);
-        s0 = _mm256_add_ps(s0, low_half(e));
-        if (n - j > 8) s0 = _mm256_add_ps(s0, high_half(e));
-    }
-    _mm256_storeu_ps(sum0, s0);
-    _mm256_storeu_ps(sum1, s1);
+    if (j < n) both = add_tail(both, x + j, n - j, s);
+    _mm256_storeu_ps(sum0, low_half(both));
+    _mm256_storeu_ps(sum1, high_half(both));
 }
 
 /// Where an exp_sums job stands, in registers: the row being summed, its shift, how far along.
@@ -279,7 +250,7 @@ typedef struct {
 
 /// Loads the job's current row (if any is left) into `r`.
 INLINE AVX512 int job_load(const rnn_exp_sums_job *job, job_row *r) {
-    if (job->row >= job->count) return 0;
+    if (!job || job->row >= job->count) return 0;
     r->x = job->rows[job->row];
     r->shift = _mm512_set1_ps(job->shifts[job->row]);
     r->sums = _mm512_loadu_ps(job->partial);
@@ -291,13 +262,7 @@ INLINE AVX512 int job_load(const rnn_exp_sums_job *job, job_row *r) {
 /// Ends the current row as rnn_avx512_exp_sums ends it (its tail into sum0), stores its sums and
 /// loads the next row. Returns 0 when no row is left.
 INLINE AVX512 int job_next_row(rnn_exp_sums_job *job, job_row *r) {
-    __m512 sums = r->sums;
-    if (r->whole < job->width) {
-        const __m512 e = exp_shifted(r->x + r->whole, (int)(job->width - r->whole), r->shift);
-        __m256 s0 = _mm256_add_ps(low_half(sums), low_half(e));
-        if (job->width - r->whole > 8) s0 = _mm256_add_ps(s0, high_half(e));
-        sums = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(sums), _mm256_castps_pd(s0), 0));
-    }
+    const __m512 sums = r->whole < job->width ? add_tail(r->sums, r->x + r->whole, job->width - r->whole, r->shift) : r->sums;
     _mm512_storeu_ps(job->sums + 16 * job->row, sums);
     job->row++;
     job->done = 0;
@@ -323,10 +288,13 @@ INLINE AVX512 void job_save(rnn_exp_sums_job *job, const job_row *r, int live) {
     _mm512_storeu_ps(job->partial, r->sums);
 }
 
-/// `row` with the job worked in: after each eight steps down k, a few exponentials (five for
-/// eight panels, fewer for fewer: as many as the panels' loads leave room for).
-INLINE AVX512 void row_alongside(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
-                                 float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
+/// One row of A against `panels` (1...8) panels: eight accumulators hide the latency of the
+/// multiply-adds, as in rowTimesFourPanels. `panels` is a constant at each call below, so the
+/// loops over it unroll and `sums` stays in registers. With a `job`, a few of its exponentials
+/// follow each eight steps down k (five for eight panels, fewer for fewer: as many as the
+/// panels' loads leave the vector units room for); without one, that code folds away.
+INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
+                       float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
     const ptrdiff_t stride = 16 * k;
     const int share = panels * 5 / 8 > 0 ? panels * 5 / 8 : 1;
     __m512 sums[8];
@@ -355,18 +323,28 @@ INLINE AVX512 void row_alongside(const int panels, const float *a, ptrdiff_t cs,
     for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, 0);
 }
 
+INLINE AVX512 void row_of_panels(const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k, float *c, int columns,
+                                 int accumulate, rnn_exp_sums_job *job) {
+    switch ((columns + 15) / 16) {
+    case 1: row(1, a, cs, b, k, c, columns, accumulate, job); break;
+    case 2: row(2, a, cs, b, k, c, columns, accumulate, job); break;
+    case 3: row(3, a, cs, b, k, c, columns, accumulate, job); break;
+    case 4: row(4, a, cs, b, k, c, columns, accumulate, job); break;
+    case 5: row(5, a, cs, b, k, c, columns, accumulate, job); break;
+    case 6: row(6, a, cs, b, k, c, columns, accumulate, job); break;
+    case 7: row(7, a, cs, b, k, c, columns, accumulate, job); break;
+    default: row(8, a, cs, b, k, c, columns, accumulate, job); break;
+    }
+}
+
+AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                           float *c, int columns, int accumulate) {
+    row_of_panels(a, columnStride, b, k, c, columns, accumulate, 0);
+}
+
 AVX512 void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                                      float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
-    switch ((columns + 15) / 16) {
-    case 1: row_alongside(1, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 2: row_alongside(2, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 3: row_alongside(3, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 4: row_alongside(4, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 5: row_alongside(5, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 6: row_alongside(6, a, columnStride, b, k, c, columns, accumulate, job); break;
-    case 7: row_alongside(7, a, columnStride, b, k, c, columns, accumulate, job); break;
-    default: row_alongside(8, a, columnStride, b, k, c, columns, accumulate, job); break;
-    }
+    row_of_panels(a, columnStride, b, k, c, columns, accumulate, job);
 }
 
 AVX512 void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job) {
