@@ -23,6 +23,8 @@ extension RecurrentNetwork {
     /// `packed` may give the weights already packed, or `packedHead` the head alone.
     /// A cross-entropy loss at one row sends back Σ_v p_v·W_v − W_y (see `headRowPass`);
     /// `headExpectation` may give that sum, computed with the row's logits (`computeHeadRow`).
+    /// `alongside`: log Σ exp rows whose exponentials the top layer's walk may work into its
+    /// products (`LogSumExpRows`); it changes no number here.
     public func backward(_ trace: ForwardTrace, loss: Loss, parameterGradients: Bool = true,
                          inputGradients: Bool = false, packed: PackedWeights? = nil, packedHead: PackedMatrix? = nil,
                          headExpectation: [Float]? = nil, alongside: LogSumExpRows? = nil) -> Gradients {
