@@ -61,8 +61,9 @@ extension LabTask.Measure {
             return now - (step! > 0 ? Double(trace.steps[step! - 1].hidden[unit!]) : 0)
         case .stateChange:
             let now = trace.steps[step!].hidden
-            let before = step! > 0 ? trace.steps[step! - 1].hidden : [Float](repeating: 0, count: now.count)
-            return zip(now, before).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+            let before = step! > 0 ? Array(trace.steps[step! - 1].hidden) : [Float](repeating: 0, count: now.count)
+            let squares = zip(now, before).map { Double($0 - $1) * Double($0 - $1) }
+            return squares.reduce(0, +).squareRoot()
         case .loss:
             return Double(trace.loss.value)
         case .sigmaMax, .jacobianBound, .boundGap:

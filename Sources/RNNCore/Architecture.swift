@@ -15,11 +15,13 @@ public enum CellKind: String, CaseIterable, Sendable, Codable {
     /// its record is the pre-activation `a` that goes into tanh.
     public var gateNames: [String] {
         switch self {
-        case .rnn: ["a"]
-        case .lstm: ["i", "f", "g", "o"]
-        case .gru: ["r", "z", "n"]
+        case .rnn: Self.rnnNames
+        case .lstm: Self.lstmNames
+        case .gru: Self.gruNames
         }
     }
+    // Made once: a trace names its gates at every step.
+    private static let rnnNames = ["a"], lstmNames = ["i", "f", "g", "o"], gruNames = ["r", "z", "n"]
 
     public var displayName: String {
         switch self {

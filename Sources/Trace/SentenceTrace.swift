@@ -7,13 +7,13 @@ import RNNCore
 public struct SentenceTrace: Sendable {
     public struct Step: Sendable {
         /// Top layer's h_t.
-        public var hidden: [Float]
+        public var hidden: StepValues
         /// Top layer's c_t (LSTM only).
-        public var cell: [Float]?
+        public var cell: StepValues?
         /// Named gate activations in PyTorch's order (empty for the plain RNN, whose pre-activation is in `preActivation`).
-        public var gates: [(name: String, values: [Float])]
+        public var gates: [(name: String, values: StepValues)]
         /// The plain RNN's W_ih·x + b_ih + W_hh·h + b_hh (nil for gated cells).
-        public var preActivation: [Float]?
+        public var preActivation: StepValues?
         /// The min(5, C) most likely outputs, most likely first.
         public var top: [(label: String, id: Int, probability: Float)]
     }
@@ -154,13 +154,14 @@ extension SentenceTrace {
         let a = forward.architecture, h = a.hiddenSize, g = a.cell.gateCount
         let layer = forward.top
         let first = t * g * h   // this step's gates, each H wide, in the cell's order
+        // Views of the records, not copies.
         let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
-            (name: name, values: Array(layer.gates[(first + i * h)..<(first + (i + 1) * h)]))
+            (name: name, values: StepValues(layer.gates, offset: first + i * h, count: h))
         }
-        return Step(hidden: Array(layer.hidden[(t * h)..<((t + 1) * h)]),
-                    cell: a.cell == .lstm ? Array(layer.cellState[(t * h)..<((t + 1) * h)]) : nil,
+        return Step(hidden: StepValues(layer.hidden, offset: t * h, count: h),
+                    cell: a.cell == .lstm ? StepValues(layer.cellState, offset: t * h, count: h) : nil,
                     gates: named,
-                    preActivation: a.cell == .rnn ? Array(layer.gates[first..<(first + g * h)]) : nil,
+                    preActivation: a.cell == .rnn ? StepValues(layer.gates, offset: first, count: g * h) : nil,
                     top: top)
     }
 }

@@ -64,7 +64,7 @@ func jsonNumber(_ x: Float) -> String {
     return x.description
 }
 
-func jsonNumbers(_ xs: [Float]) -> String { "[" + xs.map(jsonNumber).joined(separator: ", ") + "]" }
+func jsonNumbers(_ xs: some Collection<Float>) -> String { "[" + xs.map(jsonNumber).joined(separator: ", ") + "]" }
 
 func csvNumber(_ x: Float) -> String {
     if x.isNaN { return "nan" }

@@ -20,7 +20,7 @@ import Testing
 
     /// Every number of two traces, compared as bit patterns.
     static func expectIdentical(_ a: SentenceTrace, _ b: SentenceTrace, _ what: String) {
-        func bits(_ xs: [Float]) -> [UInt32] { xs.map(\.bitPattern) }
+        func bits(_ xs: some Collection<Float>) -> [UInt32] { xs.map(\.bitPattern) }
         #expect(a.tokens == b.tokens && a.ids == b.ids, "\(what): tokens")
         #expect(a.steps.count == b.steps.count, "\(what): steps")
         for (t, (x, y)) in zip(a.steps, b.steps).enumerated() {

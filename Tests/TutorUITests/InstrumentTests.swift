@@ -279,7 +279,7 @@ import Trace
         let bottom = try #require(s.lessonOnScreen.shownTrace)
         let trace = try #require(s.lessonOnScreen.trace)
         let h = trace.hiddenSize
-        #expect(bottom.steps[3].hidden == Array(trace.forward.layers[0].hidden[(3 * h)..<(4 * h)]))
+        #expect(Array(bottom.steps[3].hidden) == Array(trace.forward.layers[0].hidden[(3 * h)..<(4 * h)]))
         #expect(bottom.steps[3].top.map(\.id) == top.steps[3].top.map(\.id))   // the prediction is the top layer's
         let adjoint = trace.gradients.hiddenAdjoints[0][0..<h].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         #expect(abs(Double(bottom.hiddenGradientNorms[0]) - adjoint) <= 1e-4 + 1e-3 * adjoint)

@@ -13,7 +13,7 @@ import Trace
     /// the states and gates at every step, the norms, the loss, and the prediction (the top five
     /// and the logits the prediction panel ranks) at the cursor's word and the loss step.
     static func expectSameAsFull(_ shown: SentenceTrace, _ full: SentenceTrace, cursor: Int, _ what: String) {
-        func bits(_ xs: [Float]) -> [UInt32] { xs.map(\.bitPattern) }
+        func bits(_ xs: some Collection<Float>) -> [UInt32] { xs.map(\.bitPattern) }
         #expect(shown.cell == full.cell && shown.tokens == full.tokens && shown.ids == full.ids, "\(what): tokens")
         #expect(shown.endOfSentenceID == full.endOfSentenceID, "\(what): end of sentence")
         #expect(shown.steps.count == full.steps.count, "\(what): steps")

@@ -12,13 +12,13 @@ extension SentenceTrace {
         var view = self
         view.steps = steps.indices.map { t in
             var step = steps[t]
-            let gates = Array(record.gates[(t * g * h)..<((t + 1) * g * h)])
-            step.hidden = Array(record.hidden[(t * h)..<((t + 1) * h)])
-            step.cell = cell == .lstm ? Array(record.cellState[(t * h)..<((t + 1) * h)]) : nil
+            let first = t * g * h   // this step's gates, each H wide
+            step.hidden = StepValues(record.hidden, offset: t * h, count: h)
+            step.cell = cell == .lstm ? StepValues(record.cellState, offset: t * h, count: h) : nil
             step.gates = cell == .rnn ? [] : cell.gateNames.enumerated().map { (i, name) in
-                (name: name, values: Array(gates[(i * h)..<((i + 1) * h)]))
+                (name: name, values: StepValues(record.gates, offset: first + i * h, count: h))
             }
-            step.preActivation = cell == .rnn ? gates : nil
+            step.preActivation = cell == .rnn ? StepValues(record.gates, offset: first, count: g * h) : nil
             return step
         }
         func norms(_ adjoints: [Float]) -> [Float] {

@@ -23,13 +23,13 @@ public enum GatesPanel {
     }
 
     /// The rows to show for one step: name, values, and whether they live in [0, 1] (else [−1, 1]).
-    static func rows(_ trace: SentenceTrace, step t: Int) -> [(name: String, values: [Float], unitInterval: Bool)] {
+    static func rows(_ trace: SentenceTrace, step t: Int) -> [(name: String, values: StepValues, unitInterval: Bool)] {
         let s = trace.steps[t]
         switch trace.cell {
-        case .rnn where showsSlope(trace): return [("s", s.hidden.map { 1 - $0 * $0 }, true)]
-        case .rnn: return [("a", s.preActivation ?? [], false)]
+        case .rnn where showsSlope(trace): return [("s", StepValues(s.hidden.map { 1 - $0 * $0 }), true)]
+        case .rnn: return [("a", s.preActivation ?? StepValues([]), false)]
         case .lstm:
-            return s.gates.map { ($0.name, $0.values, $0.name != "g") } + [("c", s.cell ?? [], false)]
+            return s.gates.map { ($0.name, $0.values, $0.name != "g") } + [("c", s.cell ?? StepValues([]), false)]
         case .gru: return s.gates.map { ($0.name, $0.values, $0.name != "n") }
         }
     }

@@ -58,7 +58,7 @@ public struct LessonSession: Equatable, Sendable {
     /// The hidden state at the cursor, as the panel shows it.
     var currentHidden: [Float]? {
         guard let trace = shownTrace, trace.steps.indices.contains(cursorWord) else { return nil }
-        return trace.steps[cursorWord].hidden
+        return Array(trace.steps[cursorWord].hidden)
     }
 
     /// Brings the traces up to the sentence, model, loss step, knob and overlay, doing only the
