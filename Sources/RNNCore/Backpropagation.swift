@@ -130,10 +130,11 @@ extension RecurrentNetwork {
         // dL/dh_top from the head: (dL/dy)·W_head for the scored rows only, so a
         // loss at one step costs one row of work rather than T.
         if case .crossEntropy(let targets) = loss, targets.count == 1, scored == 1 {
-            // One scored row (a trace): Σ_v p_v·W_v comes from one read of the head, with its logits.
+            // One scored row (a trace): Σ_v p_v·W_v from one read of the head; the row's logits
+            // are the trace's, which the loss was just evaluated on.
             let row = evaluation.rows[0], y = targets[0].label
-            let expectation = headExpectation ?? trace.headRowPass(
-                row, bias: parameters.headBias.values, head: packedHead ?? self.packedHead()).expectation
+            let expectation = headExpectation ?? trace.headExpectation(
+                atComputedRow: row, bias: parameters.headBias.values, head: packedHead ?? self.packedHead())
             precondition(expectation.count == h, "the head expectation does not fit the network")
             for u in 0..<h { direct[row * h + u] = expectation[u] - parameters.headWeight.values[y * h + u] }
         } else if scored > 0 {

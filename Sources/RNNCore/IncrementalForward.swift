@@ -73,10 +73,16 @@ extension ForwardTrace {
     /// Computes head row r as `computeHead` does and returns, from the same read of the head,
     /// Σ_v softmax_v·W_v: what a cross-entropy loss at this row sends back (see `headRowPass`).
     public mutating func computeHeadRow(_ r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let c = architecture.outputSize
-        let pass = headRowPass(r, bias: bias, head: head)
-        outputs.replaceSubrange((r * c)..<((r + 1) * c), with: pass.logits)
-        return pass.expectation
+        let c = architecture.outputSize, h = architecture.hiddenSize, top = headInput
+        precondition(r >= 0 && r < steps * batch && outputs.count >= (r + 1) * c,
+                     "row \(r) outside the pass, or a pass run with its head skipped")
+        // Written in place: every logit of the row is bias + W_head·h, whatever `outputs` held.
+        return top.withUnsafeBufferPointer { top in
+            outputs.withUnsafeMutableBufferPointer { out in
+                headPass(hidden: top.baseAddress! + r * h, rows: 1, passRow: 0, head: head, bias: bias,
+                         into: out.baseAddress! + r * c, computeLogits: true)
+            }
+        }
     }
 
     /// Computes every row of the head as the full pass does and returns, from the same read of
@@ -99,18 +105,14 @@ extension ForwardTrace {
     /// `computeHeadRow`, or a pass that ran its head): the numbers `computeHeadRow` gives, read
     /// from the head once without computing the logits again.
     public func headExpectation(atComputedRow r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let c = architecture.outputSize
-        precondition(outputs.count >= (r + 1) * c, "row \(r) of the head was not computed")
-        return outputs.withUnsafeBufferPointer { headRowPass(r, bias: bias, head: head, knownLogits: $0.baseAddress! + r * c) }
-            .expectation
-    }
-
-    /// `headRowPass` on row r's top-layer state.
-    func headRowPass(_ r: Int, bias: [Float], head: PackedMatrix, knownLogits: UnsafePointer<Float>? = nil) -> HeadRowPass {
-        precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
-        let h = architecture.hiddenSize
-        return headInput.withUnsafeBufferPointer {
-            RNNCore.headRowPass(hidden: $0.baseAddress! + r * h, head: head, bias: bias, knownLogits: knownLogits)
+        let c = architecture.outputSize, h = architecture.hiddenSize
+        precondition(r >= 0 && r < steps * batch && outputs.count >= (r + 1) * c, "row \(r) of the head was not computed")
+        return headInput.withUnsafeBufferPointer { top in
+            outputs.withUnsafeBufferPointer { out in
+                // Only read: with its logits known, the pass writes nothing.
+                headPass(hidden: top.baseAddress! + r * h, rows: 1, passRow: 0, head: head, bias: bias,
+                         into: UnsafeMutablePointer(mutating: out.baseAddress! + r * c), computeLogits: false)
+            }
         }
     }
 
