@@ -576,6 +576,81 @@ AVX512 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff
     }
 }
 
+/// The pass row's largest logit among `n` (NaN if any is NaN, as maximum() in Softmax.swift).
+INLINE AVX512 float row_maximum(const float *x, ptrdiff_t n) {
+    const __m512 none = _mm512_set1_ps(-__builtin_inff());
+    __m512 m = none;
+    __mmask16 nan = 0;
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const __m512 v = _mm512_mask_loadu_ps(none, first_lanes(n - j), x + j);
+        nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        m = _mm512_max_ps(m, v);
+    }
+    return nan ? __builtin_nanf("") : _mm512_reduce_max_ps(m);
+}
+
+AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
+                                  ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                                  const float *bias, int computeLogits, int passRow,
+                                  float *lanes, float *weights, float *state) {
+    float largest = state[0], total = state[1];
+    const float *pass = logits + (ptrdiff_t)passRow * n;
+    for (ptrdiff_t p = firstPanel; p < endPanel;) {
+        const int count = (int)(endPanel - p < 4 ? endPanel - p : 4);
+        const ptrdiff_t first = 16 * p;
+        const int columns = (int)(n - first < 16 * count ? n - first : 16 * count);
+        const float *group = panels + first * k;
+        if (computeLogits && rows == 1) {
+            // One row (a cursor's head row): the bias, then the one-row kernel's eight chains.
+            for (int c = 0; c < columns; c++) logits[first + c] = bias[first + c];
+            rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 1);
+        } else if (computeLogits) {
+            // Twelve rows at a time against the whole group (at most 32 KB of panels, held in L1
+            // with the rows), so that the group is still in L1 for the weighted sums below.
+            int i = 0;
+            while (i < rows) {
+                const int left = rows - i;
+                const int height = left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
+                for (int c = 0; c < columns; c += 32) {
+                    const int width = min_int(32, columns - c);
+                    if (height == 12) rnn_avx512_rows12(hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
+                                                        n, width, 0, bias + first + c);
+                    else rnn_avx512_rows6(height, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
+                                          n, width, 0, bias + first + c);
+                }
+                i += height;
+            }
+        }
+        const float m = row_maximum(pass + first, columns);
+        if (m > largest) {
+            if (largest > -__builtin_inff()) {
+                // What was summed so far, brought down to the new largest logit.
+                const __m512 factor = exp16(_mm512_set1_ps(largest - m));
+                for (ptrdiff_t i = 0; i < 16 * k; i += 16) _mm512_storeu_ps(lanes + i, _mm512_mul_ps(_mm512_loadu_ps(lanes + i), factor));
+                total *= _mm512_cvtss_f32(factor);
+            }
+            largest = m;
+        }
+        const __m512 shift = _mm512_set1_ps(largest);
+        __m256 groupTotal = _mm256_setzero_ps();
+        for (int j = 0; j < 16 * count; j += 16) {
+            const __mmask16 real = first_lanes(columns - j < 0 ? 0 : columns - j);
+            const __m512 e = _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, pass + first + j), shift)));
+            _mm512_storeu_ps(weights + j, e);
+            groupTotal = _mm256_add_ps(groupTotal, low_half(e));   // the Swift loop's two chunks of 8, in turn
+            groupTotal = _mm256_add_ps(groupTotal, high_half(e));
+        }
+        float g[8], sum = -0.0f;   // SIMD.sum(): in lane order, from −0
+        _mm256_storeu_ps(g, groupTotal);
+        for (int l = 0; l < 8; l++) sum += g[l];
+        total += sum;
+        rnn_avx512_weighted_panels(lanes, group, k, count, weights);
+        p += count;
+    }
+    state[0] = largest;
+    state[1] = total;
+}
+
 #else
 // Not x86-64: the Swift kernels always run; these are never called.
 
@@ -599,6 +674,11 @@ void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStri
 }
 
 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { __builtin_trap(); }
+
+void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
+                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                           const float *bias, int computeLogits, int passRow,
+                           float *lanes, float *weights, float *state) { __builtin_trap(); }
 
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
 

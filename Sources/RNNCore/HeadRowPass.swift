@@ -39,7 +39,7 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
 /// With `computeLogits` false, `logits` holds them already and only the sum is computed.
 /// A full trace reads the head once this way for every step's logits and its loss row.
 func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: PackedMatrix, bias: [Float],
-              into logits: UnsafeMutablePointer<Float>, computeLogits: Bool) -> [Float] {
+              into logits: UnsafeMutablePointer<Float>, computeLogits: Bool, kernels: Kernels = .current) -> [Float] {
     let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
     precondition(bias.count == n && passRow >= 0 && passRow < rows, "the head pass does not fit")
     let panelCount = (n + w - 1) / w
@@ -51,7 +51,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
         var total: Float = 0
         var weighted: [Float]
     }
-    let panels = head.panels, kernels = Kernels.current
+    let panels = head.panels
     let partials = withExtendedLifetime(head) {
         bias.withUnsafeBufferPointer { bias in
             WorkerPool.shared.map(shards: shards) { s -> Partial in
@@ -68,6 +68,14 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                 var partial = Partial(weighted: [])
                 let end = min((s + 1) * panelsPerShard, panelCount)
                 var p = s * panelsPerShard
+                if kernels == .avx512 {
+                    // The loop below in one C call: the same numbers, without a call per tile and group.
+                    var state = [partial.largest, partial.total]
+                    rnn_avx512_head_shard(hidden, Int32(rows), k, panels, p, end, n, logits, bias.baseAddress!,
+                                          computeLogits ? 1 : 0, Int32(passRow), lanes, weights, &state)
+                    (partial.largest, partial.total) = (state[0], state[1])
+                    p = end
+                }
                 while p < end {
                     let groupPanels = min(panelsPerGroup, end - p), first = p * w
                     let columns = min(groupPanels * w, n - first)

@@ -347,6 +347,47 @@ import Testing
         }
     }
 
+    /// The head pass in C, group by group (products, the pass row's online softmax and its
+    /// weighted panels), against the Swift loop: every logit and every expectation bit for bit,
+    /// for one row and many, heads that end inside a panel, logits hundreds apart (the running
+    /// largest grows and what was summed is scaled down), a NaN in the pass row, and logits given.
+    @Test(.needsAVX512)
+    func headPassGivesThePortableBits() {
+        var random = SeededRandom(seed: 31)
+        for (rows, k, n, spread) in [(1, 5, 17, 1), (1, 64, 1_500, 40), (5, 3, 100, 1), (13, 16, 1_100, 40),
+                                     (64, 128, 5_000, 1), (64, 33, 2_100, 60)] as [(Int, Int, Int, Float)] {
+            let w = Tensor(shape: [n, k], values: (0..<(n * k)).map { _ in spread * random.uniform(-1, 1) })
+            let head = PackedMatrix(transposing: w)
+            let bias = (0..<n).map { _ in random.uniform(-1, 1) }
+            let hidden = (0..<(rows * k)).map { _ in random.uniform(-1, 1) }
+            for passRow in Set([0, rows / 2, rows - 1]) {
+                let results = [Kernels.portable, .avx512].map { kernels in
+                    var logits = [Float](repeating: 0, count: rows * n)
+                    let expectation = hidden.withUnsafeBufferPointer { h in
+                        logits.withUnsafeMutableBufferPointer {
+                            headPass(hidden: h.baseAddress!, rows: rows, passRow: passRow, head: head, bias: bias,
+                                     into: $0.baseAddress!, computeLogits: true, kernels: kernels)
+                        }
+                    }
+                    // Given logits (one with a NaN): only the weighted sums are computed.
+                    var given = logits
+                    given[passRow * n + n / 2] = .nan
+                    let withNaN = hidden.withUnsafeBufferPointer { h in
+                        given.withUnsafeMutableBufferPointer {
+                            headPass(hidden: h.baseAddress!, rows: rows, passRow: passRow, head: head, bias: bias,
+                                     into: $0.baseAddress!, computeLogits: false, kernels: kernels)
+                        }
+                    }
+                    return (logits.map(\.bitPattern), expectation.map(\.bitPattern), withNaN.map(\.isNaN))
+                }
+                let shape = "rows \(rows), k \(k), n \(n), pass row \(passRow)"
+                #expect(firstDifference(results[0].0, results[1].0) == nil, "logits: \(shape)")
+                #expect(firstDifference(results[0].1, results[1].1) == nil, "expectation: \(shape)")
+                #expect(results[0].2 == results[1].2 && results[1].2.allSatisfy { $0 }, "NaN: \(shape)")
+            }
+        }
+    }
+
     /// The top-k scan in C (a first bound from each lane's largest value, then 64 values a test)
     /// against the Swift loop: rows of every length around the chunk sizes, many ties, NaNs.
     @Test(.needsAVX512)

@@ -50,6 +50,24 @@ import Testing
         }
     }
 
+    /// Each gradient norm is its own step's sum of squares in Double, in unit order (eight
+    /// steps' sums run side by side): bit for bit the plain loop, zero after the loss step,
+    /// for step counts around the eight lanes.
+    @Test(arguments: [(1, 0), (7, 6), (8, 3), (9, 8), (17, 11), (64, 63)])
+    func gradientNormsAreEachStepsOwnSum(steps: Int, lossStep: Int) {
+        var random = SeededRandom(seed: UInt64(steps))
+        let width = 37
+        let adjoints = (0..<(steps * width)).map { _ in random.uniform(-2, 2) * (random.uniform(0, 1) < 0.1 ? 1e-20 : 1) }
+        let expected: [Float] = (0..<steps).map { t in
+            guard t <= lossStep else { return 0 }
+            var sum = 0.0
+            for u in 0..<width { sum += Double(adjoints[t * width + u]) * Double(adjoints[t * width + u]) }
+            return Float(sum.squareRoot())
+        }
+        let norms = SentenceTrace.gradientNorms(adjoints, steps: steps, width: width, lossStep: lossStep)
+        #expect(norms.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let m = try Self.model(.rnn)
         #expect(throws: TraceError.emptyInput) { try SentenceTrace.compute(model: m, input: .text("   ")) }

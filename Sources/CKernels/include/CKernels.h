@@ -121,4 +121,15 @@ ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *
 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
                                 const float *weights);
 
+/// One shard of headPass (HeadRowPass.swift) for hidden states of `rows` rows × k (row-major),
+/// panels firstPanel ..< endPanel of the packed head (n outputs): group by group of four
+/// panels, each row's logits (bias + h·W, when computeLogits), then the pass row's online
+/// softmax weights and their weighted panels added into `lanes` (k × 16), every number as
+/// the Swift loop computes it. `weights`: 64 floats of scratch; state[0] and state[1], the
+/// largest logit so far and the sum of exp(logit − largest), are read and written.
+void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
+                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                           const float *bias, int computeLogits, int passRow,
+                           float *lanes, float *weights, float *state);
+
 #endif
