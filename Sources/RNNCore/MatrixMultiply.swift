@@ -166,24 +166,28 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
 }
 
 /// One block of C on the calling thread: `panels` are B's packed panels for these `columns`;
-/// `bias` as in `multiply`.
+/// `bias` as in `multiply`. `fromTheEnd`: a one-row product on AVX-512 walks the panels last
+/// to first (see `addRecurrentProduct`); every element is the same sum either way.
 func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, columns: Int,
                    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil,
-                   kernels: Kernels) {
+                   fromTheEnd: Bool = false, kernels: Kernels) {
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
     let wide = kernels == .avx512
     if a.rows == 1, let bias {
         // The one-row kernels add onto C: fill the row with the bias first (the same sum).
         c.update(from: bias, count: columns)
-        return multiplyBlock(a, panels, k: k, columns: columns, into: c, ldc: ldc, accumulate: true, kernels: kernels)
+        return multiplyBlock(a, panels, k: k, columns: columns, into: c, ldc: ldc, accumulate: true,
+                             fromTheEnd: fromTheEnd, kernels: kernels)
     }
     if a.rows == 1 {
         // One row (a single sequence step): walk several panels at once so the
         // eight accumulators hide the latency of the multiply-adds.
         if wide {
             // Eight panels (128 columns) a call, the last call masked to what is left.
-            for p in stride(from: 0, to: panelCount, by: 8) {
+            let calls = (panelCount + 7) / 8
+            for call in 0..<calls {
+                let p = 8 * (fromTheEnd ? calls - 1 - call : call)
                 rnn_avx512_row(a.base, a.columnStride, panels + p * k * w, k, c + p * w,
                                Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0)
             }

@@ -93,8 +93,21 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 /// one packing serves every scale; at s = 1 both forms give the same bits.
 /// With a `bias` row, out starts from it instead of from what it held (at s = 1 written in one
 /// pass, C = bias + rows·packed, the bits of filling and adding).
+/// `fromTheEnd`, for a walk's every other step: one row's product reads W_hh's panels last to
+/// first. W_hh (256 KB at H = 128) streams from L2, but the last 48 KB or so that a step read
+/// are still in L1, and the next step then starts with them (each sum is the same either way).
 func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: Float, bias: [Float]? = nil,
-                         into out: UnsafeMutablePointer<Float>, ldc: Int, product: UnsafeMutablePointer<Float>) {
+                         into out: UnsafeMutablePointer<Float>, ldc: Int, product: UnsafeMutablePointer<Float>,
+                         fromTheEnd: Bool = false) {
+    if scale == 1 && rows.rows == 1 && packed.rows > 0 && packed.columns > 0 {
+        return withExtendedLifetime(packed.storage) {
+            (bias ?? []).withUnsafeBufferPointer {
+                multiplyBlock(rows, packed.panels, k: packed.rows, columns: packed.columns, into: out, ldc: ldc,
+                              accumulate: bias == nil, bias: bias == nil ? nil : $0.baseAddress, fromTheEnd: fromTheEnd,
+                              kernels: .current)
+            }
+        }
+    }
     guard scale != 1 else {
         if let bias {
             bias.withUnsafeBufferPointer { multiply(rows, packed, into: out, ldc: ldc, accumulate: false, bias: $0.baseAddress) }
@@ -173,7 +186,8 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
                 // (the sum would be +0, so only a bias of exactly −0 could tell the difference).
                 if t > 0 || initialHidden != nil {
                     addRecurrentProduct(StridedMatrix(base: previousHidden, rows: rows, rowStride: h), recurrent, scale: whhScale,
-                                        bias: p.biasHH.values, into: hiddenProjection, ldc: gh, product: product)
+                                        bias: p.biasHH.values, into: hiddenProjection, ldc: gh, product: product,
+                                        fromTheEnd: t % 2 == 1)
                 } else {
                     fillRows(hiddenProjection, rows: rows, with: p.biasHH.values)
                 }
@@ -219,8 +233,6 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                    alongside: LogSumExpRows? = nil) -> LayerAdjoints {
     let cell = record.cell, steps = record.steps, batch = record.batch
     let h = record.hiddenSize, gh = cell.gateCount * h, rowsBH = batch * h, total = steps * batch
-    // The state before each step, [T, B, H]: the initial state, then h_0 … h_{T−2}.
-    let previousHidden = record.initialHidden + record.hidden.prefix((steps - 1) * rowsBH)
     // The walk writes every step up to the last scored one; the steps after it stay zero.
     let last = min(lastLossStep, steps - 1), walked = (last + 1) * batch
     func adjointScratch(_ width: Int) -> UnsafeMutablePointer<Float> {
@@ -325,7 +337,9 @@ func backwardLayer(_ p: LayerParameters, record: LayerRecord, input: UnsafePoint
                          into: $0.baseAddress!, ldc: inputSize, accumulate: false)
             }
         }
-        // dW = s·Σ_t dpre_tᵀ·h_{t−1}, since the forward pass used s·W_hh.
+        // dW = s·Σ_t dpre_tᵀ·h_{t−1}, since the forward pass used s·W_hh; the state before each
+        // step, [T, B, H], is the initial state, then h_0 … h_{T−2}.
+        let previousHidden = record.initialHidden + record.hidden.prefix((steps - 1) * rowsBH)
         previousHidden.withUnsafeBufferPointer { before in
             g.weightHH.values.withUnsafeMutableBufferPointer {
                 multiply(StridedMatrix(base: dHiddenProjection, rows: gh, rowStride: 1, columnStride: gh),

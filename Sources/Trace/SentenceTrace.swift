@@ -122,7 +122,7 @@ extension SentenceTrace {
         return SentenceTrace(
             cell: network.architecture.cell, layers: network.architecture.layerCount,
             hiddenSize: network.architecture.hiddenSize, tokens: tokens, ids: ids,
-            steps: (0..<count).map { step(forward, $0, top: heads[$0].top) },
+            steps: (0..<count).map { [layer = forward.top] in step(layer, $0, top: heads[$0].top) },
             loss: LossInfo(step: k, target: outputs.labels[targetID], targetID: targetID, value: sweep.gradients.loss),
             hiddenGradientNorms: sweep.hiddenNorms, cellGradientNorms: sweep.cellNorms,
             forward: forward, gradients: sweep.gradients)
@@ -149,19 +149,18 @@ extension SentenceTrace {
         outputs.task == .languageModel && k < ids.count - 1 ? ids[k + 1] : best
     }
 
-    /// Step t of the top layer, with the prediction given.
-    static func step(_ forward: ForwardTrace, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
-        let a = forward.architecture, h = a.hiddenSize, g = a.cell.gateCount
-        let layer = forward.top
+    /// Step t of a layer's record (the top layer's, for a trace), with the prediction given.
+    static func step(_ layer: LayerRecord, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
+        let cell = layer.cell, h = layer.hiddenSize, g = cell.gateCount
         let first = t * g * h   // this step's gates, each H wide, in the cell's order
         // Views of the records, not copies.
-        let named = a.cell == .rnn ? [] : a.cell.gateNames.enumerated().map { (i, name) in
+        let named = cell == .rnn ? [] : cell.gateNames.enumerated().map { (i, name) in
             (name: name, values: StepValues(layer.gates, offset: first + i * h, count: h))
         }
         return Step(hidden: StepValues(layer.hidden, offset: t * h, count: h),
-                    cell: a.cell == .lstm ? StepValues(layer.cellState, offset: t * h, count: h) : nil,
+                    cell: cell == .lstm ? StepValues(layer.cellState, offset: t * h, count: h) : nil,
                     gates: named,
-                    preActivation: a.cell == .rnn ? StepValues(layer.gates, offset: first, count: g * h) : nil,
+                    preActivation: cell == .rnn ? StepValues(layer.gates, offset: first, count: g * h) : nil,
                     top: top)
     }
 }

@@ -91,7 +91,7 @@ public struct TraceSession: Sendable {
 
     /// Step t as a panel draws it; `top` is empty until the head has run there.
     public func step(_ t: Int) -> SentenceTrace.Step {
-        SentenceTrace.step(forward, t, top: heads[t]?.top ?? [])
+        SentenceTrace.step(forward.top, t, top: heads[t]?.top ?? [])
     }
 
     /// The most likely outputs at step t, or nil before the head has run there.
@@ -145,7 +145,7 @@ public struct TraceSession: Sendable {
         let a = network.architecture
         return SentenceTrace(
             cell: a.cell, layers: a.layerCount, hiddenSize: a.hiddenSize, tokens: tokens, ids: ids,
-            steps: (0..<stepCount).map(step), loss: loss, hiddenGradientNorms: hiddenGradientNorms,
+            steps: (0..<stepCount).map { [layer = forward.top] in SentenceTrace.step(layer, $0, top: heads[$0]?.top ?? []) }, loss: loss, hiddenGradientNorms: hiddenGradientNorms,
             cellGradientNorms: cellGradientNorms, forward: forward, gradients: gradients)
     }
 

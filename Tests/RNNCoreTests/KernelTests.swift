@@ -347,6 +347,31 @@ import Testing
         }
     }
 
+    /// A walk's one-row products read W_hh's panels from the far end on every other step: each
+    /// sum is the same, for widths that end inside a call of eight panels and with or without a bias.
+    @Test(arguments: [(128, 512), (33, 300), (7, 16), (64, 129)])
+    func aOneRowProductFromTheEndIsTheSame(k: Int, columns: Int) {
+        var random = SeededRandom(seed: UInt64(k * columns))
+        let b = Tensor(shape: [columns, k], values: (0..<(k * columns)).map { _ in random.uniform(-1, 1) })
+        let packed = PackedMatrix(transposing: b)
+        let a = (0..<k).map { _ in random.uniform(-1, 1) }
+        let bias = (0..<columns).map { _ in random.uniform(-1, 1) }
+        for withBias in [false, true] {
+            let results = [false, true].map { fromTheEnd in
+                var c = [Float](repeating: 0.25, count: columns)
+                a.withUnsafeBufferPointer { ap in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        addRecurrentProduct(StridedMatrix(base: ap.baseAddress!, rows: 1, rowStride: k), packed, scale: 1,
+                                            bias: withBias ? bias : nil, into: cp.baseAddress!, ldc: columns,
+                                            product: cp.baseAddress!, fromTheEnd: fromTheEnd)
+                    }
+                }
+                return c.map(\.bitPattern)
+            }
+            #expect(results[0] == results[1], "k \(k), \(columns) columns, bias \(withBias)")
+        }
+    }
+
     /// The head pass in C, group by group (products, the pass row's online softmax and its
     /// weighted panels), against the Swift loop: every logit and every expectation bit for bit,
     /// for one row and many, heads that end inside a panel, logits hundreds apart (the running
