@@ -97,22 +97,24 @@ INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t r
 #undef STORE
 }
 
-/// Twelve rows × `panels` (1 or 2) panels of C in up to 24 registers: each load of B
-/// serves twelve multiply-adds instead of six, and C is loaded and stored half as often
-/// per multiply-add. Every element is the same chain as in rows6.
-INLINE AVX512 void rows12(const int panels, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+/// Twelve (or, with `height` 14, fourteen) rows × `panels` (1 or 2) panels of C in up to 24
+/// (28) registers: each load of B serves twelve multiply-adds instead of six, and C is loaded
+/// and stored half as often per multiply-add. Every element is the same chain as in rows6.
+/// Fourteen rows and two panels leave 3 of the 32 registers: one for each panel's load, one
+/// for the broadcast of A (a head of 64 rows is 14 + 14 + 12 + 12 + 12, no tile of 4).
+INLINE AVX512 void rows12(const int panels, const int height, const float *a, ptrdiff_t rs, ptrdiff_t cs,
                           const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
                           const float *bias) {
     const ptrdiff_t second = 16 * k;
-    __m512 lo[12], hi[12];
+    __m512 lo[14], hi[14];
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 12; i++) { lo[i] = _mm512_setzero_ps(); hi[i] = lo[i]; }
+    for (int i = 0; i < height; i++) { lo[i] = _mm512_setzero_ps(); hi[i] = lo[i]; }
     const float *ak = a, *bk = b;
     for (ptrdiff_t kk = 0; kk < k; kk++) {
         const __m512 bl = _mm512_loadu_ps(bk);
         const __m512 bh = panels == 2 ? _mm512_loadu_ps(bk + second) : bl;
 #pragma clang loop unroll(full)
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < height; i++) {
             const __m512 x = _mm512_set1_ps(ak[i * rs]);
             lo[i] = _mm512_fmadd_ps(x, bl, lo[i]);
             if (panels == 2) hi[i] = _mm512_fmadd_ps(x, bh, hi[i]);
@@ -122,7 +124,7 @@ INLINE AVX512 void rows12(const int panels, const float *a, ptrdiff_t rs, ptrdif
     }
     const int wl = min_int(16, columns), wh = columns - 16;
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < height; i++) {
         store_row(lo[i], c + i * ldc, wl, accumulate, bias);
         if (panels == 2) store_row(hi[i], c + i * ldc + 16, wh, accumulate, bias ? bias + 16 : 0);
     }
@@ -131,8 +133,8 @@ INLINE AVX512 void rows12(const int panels, const float *a, ptrdiff_t rs, ptrdif
 AVX512 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                               const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
                               const float *bias) {
-    if (columns > 16) rows12(2, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
-    else rows12(1, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
+    if (columns > 16) rows12(2, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
+    else rows12(1, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias);
 }
 
 AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
@@ -610,10 +612,15 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
             int i = 0;
             while (i < rows) {
                 const int left = rows - i;
-                const int height = left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
+                // Fourteen rows where that leaves whole twelves (64 = 14 + 14 + 12 + 12 + 12).
+                const int height = left % 12 != 0 && left - 14 >= 12 ? 14 : left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
                 for (int c = 0; c < columns; c += 32) {
                     const int width = min_int(32, columns - c);
-                    if (height == 12) rnn_avx512_rows12(hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
+                    if (height == 14 && width > 16) rows12(2, 14, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
+                                                           n, width, 0, bias + first + c);
+                    else if (height == 14) rows12(1, 14, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
+                                                  n, width, 0, bias + first + c);
+                    else if (height == 12) rnn_avx512_rows12(hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
                                                         n, width, 0, bias + first + c);
                     else rnn_avx512_rows6(height, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
                                           n, width, 0, bias + first + c);
