@@ -115,8 +115,9 @@ public struct StridedMatrix {
 /// thread's sum over k in order, so the result does not depend on the threads.
 /// With a `bias` (one value per column), C = bias + A·B: the same bits as filling C with the
 /// bias and accumulating, without writing C twice.
+/// `fromTheEnd`: see `multiplyBlock` (a one-row product, each block walking its panels last to first).
 public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutablePointer<Float>,
-                     ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil,
+                     ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil, fromTheEnd: Bool = false,
                      pool: WorkerPool = .shared, kernels: Kernels = .current) {
     let w = PackedMatrix.panelWidth
     let k = b.rows
@@ -143,7 +144,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                 let first = s * perBlock, count = min(perBlock, panelCount - first)
                 multiplyBlock(a, panels + first * k * w, k: k, columns: min(count * w, b.columns - first * w),
                               into: c + first * w, ldc: ldc, accumulate: accumulate, bias: bias.map { $0 + first * w },
-                              kernels: kernels)
+                              fromTheEnd: fromTheEnd, kernels: kernels)
             }
         } else if blocks >= 2 && a.rows >= 12 {
             // Rows in sixes; a transposed A (copied 64 rows at a time, below) in whole copies
@@ -160,7 +161,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
             }
         } else {
             multiplyBlock(a, panels, k: k, columns: b.columns, into: c, ldc: ldc, accumulate: accumulate, bias: bias,
-                          kernels: kernels)
+                          fromTheEnd: fromTheEnd, kernels: kernels)
         }
     }
 }

@@ -95,24 +95,18 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
 /// pass, C = bias + rows·packed, the bits of filling and adding).
 /// `fromTheEnd`, for a walk's every other step: one row's product reads W_hh's panels last to
 /// first. W_hh (256 KB at H = 128) streams from L2, but the last 48 KB or so that a step read
-/// are still in L1, and the next step then starts with them (each sum is the same either way).
+/// are still in L1, and the next step then starts with them (a 16 MB W_hh streams from L3, and
+/// the last 2 MB are still in L2); each sum is the same either way.
 func addRecurrentProduct(_ rows: StridedMatrix, _ packed: PackedMatrix, scale: Float, bias: [Float]? = nil,
                          into out: UnsafeMutablePointer<Float>, ldc: Int, product: UnsafeMutablePointer<Float>,
                          fromTheEnd: Bool = false) {
-    if scale == 1 && rows.rows == 1 && packed.rows > 0 && packed.columns > 0 {
-        return withExtendedLifetime(packed.storage) {
-            (bias ?? []).withUnsafeBufferPointer {
-                multiplyBlock(rows, packed.panels, k: packed.rows, columns: packed.columns, into: out, ldc: ldc,
-                              accumulate: bias == nil, bias: bias == nil ? nil : $0.baseAddress, fromTheEnd: fromTheEnd,
-                              kernels: .current)
-            }
-        }
-    }
     guard scale != 1 else {
         if let bias {
-            bias.withUnsafeBufferPointer { multiply(rows, packed, into: out, ldc: ldc, accumulate: false, bias: $0.baseAddress) }
+            bias.withUnsafeBufferPointer {
+                multiply(rows, packed, into: out, ldc: ldc, accumulate: false, bias: $0.baseAddress, fromTheEnd: fromTheEnd)
+            }
         } else {
-            multiply(rows, packed, into: out, ldc: ldc, accumulate: true)
+            multiply(rows, packed, into: out, ldc: ldc, accumulate: true, fromTheEnd: fromTheEnd)
         }
         return
     }
