@@ -348,8 +348,9 @@ import Testing
     }
 
     /// A walk's one-row products read W_hh's panels from the far end on every other step: each
-    /// sum is the same, for widths that end inside a call of eight panels and with or without a bias.
-    @Test(arguments: [(128, 512), (33, 300), (7, 16), (64, 129)])
+    /// sum is the same, for widths that end inside a call of eight panels, with or without a
+    /// bias, and for a product large enough that the worker pool shares it out in blocks.
+    @Test(arguments: [(128, 512), (33, 300), (7, 16), (64, 129), (1_024, 1_000)])
     func aOneRowProductFromTheEndIsTheSame(k: Int, columns: Int) {
         var random = SeededRandom(seed: UInt64(k * columns))
         let b = Tensor(shape: [columns, k], values: (0..<(k * columns)).map { _ in random.uniform(-1, 1) })
