@@ -607,13 +607,14 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
             for (int c = 0; c < columns; c++) logits[first + c] = bias[first + c];
             rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 1);
         } else if (computeLogits) {
-            // Twelve rows at a time against the whole group (at most 32 KB of panels, held in L1
-            // with the rows), so that the group is still in L1 for the weighted sums below.
+            // Rows twelve or fourteen at a time against the whole group (at most 32 KB of panels,
+            // held in L1 with the rows), so that the group is still in L1 for the weighted sums below.
             int i = 0;
             while (i < rows) {
                 const int left = rows - i;
-                // Fourteen rows where that leaves whole twelves (64 = 14 + 14 + 12 + 12 + 12).
-                const int height = left % 12 != 0 && left - 14 >= 12 ? 14 : left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
+                // Fourteen rows where that leaves none or whole twelves (64 = 14 + 14 + 12 + 12 + 12).
+                const int height = left == 14 || (left % 12 != 0 && left - 14 >= 12) ? 14
+                                 : left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
                 for (int c = 0; c < columns; c += 32) {
                     const int width = min_int(32, columns - c);
                     if (height == 14 && width > 16) rows12(2, 14, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,

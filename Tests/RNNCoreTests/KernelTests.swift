@@ -380,7 +380,7 @@ import Testing
     @Test(.needsAVX512)
     func headPassGivesThePortableBits() {
         var random = SeededRandom(seed: 31)
-        for (rows, k, n, spread) in [(1, 5, 17, 1), (1, 64, 1_500, 40), (5, 3, 100, 1), (13, 16, 1_100, 40), (30, 7, 333, 1),
+        for (rows, k, n, spread) in [(1, 5, 17, 1), (1, 64, 1_500, 40), (5, 3, 100, 1), (13, 16, 1_100, 40), (28, 9, 200, 1), (30, 7, 333, 1),
                                      (64, 128, 5_000, 1), (64, 33, 2_100, 60)] as [(Int, Int, Int, Float)] {
             let w = Tensor(shape: [n, k], values: (0..<(n * k)).map { _ in spread * random.uniform(-1, 1) })
             let head = PackedMatrix(transposing: w)
