@@ -149,11 +149,11 @@ extension SentenceTrace {
         outputs.task == .languageModel && k < ids.count - 1 ? ids[k + 1] : best
     }
 
-    /// Step t of a layer's record (the top layer's, for a trace), with the prediction given.
-    static func step(_ layer: LayerRecord, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
+    /// Step t of a layer's record (the top layer's, for a trace), with the prediction given:
+    /// views of the record, not copies.
+    public static func step(_ layer: LayerRecord, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
         let cell = layer.cell, h = layer.hiddenSize, g = cell.gateCount
         let first = t * g * h   // this step's gates, each H wide, in the cell's order
-        // Views of the records, not copies.
         let named = cell == .rnn ? [] : cell.gateNames.enumerated().map { (i, name) in
             (name: name, values: StepValues(layer.gates, offset: first + i * h, count: h))
         }

@@ -142,10 +142,11 @@ public struct TraceSession: Sendable {
 
     /// The trace as computed so far (steps whose head has not run have an empty `top`).
     public var trace: SentenceTrace {
-        let a = network.architecture
+        let a = network.architecture, layer = forward.top   // the record taken once, not per step
         return SentenceTrace(
             cell: a.cell, layers: a.layerCount, hiddenSize: a.hiddenSize, tokens: tokens, ids: ids,
-            steps: (0..<stepCount).map { [layer = forward.top] in SentenceTrace.step(layer, $0, top: heads[$0]?.top ?? []) }, loss: loss, hiddenGradientNorms: hiddenGradientNorms,
+            steps: (0..<stepCount).map { SentenceTrace.step(layer, $0, top: heads[$0]?.top ?? []) },
+            loss: loss, hiddenGradientNorms: hiddenGradientNorms,
             cellGradientNorms: cellGradientNorms, forward: forward, gradients: gradients)
     }
 

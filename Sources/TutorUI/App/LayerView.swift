@@ -7,20 +7,10 @@ extension SentenceTrace {
     /// ‖∂L/∂cₜ‖) of that layer; the prediction stays the top layer's (only it feeds the head).
     func showing(layer: Int) -> SentenceTrace {
         guard layer != layers - 1, forward.layers.indices.contains(layer) else { return self }
-        let h = hiddenSize, g = cell.gateCount, k = loss.step
+        let h = hiddenSize, k = loss.step
         let record = forward.layers[layer]
         var view = self
-        view.steps = steps.indices.map { t in
-            var step = steps[t]
-            let first = t * g * h   // this step's gates, each H wide
-            step.hidden = StepValues(record.hidden, offset: t * h, count: h)
-            step.cell = cell == .lstm ? StepValues(record.cellState, offset: t * h, count: h) : nil
-            step.gates = cell == .rnn ? [] : cell.gateNames.enumerated().map { (i, name) in
-                (name: name, values: StepValues(record.gates, offset: first + i * h, count: h))
-            }
-            step.preActivation = cell == .rnn ? StepValues(record.gates, offset: first, count: g * h) : nil
-            return step
-        }
+        view.steps = steps.indices.map { SentenceTrace.step(record, $0, top: steps[$0].top) }
         func norms(_ adjoints: [Float]) -> [Float] {
             SentenceTrace.gradientNorms(adjoints, steps: steps.count, width: h, lossStep: k)
         }
