@@ -486,6 +486,49 @@ INLINE int later_ranks_above(float x, float y) {
     return xNaN != yNaN ? yNaN : x > y;
 }
 
+/// The top-k scan of x[from..<to] (indices into x), continuing from what `best` (`count` of
+/// them, best first) holds: every value not below `threshold` is looked at and ranked in; the
+/// threshold rises to the k-th best once there are k. It must start at or below the k-th best
+/// value of all that the scan will see, or a value among the k best could be passed over.
+INLINE AVX512 void top_k_scan(const float *x, ptrdiff_t from, ptrdiff_t to, ptrdiff_t k, ptrdiff_t *best,
+                              ptrdiff_t *countSoFar, float *thresholdSoFar, int *sawNaN) {
+    ptrdiff_t count = *countSoFar;
+    float threshold = *thresholdSoFar;
+    int nan = *sawNaN;
+    for (ptrdiff_t j = from; j < to; j += 16) {
+        const __m512 t = _mm512_set1_ps(threshold);
+        // 64 values at a time while none of them is a candidate (the usual case once the bound is set).
+        while (j + 64 <= to && !(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ)
+                                 | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 16), t, _CMP_NLT_UQ)
+                                 | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 32), t, _CMP_NLT_UQ)
+                                 | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 48), t, _CMP_NLT_UQ)))
+            j += 64;
+        if (j >= to) break;
+        const __mmask16 real = first_lanes(to - j);
+        // Lanes that are not below the threshold: at least as large, or NaN.
+        __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j), t, _CMP_NLT_UQ);
+        while (candidates) {
+            const ptrdiff_t i = j + __builtin_ctz(candidates);
+            candidates &= candidates - 1;
+            const float v = x[i];
+            if (v < threshold) continue;   // the threshold rose since this chunk was compared
+            if (v != v) nan = 1;           // every NaN gets here: it is never below the threshold
+            if (count == k && !later_ranks_above(v, x[best[k - 1]])) continue;
+            ptrdiff_t position = count == k ? k - 1 : count;
+            while (position > 0 && later_ranks_above(v, x[best[position - 1]])) {
+                best[position] = best[position - 1];
+                position--;
+            }
+            best[position] = i;
+            if (count < k) count++;
+            if (count == k && x[best[k - 1]] == x[best[k - 1]]) threshold = x[best[k - 1]];
+        }
+    }
+    *countSoFar = count;
+    *thresholdSoFar = threshold;
+    *sawNaN = nan;
+}
+
 AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) {
     ptrdiff_t count = 0;
     int nan = 0;
@@ -517,37 +560,47 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
         }
         threshold = lanes[k - 1];
     }
-    for (ptrdiff_t j = 0; j < n; j += 16) {
-        const __m512 t = _mm512_set1_ps(threshold);
-        // 64 values at a time while none of them is a candidate (the usual case once the bound is set).
-        while (j + 64 <= n && !(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + j), t, _CMP_NLT_UQ)
-                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 16), t, _CMP_NLT_UQ)
-                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 32), t, _CMP_NLT_UQ)
-                                | _mm512_cmp_ps_mask(_mm512_loadu_ps(x + j + 48), t, _CMP_NLT_UQ)))
-            j += 64;
-        if (j >= n) break;
-        const __mmask16 real = first_lanes(n - j);
-        // Lanes that are not below the threshold: at least as large, or NaN.
-        __mmask16 candidates = _mm512_mask_cmp_ps_mask(real, _mm512_maskz_loadu_ps(real, x + j), t, _CMP_NLT_UQ);
-        while (candidates) {
-            const ptrdiff_t i = j + __builtin_ctz(candidates);
-            candidates &= candidates - 1;
-            const float v = x[i];
-            if (v < threshold) continue;   // the threshold rose since this chunk was compared
-            if (v != v) nan = 1;           // every NaN gets here: it is never below the threshold
-            if (count == k && !later_ranks_above(v, x[best[k - 1]])) continue;
-            ptrdiff_t position = count == k ? k - 1 : count;
-            while (position > 0 && later_ranks_above(v, x[best[position - 1]])) {
-                best[position] = best[position - 1];
-                position--;
-            }
-            best[position] = i;
-            if (count < k) count++;
-            if (count == k && x[best[k - 1]] == x[best[k - 1]]) threshold = x[best[k - 1]];
-        }
-    }
+    top_k_scan(x, 0, n, k, best, &count, &threshold, &nan);
     *sawNaN = nan;
     return count;
+}
+
+AVX512 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
+                                            ptrdiff_t *best, int *sawNaN) {
+    const ptrdiff_t groups = (n + 63) / 64;
+    // The k-th largest group maximum is a bound: k groups each hold a value at least that
+    // large, so the k best values are all at least as large, and only groups that reach it
+    // can hold one. A NaN in a group (its maximum is NaN) sends the whole row to the plain scan.
+    ptrdiff_t topGroups[16];
+    int nan = 0;
+    if (k > 16) return rnn_avx512_top_k(x, n, k, best, sawNaN);
+    const ptrdiff_t reaching = rnn_avx512_top_k(groupMaxima, groups, k, topGroups, &nan);
+    if (nan) return rnn_avx512_top_k(x, n, k, best, sawNaN);
+    float threshold = reaching == k ? groupMaxima[topGroups[k - 1]] : -__builtin_inff();
+    ptrdiff_t count = 0;
+    for (ptrdiff_t g = 0; g < groups; g++) {
+        if (groupMaxima[g] < threshold) continue;
+        top_k_scan(x, 64 * g, 64 * g + 64 < n ? 64 * g + 64 : n, k, best, &count, &threshold, &nan);
+    }
+    *sawNaN = 0;
+    return count;
+}
+
+/// Each of `height` rows' largest value among its `columns` (1…64) values from `row`, rows
+/// `n` apart, into out[r · outStride]; NaN for a row with a NaN among them.
+INLINE AVX512 void group_maxima(const float *row, ptrdiff_t n, int height, int columns, float *out,
+                                ptrdiff_t outStride) {
+    const __m512 none = _mm512_set1_ps(-__builtin_inff());
+    const __mmask16 m0 = first_lanes(columns), m1 = columns > 16 ? first_lanes(columns - 16) : 0,
+                    m2 = columns > 32 ? first_lanes(columns - 32) : 0, m3 = columns > 48 ? first_lanes(columns - 48) : 0;
+    for (int r = 0; r < height; r++, row += n, out += outStride) {
+        const __m512 a = _mm512_mask_loadu_ps(none, m0, row), b = _mm512_mask_loadu_ps(none, m1, row + 16);
+        const __m512 c = _mm512_mask_loadu_ps(none, m2, row + 32), d = _mm512_mask_loadu_ps(none, m3, row + 48);
+        // max_ps may pass a NaN over: look for one apart.
+        const __mmask16 nan = _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(c, d, _CMP_UNORD_Q);
+        const float m = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(a, b), _mm512_max_ps(c, d)));
+        *out = nan ? __builtin_nanf("") : m;
+    }
 }
 
 AVX512 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
@@ -594,7 +647,8 @@ INLINE AVX512 float row_maximum(const float *x, ptrdiff_t n) {
 AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
                                   ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
                                   const float *bias, int computeLogits, int passRow,
-                                  float *lanes, float *weights, float *state) {
+                                  float *lanes, float *weights, float *state, float *groupMaxima,
+                                  ptrdiff_t groupStride) {
     float largest = state[0], total = state[1];
     const float *pass = logits + (ptrdiff_t)passRow * n;
     for (ptrdiff_t p = firstPanel; p < endPanel;) {
@@ -606,6 +660,7 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
             // One row (a cursor's head row): the bias, then the one-row kernel's eight chains.
             for (int c = 0; c < columns; c++) logits[first + c] = bias[first + c];
             rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 1);
+            if (groupMaxima) group_maxima(logits + first, n, 1, columns, groupMaxima + p / 4, groupStride);
         } else if (computeLogits) {
             // Rows twelve or fourteen at a time against the whole group (at most 32 KB of panels,
             // held in L1 with the rows), so that the group is still in L1 for the weighted sums below.
@@ -626,6 +681,9 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
                     else rnn_avx512_rows6(height, hidden + i * k, k, 1, group + c * k, k, logits + i * n + first + c,
                                           n, width, 0, bias + first + c);
                 }
+                // The tile's rows are in L1 now: their maxima over the group, for the top k.
+                if (groupMaxima) group_maxima(logits + i * n + first, n, height, columns,
+                                              groupMaxima + i * groupStride + p / 4, groupStride);
                 i += height;
             }
         }
@@ -686,7 +744,8 @@ void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, 
 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
                            ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
                            const float *bias, int computeLogits, int passRow,
-                           float *lanes, float *weights, float *state) { __builtin_trap(); }
+                           float *lanes, float *weights, float *state, float *groupMaxima,
+                           ptrdiff_t groupStride) { __builtin_trap(); }
 
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum) { __builtin_trap(); }
 
@@ -707,6 +766,8 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              float *tanhCell) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
+ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
+                                     ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
 void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                               float *c, int columns, int accumulate, rnn_exp_sums_job *job) { __builtin_trap(); }
 void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job) { __builtin_trap(); }

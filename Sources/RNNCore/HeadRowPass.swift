@@ -38,9 +38,14 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
 /// from the same read of the head: each block's rows are weighted while the block is in cache.
 /// With `computeLogits` false, `logits` holds them already and only the sum is computed.
 /// A full trace reads the head once this way for every step's logits and its loss row.
+/// `groupMaxima` (rows × ⌈C / 64⌉), when logits are computed: each row's largest logit in each
+/// 64 outputs (NaN where one is NaN), taken while they are in cache, for
+/// `topIndicesAndMaximum(_:k:groupMaxima:)`.
 func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: PackedMatrix, bias: [Float],
-              into logits: UnsafeMutablePointer<Float>, computeLogits: Bool, kernels: Kernels = .current) -> [Float] {
+              into logits: UnsafeMutablePointer<Float>, computeLogits: Bool,
+              groupMaxima: UnsafeMutablePointer<Float>? = nil, kernels: Kernels = .current) -> [Float] {
     let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
+    let groupStride = headGroupCount(n)
     precondition(bias.count == n && passRow >= 0 && passRow < rows, "the head pass does not fit")
     let panelCount = (n + w - 1) / w
     let panelsPerShard = 64, panelsPerGroup = 4   // 1,024 outputs a shard; 64 at a time (256 KB at H = 1,024, in L2)
@@ -72,7 +77,8 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                     // The loop below in one C call: the same numbers, without a call per tile and group.
                     var state = [partial.largest, partial.total]
                     rnn_avx512_head_shard(hidden, Int32(rows), k, panels, p, end, n, logits, bias.baseAddress!,
-                                          computeLogits ? 1 : 0, Int32(passRow), lanes, weights, &state)
+                                          computeLogits ? 1 : 0, Int32(passRow), lanes, weights, &state,
+                                          groupMaxima, groupStride)
                     (partial.largest, partial.total) = (state[0], state[1])
                     p = end
                 }
@@ -83,6 +89,11 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                         multiplyBlock(StridedMatrix(base: hidden, rows: rows, rowStride: k), panels + p * k * w, k: k,
                                       columns: columns, into: logits + first, ldc: n, accumulate: false,
                                       bias: bias.baseAddress! + first, kernels: kernels)
+                        if let groupMaxima {
+                            for r in 0..<rows {
+                                groupMaxima[r * groupStride + p / panelsPerGroup] = maximum(logits + r * n + first, columns)
+                            }
+                        }
                     }
                     let largest = maximum(passLogits + first, columns)
                     if largest > partial.largest {
@@ -125,6 +136,10 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
     for u in 0..<k { expectation[u] /= total }
     return expectation
 }
+
+/// The head pass goes through its outputs 64 at a time (four panels): the groups of a row of C
+/// outputs whose maxima it notes.
+func headGroupCount(_ outputs: Int) -> Int { (outputs + 63) / 64 }
 
 /// sums[u·16 + l] += weights[g·16 + l] · panel_g[u·16 + l] for each unit u < k and lane l,
 /// panel g = 0, 1, … of `count` in turn: one fused multiply-add each, in that order.

@@ -87,18 +87,33 @@ extension ForwardTrace {
 
     /// Computes every row of the head as the full pass does and returns, from the same read of
     /// the head, what `computeHeadRow(r…)` returns: a full trace's logits and its loss row's
-    /// Σ_v softmax_v·W_v in one pass over the head.
-    public mutating func computeEveryHeadRow(passRow r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let rows = steps * batch, c = architecture.outputSize
+    /// Σ_v softmax_v·W_v in one pass over the head. With it, each row's `topIndicesAndMaximum`
+    /// for `ranking` outputs: the pass notes each row's largest logit in every 64, so that the
+    /// ranking reads only the few groups that can hold one of the best.
+    public mutating func computeEveryHeadRow(passRow r: Int, bias: [Float], head: PackedMatrix, ranking k: Int)
+        -> (expectation: [Float], ranked: [(indices: [Int], maximum: Float)]) {
+        let rows = steps * batch, c = architecture.outputSize, groups = headGroupCount(c)
         precondition(r >= 0 && r < rows, "row \(r) outside the pass")
         var expectation: [Float] = []
+        var groupMaxima = [Float](repeating: 0, count: rows * groups)
         outputs = arrayWritten(count: rows * c) { out in
             guard let out else { return }
-            expectation = headInput.withUnsafeBufferPointer {
-                headPass(hidden: $0.baseAddress!, rows: rows, passRow: r, head: head, bias: bias, into: out, computeLogits: true)
+            expectation = headInput.withUnsafeBufferPointer { top in
+                groupMaxima.withUnsafeMutableBufferPointer {
+                    headPass(hidden: top.baseAddress!, rows: rows, passRow: r, head: head, bias: bias, into: out,
+                             computeLogits: true, groupMaxima: $0.baseAddress)
+                }
             }
         }
-        return expectation
+        let ranked = outputs.withUnsafeBufferPointer { logits in
+            groupMaxima.withUnsafeBufferPointer { maxima in
+                (0..<rows).map { row in
+                    topIndicesAndMaximum(UnsafeBufferPointer(rebasing: logits[(row * c)..<((row + 1) * c)]), k: k,
+                                         groupMaxima: maxima.baseAddress! + row * groups)
+                }
+            }
+        }
+        return (expectation, ranked)
     }
 
     /// Σ_v softmax_v·W_v at row r, whose logits this pass has computed already (`computeHead`,

@@ -176,6 +176,20 @@ public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, k
     }
 }
 
+/// `topIndicesAndMaximum` for values whose largest in each 64 is known (`groupMaxima[g]`, the
+/// largest of values[64g ..< 64g + 64], NaN if one of them is NaN; `headPass` writes them): the
+/// same answer, from a scan of only the groups that can hold one of the k best.
+public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, groupMaxima: UnsafePointer<Float>,
+                                 kernels: Kernels = .current) -> (indices: [Int], maximum: Float) {
+    let k = min(k, values.count)
+    guard kernels == .avx512 && k > 0 && k <= 16 else { return topIndicesAndMaximum(values, k: k, kernels: kernels) }
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
+        var nan: Int32 = 0
+        let count = rnn_avx512_top_k_by_groups(values.baseAddress!, values.count, groupMaxima, k, best.baseAddress!, &nan)
+        return (Array(best[0..<count]), nan != 0 ? .nan : values[best[0]])
+    }
+}
+
 public func topIndices(_ values: ArraySlice<Float>, k: Int, kernels: Kernels = .current) -> [Int] {
     values.withUnsafeBufferPointer { topIndices($0, k: k, kernels: kernels) }
 }

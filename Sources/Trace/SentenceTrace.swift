@@ -100,14 +100,14 @@ extension SentenceTrace {
         let count = ids.count
         let head = packed?.head ?? packedHead ?? network.packedHead()
         var forward = network.forward(.tokens([ids]), whhScale: whhScale, packed: packed, head: .skipped)
-        // Every step's logits, and the loss row's Σ softmax·W_head from the same read of the head.
-        let expectation = forward.computeEveryHeadRow(passRow: k, bias: network.parameters.headBias.values, head: head)
+        // Every step's logits, top five and largest logit, and the loss row's Σ softmax·W_head,
+        // from the same read of the head.
+        let (expectation, ranked) = forward.computeEveryHeadRow(passRow: k, bias: network.parameters.headBias.values,
+                                                                head: head, ranking: 5)
         let c = network.architecture.outputSize
         let (heads, targetID, sweep) = forward.outputs.withUnsafeBufferPointer { logits in
             let rows = (0..<count).map { logits.baseAddress! + $0 * c }
-            // Every step's top five and largest logit, then the sweep, with every row's log Σ exp
-            // worked into its products.
-            let ranked = rows.map { topIndicesAndMaximum(UnsafeBufferPointer(start: $0, count: c), k: 5) }
+            // Then the sweep, with every row's log Σ exp worked into its products.
             let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: ranked[k].indices[0])
             let normalizers = LogSumExpRows(rows: rows, width: c, maxima: ranked.map(\.maximum))
             let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed,

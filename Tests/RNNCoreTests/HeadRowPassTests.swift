@@ -70,8 +70,12 @@ import Testing
         let head = network.packedHead(), bias = network.parameters.headBias.values
         let full = network.forward(.tokens([ids]))
         var skipped = network.forward(.tokens([ids]), head: .skipped)
-        let expectation = skipped.computeEveryHeadRow(passRow: passRow, bias: bias, head: head)
+        let (expectation, ranked) = skipped.computeEveryHeadRow(passRow: passRow, bias: bias, head: head, ranking: 5)
         #expect(skipped.outputs.map(\.bitPattern) == full.outputs.map(\.bitPattern))
+        for (row, (indices, maximum)) in ranked.enumerated() {
+            let plain = full.outputs[(row * 1_500)..<((row + 1) * 1_500)].withUnsafeBufferPointer { topIndicesAndMaximum($0, k: 5) }
+            #expect(indices == plain.indices && maximum.bitPattern == plain.maximum.bitPattern, "row \(row)")
+        }
         var onDemand = network.forward(.tokens([ids]), head: .onDemand)
         let one = onDemand.computeHeadRow(passRow, bias: bias, head: head)
         #expect(expectation.map(\.bitPattern) == one.map(\.bitPattern))

@@ -414,6 +414,58 @@ import Testing
         }
     }
 
+    /// The head pass notes each row's largest logit in every 64 outputs, and the top k read from
+    /// those groups alone are the plain scan's, with either kernel: columns that tie (a head with
+    /// repeated rows), NaN, +inf and −inf outputs (through the bias), a row of NaN (its hidden
+    /// state), heads shorter than k or ending inside a group, and several shards.
+    @Test(.needsAVX512)
+    func headPassRanksEveryRowAsThePlainScan() {
+        var random = SeededRandom(seed: 41)
+        for (rows, k, n) in [(1, 7, 3), (3, 5, 64), (5, 8, 65), (14, 16, 700), (30, 4, 1_100), (64, 32, 2_100)] {
+            for kind in 0..<4 {
+                // kind 1: outputs in runs of three equal columns; 2: NaN, ±inf and tied biases; 3: also a NaN row.
+                var columns = (0..<n).map { _ in (0..<k).map { _ in random.uniform(-1, 1) } }
+                if kind >= 1 { for j in 0..<n where j % 3 != 0 { columns[j] = columns[j - j % 3] } }
+                let head = PackedMatrix(transposing: Tensor(shape: [n, k], values: columns.flatMap { $0 }))
+                let bias: [Float] = (0..<n).map { j in
+                    guard kind >= 2 else { return kind == 1 ? 0 : random.uniform(-1, 1) }
+                    switch j % 97 { case 5: return .nan; case 50: return .infinity; case 70: return -.infinity; default: return 0 }
+                }
+                var hidden = (0..<(rows * k)).map { _ in random.uniform(-1, 1) }
+                if kind == 3 { hidden[(rows / 2) * k] = .nan }
+                for kernels in [Kernels.portable, .avx512] {
+                    let groups = (n + 63) / 64
+                    var logits = [Float](repeating: 0, count: rows * n)
+                    var maxima = [Float](repeating: 0, count: rows * groups)
+                    hidden.withUnsafeBufferPointer { h in
+                        logits.withUnsafeMutableBufferPointer { out in
+                            maxima.withUnsafeMutableBufferPointer {
+                                _ = headPass(hidden: h.baseAddress!, rows: rows, passRow: 0, head: head, bias: bias,
+                                             into: out.baseAddress!, computeLogits: true, groupMaxima: $0.baseAddress, kernels: kernels)
+                            }
+                        }
+                    }
+                    for row in 0..<rows {
+                        let shape = "rows \(rows), k \(k), n \(n), kind \(kind), \(kernels), row \(row)"
+                        let values = logits[(row * n)..<((row + 1) * n)]
+                        let plain = values.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: 5, kernels: .portable) }
+                        for take in [1, 5, 17] {
+                            let byGroups = values.withUnsafeBufferPointer { v in
+                                maxima.withUnsafeBufferPointer {
+                                    topIndicesAndMaximum(v, k: take, groupMaxima: $0.baseAddress! + row * groups, kernels: .avx512)
+                                }
+                            }
+                            let expected = values.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: take, kernels: .portable) }
+                            #expect(byGroups.indices == expected.indices, "k \(take): \(shape)")
+                            #expect(byGroups.maximum.bitPattern == plain.maximum.bitPattern
+                                    || byGroups.maximum.isNaN && plain.maximum.isNaN, "maximum: \(shape)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The top-k scan in C (a first bound from each lane's largest value, then 64 values a test)
     /// against the Swift loop: rows of every length around the chunk sizes, many ties, NaNs.
     @Test(.needsAVX512)

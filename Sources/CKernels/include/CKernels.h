@@ -115,6 +115,12 @@ ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, 
 /// so far; only those not below it are looked at one by one.
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN);
 
+/// rnn_avx512_top_k's answer for a row whose largest value in each 64 (groupMaxima[g], the
+/// largest of x[64g ..< 64g + 64], NaN if one of them is NaN) is known: only the groups that
+/// reach the k-th largest of those maxima are scanned. k ≤ 16 (more: the plain scan).
+ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
+                                     ptrdiff_t *best, int *sawNaN);
+
 /// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
 /// units, sums[16u + l] += weights[16g + l] · panels[g·16k + 16u + l] for g = 0, 1, … in order,
 /// each one fused multiply-add, as the Swift loop does (16 lanes where it takes two of 8).
@@ -127,9 +133,13 @@ void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, i
 /// softmax weights and their weighted panels added into `lanes` (k × 16), every number as
 /// the Swift loop computes it. `weights`: 64 floats of scratch; state[0] and state[1], the
 /// largest logit so far and the sum of exp(logit − largest), are read and written.
+/// groupMaxima (or NULL): each computed row's largest logit in each group of 64 outputs goes to
+/// groupMaxima[row · groupStride + g] (g counted from output 0; NaN for a group with a NaN),
+/// taken while the row's group is in L1, for rnn_avx512_top_k_by_groups.
 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
                            ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
                            const float *bias, int computeLogits, int passRow,
-                           float *lanes, float *weights, float *state);
+                           float *lanes, float *weights, float *state, float *groupMaxima,
+                           ptrdiff_t groupStride);
 
 #endif
