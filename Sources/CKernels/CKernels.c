@@ -587,7 +587,9 @@ AVX512 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const f
 }
 
 /// Each of `height` rows' largest value among its `columns` (1…64) values from `row`, rows
-/// `n` apart, into out[r · outStride]; NaN for a row with a NaN among them.
+/// `n` apart, into out[r · outStride]; NaN for a row with a NaN among them. row_maximum's
+/// answer, written out for at most four vectors: calling row_maximum per row measured about
+/// 0.015 ms slower a trace (its loop, mask and NaN test per vector, 5,000 times a trace).
 INLINE AVX512 void group_maxima(const float *row, ptrdiff_t n, int height, int columns, float *out,
                                 ptrdiff_t outStride) {
     const __m512 none = _mm512_set1_ps(-__builtin_inff());

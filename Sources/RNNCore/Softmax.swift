@@ -182,12 +182,25 @@ public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, k
 public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, groupMaxima: UnsafePointer<Float>,
                                  kernels: Kernels = .current) -> (indices: [Int], maximum: Float) {
     let k = min(k, values.count)
-    guard kernels == .avx512 && k > 0 && k <= 16 else { return topIndicesAndMaximum(values, k: k, kernels: kernels) }
-    return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
-        var nan: Int32 = 0
-        let count = rnn_avx512_top_k_by_groups(values.baseAddress!, values.count, groupMaxima, k, best.baseAddress!, &nan)
-        return (Array(best[0..<count]), nan != 0 ? .nan : values[best[0]])
+    guard k > 0 else { return topIndicesAndMaximum(values, k: k, kernels: kernels) }
+    if kernels == .avx512 && k <= 16 {
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
+            var nan: Int32 = 0
+            let count = rnn_avx512_top_k_by_groups(values.baseAddress!, values.count, groupMaxima, k, best.baseAddress!, &nan)
+            return (Array(best[0..<count]), nan != 0 ? .nan : values[best[0]])
+        }
     }
+    // The k-th largest group maximum is a floor for the k-th best value (k groups each hold one
+    // at least that large), so the k best lie in the groups that reach it. Their values, in
+    // index order, ranked as a row of their own; a NaN anywhere sends the row to the plain scan.
+    let width = 64, groups = UnsafeBufferPointer(start: groupMaxima, count: headGroupCount(values.count))
+    let floorGroups = topIndicesAndMaximum(groups, k: k, kernels: .portable)
+    guard !floorGroups.maximum.isNaN else { return topIndicesAndMaximum(values, k: k, kernels: .portable) }
+    let floor = floorGroups.indices.count == k ? groups[floorGroups.indices[k - 1]] : -.infinity
+    let candidates = groups.indices.filter { groups[$0] >= floor }
+        .flatMap { ($0 * width)..<min(($0 + 1) * width, values.count) }
+    let ranked = candidates.map { values[$0] }.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
+    return (ranked.indices.map { candidates[$0] }, ranked.maximum)
 }
 
 public func topIndices(_ values: ArraySlice<Float>, k: Int, kernels: Kernels = .current) -> [Int] {

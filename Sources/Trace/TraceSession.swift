@@ -90,8 +90,10 @@ public struct TraceSession: Sendable {
     }
 
     /// Step t as a panel draws it; `top` is empty until the head has run there.
-    public func step(_ t: Int) -> SentenceTrace.Step {
-        SentenceTrace.step(forward.top, t, top: heads[t]?.top ?? [])
+    public func step(_ t: Int) -> SentenceTrace.Step { step(t, of: forward.top) }
+
+    private func step(_ t: Int, of layer: LayerRecord) -> SentenceTrace.Step {
+        SentenceTrace.step(layer, t, top: heads[t]?.top ?? [])
     }
 
     /// The most likely outputs at step t, or nil before the head has run there.
@@ -145,7 +147,7 @@ public struct TraceSession: Sendable {
         let a = network.architecture, layer = forward.top   // the record taken once, not per step
         return SentenceTrace(
             cell: a.cell, layers: a.layerCount, hiddenSize: a.hiddenSize, tokens: tokens, ids: ids,
-            steps: (0..<stepCount).map { SentenceTrace.step(layer, $0, top: heads[$0]?.top ?? []) },
+            steps: (0..<stepCount).map { step($0, of: layer) },
             loss: loss, hiddenGradientNorms: hiddenGradientNorms,
             cellGradientNorms: cellGradientNorms, forward: forward, gradients: gradients)
     }

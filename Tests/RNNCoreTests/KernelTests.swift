@@ -450,15 +450,17 @@ import Testing
                         let values = logits[(row * n)..<((row + 1) * n)]
                         let plain = values.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: 5, kernels: .portable) }
                         for take in [1, 5, 17] {
-                            let byGroups = values.withUnsafeBufferPointer { v in
-                                maxima.withUnsafeBufferPointer {
-                                    topIndicesAndMaximum(v, k: take, groupMaxima: $0.baseAddress! + row * groups, kernels: .avx512)
+                            for ranking in [Kernels.portable, .avx512] {
+                                let byGroups = values.withUnsafeBufferPointer { v in
+                                    maxima.withUnsafeBufferPointer {
+                                        topIndicesAndMaximum(v, k: take, groupMaxima: $0.baseAddress! + row * groups, kernels: ranking)
+                                    }
                                 }
+                                let expected = values.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: take, kernels: .portable) }
+                                #expect(byGroups.indices == expected.indices, "k \(take), ranked by \(ranking): \(shape)")
+                                #expect(byGroups.maximum.bitPattern == plain.maximum.bitPattern
+                                        || byGroups.maximum.isNaN && plain.maximum.isNaN, "maximum: \(shape)")
                             }
-                            let expected = values.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: take, kernels: .portable) }
-                            #expect(byGroups.indices == expected.indices, "k \(take): \(shape)")
-                            #expect(byGroups.maximum.bitPattern == plain.maximum.bitPattern
-                                    || byGroups.maximum.isNaN && plain.maximum.isNaN, "maximum: \(shape)")
                         }
                     }
                 }
