@@ -124,6 +124,7 @@ ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *g
 /// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
 /// units, sums[16u + l] += weights[16g + l] · panels[g·16k + 16u + l] for g = 0, 1, … in order,
 /// each one fused multiply-add, as the Swift loop does (16 lanes where it takes two of 8).
+/// A group is 1 to 4 panels.
 void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, int panelCount,
                                 const float *weights);
 
