@@ -444,6 +444,36 @@ AVX512 void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t
     _mm_sfence();   // the streamed lines are visible before the pool hands the panels on
 }
 
+AVX512 void rnn_avx512_step_norms(const float *x, ptrdiff_t steps, ptrdiff_t width, float *norms) {
+    // Eight steps a register, one lane each, gathered unit by unit; four registers side by side,
+    // so that no addition waits on the one before. Lanes past the last step read it again and
+    // are dropped.
+    for (ptrdiff_t first = 0; first < steps; first += 32) {
+        __m256i rows[4];
+        __m512d sums[4];
+        for (int g = 0; g < 4; g++) {
+            int at[8];
+            for (int l = 0; l < 8; l++) {
+                const ptrdiff_t s = first + 8 * g + l;
+                at[l] = (int)((s < steps ? s : steps - 1) * width);
+            }
+            rows[g] = _mm256_loadu_si256((const __m256i *)at);
+            sums[g] = _mm512_setzero_pd();
+        }
+        for (ptrdiff_t u = 0; u < width; u++) {
+            for (int g = 0; g < 4; g++) {
+                const __m512d v = _mm512_cvtps_pd(_mm256_i32gather_ps(x + u, rows[g], 4));
+                sums[g] = _mm512_add_pd(sums[g], _mm512_mul_pd(v, v));
+            }
+        }
+        for (int g = 0; g < 4 && first + 8 * g < steps; g++) {
+            float out[8];
+            _mm256_storeu_ps(out, _mm512_cvtpd_ps(_mm512_sqrt_pd(sums[g])));
+            for (int l = 0; l < 8 && first + 8 * g + l < steps; l++) norms[first + 8 * g + l] = out[l];
+        }
+    }
+}
+
 AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) {
     // One register holds both of maximum's: lanes 0-7 are m0, lanes 8-15 are m1.
     // The maximum does not depend on the order the values are compared in, so four running
@@ -799,6 +829,7 @@ void rnn_avx512_adam(const float *g, float *m, float *v, float *theta, ptrdiff_t
                      float correction1, float correction2) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN) { __builtin_trap(); }
+void rnn_avx512_step_norms(const float *x, ptrdiff_t steps, ptrdiff_t width, float *norms) { __builtin_trap(); }
 void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t sourceStride,
                               float *dst, ptrdiff_t panelStride) { __builtin_trap(); }
 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Elementwise functions on 8 lanes at a time. exp is the Cephes polynomial
 /// (≈ 2 ulp in Float32), so the softmax over 5,000 words at every step and the
 /// gate nonlinearities cost a few cycles per value instead of a libm call each.
@@ -90,4 +92,30 @@ func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
             forEachChunk(v.count) { i, n in store(load(v.baseAddress! + i, n) * load(f.baseAddress! + i, n), v.baseAddress! + i, n) }
         }
     }
+}
+
+/// √(Σ_u x_u²) of each of `steps` rows of `width` values (a trace's gradient norm at every
+/// step). Each norm is its own row's sum of squares in Double, in unit order, rounded to Float
+/// at the end; eight rows' sums run side by side (one lane each), so that the additions do not
+/// wait on one another. The AVX-512 kernel gathers the same lanes, with the same bits.
+public func stepNorms(_ x: UnsafePointer<Float>, steps: Int, width: Int, kernels: Kernels = .current) -> [Float] {
+    var norms = [Float](repeating: 0, count: steps)
+    guard steps > 0 else { return norms }
+    if kernels == .avx512 && steps * width <= Int(Int32.max) {
+        rnn_avx512_step_norms(x, steps, width, &norms)
+        return norms
+    }
+    for first in stride(from: 0, to: steps, by: 8) {
+        let lanes = min(8, steps - first)
+        // Lanes past the last step read that step again; their sums are dropped.
+        let r = (0..<8).map { x + (first + min($0, lanes - 1)) * width }
+        let (r0, r1, r2, r3, r4, r5, r6, r7) = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+        var sums = SIMD8<Double>()
+        for u in 0..<width {
+            let v = SIMD8<Double>(SIMD8<Float>(r0[u], r1[u], r2[u], r3[u], r4[u], r5[u], r6[u], r7[u]))
+            sums += v * v
+        }
+        for l in 0..<lanes { norms[first + l] = Float(sums[l].squareRoot()) }
+    }
+    return norms
 }

@@ -217,27 +217,14 @@ struct Sweep: Sendable {
 }
 
 extension SentenceTrace {
-    /// ‖adjoint_t‖ of one layer's step-major adjoints (`width` values a step), 0 after the loss step.
-    /// Each norm is its step's own chain, Σ_u x_u² in Double in unit order; eight steps' chains
-    /// run side by side (one lane each), so the additions do not wait on one another.
+    /// ‖adjoint_t‖ of one layer's step-major adjoints (`width` values a step), 0 after the loss step:
+    /// `stepNorms`, each its step's own sum of squares in Double, in unit order.
     public static func gradientNorms(_ adjoints: [Float], steps: Int, width h: Int, lossStep k: Int) -> [Float] {
         precondition(adjoints.count >= steps * h, "the adjoints do not fit")
-        var norms = [Float](repeating: 0, count: steps)
         let live = min(steps, k + 1)
-        adjoints.withUnsafeBufferPointer { a in
-            for first in stride(from: 0, to: live, by: 8) {
-                let lanes = min(8, live - first)
-                // Lanes past the last live step read that step again; their sums are dropped.
-                let r = (0..<8).map { a.baseAddress! + (first + min($0, lanes - 1)) * h }
-                let (r0, r1, r2, r3, r4, r5, r6, r7) = (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-                var sums = SIMD8<Double>()
-                for u in 0..<h {
-                    let x = SIMD8<Double>(SIMD8<Float>(r0[u], r1[u], r2[u], r3[u], r4[u], r5[u], r6[u], r7[u]))
-                    sums += x * x
-                }
-                for l in 0..<lanes { norms[first + l] = Float(sums[l].squareRoot()) }
-            }
-        }
+        guard live > 0 && h > 0 else { return [Float](repeating: 0, count: steps) }
+        var norms = adjoints.withUnsafeBufferPointer { stepNorms($0.baseAddress!, steps: live, width: h) }
+        if live < steps { norms += repeatElement(0, count: steps - live) }
         return norms
     }
 }

@@ -495,6 +495,23 @@ import Testing
         }
     }
 
+    /// Each step's norm from the gathering kernel has the bits of the portable loop's own chain
+    /// (Σ x² in Double, in unit order), for step counts on both sides of its 8 and 32 lanes,
+    /// tiny values whose squares only Double keeps, and infinities and NaN.
+    @Test(.needsAVX512)
+    func stepNormsGiveThePortableBits() {
+        var random = SeededRandom(seed: 23)
+        for (steps, width) in [(1, 1), (7, 37), (8, 128), (9, 5), (33, 64), (64, 128), (70, 3)] {
+            var x = (0..<(steps * width)).map { _ in random.uniform(-2, 2) * (random.uniform(0, 1) < 0.1 ? 1e-25 : 1) }
+            if steps > 5 { x[2 * width] = .infinity; x[5 * width + width / 2] = .nan }
+            let norms = x.withUnsafeBufferPointer { p in
+                [Kernels.portable, .avx512].map { stepNorms(p.baseAddress!, steps: steps, width: width, kernels: $0) }
+            }
+            #expect(norms[0].map(\.bitPattern) == norms[1].map(\.bitPattern), "\(steps) steps of \(width)")
+            #expect(norms[0].count == steps)
+        }
+    }
+
     @Test func topIndicesBreakTiesTowardTheLowerIndexAndRankNaNLast() {
         let values: [Float] = [0.1, 0.3, .nan, 0.3, 0.05, 0.3]
         #expect(topIndices(values[...], k: 5) == [1, 3, 5, 0, 4])

@@ -108,6 +108,11 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
 /// subtracts it before exp, and log Σ exp adds it to a logarithm).
 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, float *m1, int *sawNaN);
 
+/// stepNorms (VectorMath.swift): norms[s] = √(Σ_u x[s·width + u]²) for each of `steps` rows of
+/// `width`, each sum in double and in unit order, rounded to float at the end. steps·width must
+/// fit in 32 bits (the rows are gathered eight at a time).
+void rnn_avx512_step_norms(const float *x, ptrdiff_t steps, ptrdiff_t width, float *norms);
+
 /// topIndices (Softmax.swift), the same scan in C: the indices of the k (≥ 1) largest of x[0..<n]
 /// into best, best first (ties to the lower index, NaN below every number); returns how many
 /// (min(k, n)), and whether a NaN was seen. The scan starts from a bound (for k ≤ 16, the k-th
