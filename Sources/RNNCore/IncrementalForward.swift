@@ -91,7 +91,7 @@ extension ForwardTrace {
     /// for `ranking` outputs: the pass notes each row's largest logit in every 64, so that the
     /// ranking reads only the few groups that can hold one of the best.
     public mutating func computeEveryHeadRow(passRow r: Int, bias: [Float], head: PackedMatrix, ranking k: Int)
-        -> (expectation: [Float], ranked: [(indices: [Int], maximum: Float)]) {
+        -> (expectation: [Float], ranked: RankedRows) {
         let rows = steps * batch, c = architecture.outputSize, groups = headGroupCount(c)
         precondition(r >= 0 && r < rows, "row \(r) outside the pass")
         var expectation: [Float] = []
@@ -106,12 +106,7 @@ extension ForwardTrace {
             }
         }
         let ranked = outputs.withUnsafeBufferPointer { logits in
-            groupMaxima.withUnsafeBufferPointer { maxima in
-                (0..<rows).map { row in
-                    topIndicesAndMaximum(UnsafeBufferPointer(rebasing: logits[(row * c)..<((row + 1) * c)]), k: k,
-                                         groupMaxima: maxima.baseAddress! + row * groups)
-                }
-            }
+            groupMaxima.withUnsafeBufferPointer { RankedRows(logits.baseAddress!, rows: rows, width: c, groupMaxima: $0.baseAddress!, k: k) }
         }
         return (expectation, ranked)
     }

@@ -181,26 +181,80 @@ public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, k
 /// same answer, from a scan of only the groups that can hold one of the k best.
 public func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, groupMaxima: UnsafePointer<Float>,
                                  kernels: Kernels = .current) -> (indices: [Int], maximum: Float) {
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: max(min(k, values.count), 1)) { best in
+        let (count, maximum) = topIndicesAndMaximum(values, k: k, groupMaxima: groupMaxima, into: best.baseAddress!,
+                                                    kernels: kernels)
+        return (Array(best[0..<count]), maximum)
+    }
+}
+
+/// The same, with the indices written to `best` (room for min(k, values.count)); returns how many.
+func topIndicesAndMaximum(_ values: UnsafeBufferPointer<Float>, k: Int, groupMaxima: UnsafePointer<Float>,
+                          into best: UnsafeMutablePointer<Int>, kernels: Kernels) -> (count: Int, maximum: Float) {
     let k = min(k, values.count)
-    guard k > 0 else { return topIndicesAndMaximum(values, k: k, kernels: kernels) }
+    guard k > 0 else { return (0, topIndicesAndMaximum(values, k: k, kernels: kernels).maximum) }
     if kernels == .avx512 && k <= 16 {
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { best in
-            var nan: Int32 = 0
-            let count = rnn_avx512_top_k_by_groups(values.baseAddress!, values.count, groupMaxima, k, best.baseAddress!, &nan)
-            return (Array(best[0..<count]), nan != 0 ? .nan : values[best[0]])
-        }
+        var nan: Int32 = 0
+        let count = rnn_avx512_top_k_by_groups(values.baseAddress!, values.count, groupMaxima, k, best, &nan)
+        return (count, nan != 0 ? .nan : values[best[0]])
     }
     // The k-th largest group maximum is a floor for the k-th best value (k groups each hold one
     // at least that large), so the k best lie in the groups that reach it. Their values, in
     // index order, ranked as a row of their own; a NaN anywhere sends the row to the plain scan.
     let width = 64, groups = UnsafeBufferPointer(start: groupMaxima, count: headGroupCount(values.count))
     let floorGroups = topIndicesAndMaximum(groups, k: k, kernels: .portable)
-    guard !floorGroups.maximum.isNaN else { return topIndicesAndMaximum(values, k: k, kernels: .portable) }
-    let floor = floorGroups.indices.count == k ? groups[floorGroups.indices[k - 1]] : -.infinity
-    let candidates = groups.indices.filter { groups[$0] >= floor }
-        .flatMap { ($0 * width)..<min(($0 + 1) * width, values.count) }
-    let ranked = candidates.map { values[$0] }.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
-    return (ranked.indices.map { candidates[$0] }, ranked.maximum)
+    let ranked: (indices: [Int], maximum: Float)
+    if floorGroups.maximum.isNaN {
+        ranked = topIndicesAndMaximum(values, k: k, kernels: .portable)
+    } else {
+        let floor = floorGroups.indices.count == k ? groups[floorGroups.indices[k - 1]] : -.infinity
+        let candidates = groups.indices.filter { groups[$0] >= floor }
+            .flatMap { ($0 * width)..<min(($0 + 1) * width, values.count) }
+        let inCandidates = candidates.map { values[$0] }.withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
+        ranked = (inCandidates.indices.map { candidates[$0] }, inCandidates.maximum)
+    }
+    for (i, index) in ranked.indices.enumerated() { best[i] = index }
+    return (ranked.indices.count, ranked.maximum)
+}
+
+/// Every row's best k outputs, most likely first, and largest value, ranked from the rows'
+/// group maxima (`topIndicesAndMaximum(_:k:groupMaxima:)`) into one buffer: a full trace ranks
+/// its every step without an array a row.
+public struct RankedRows: Sendable {
+    public let k: Int
+    /// Row r's indices are flat[r·k ..< r·k + counts[r]].
+    let flat: [Int]
+    let counts: [Int]
+    public let maxima: [Float]
+
+    /// `rows` rows of `width` values at `values` (row-major), their group maxima at
+    /// `groupMaxima` (rows × `headGroupCount(width)`).
+    public init(_ values: UnsafePointer<Float>, rows: Int, width: Int, groupMaxima: UnsafePointer<Float>, k: Int,
+                kernels: Kernels = .current) {
+        let k = min(k, width), groups = headGroupCount(width)
+        var counts = [Int](repeating: 0, count: rows), maxima = [Float](repeating: 0, count: rows)
+        guard k > 0 else {   // rows of no values: no indices, a maximum of −inf
+            for row in 0..<rows {
+                maxima[row] = topIndicesAndMaximum(UnsafeBufferPointer(start: values + row * width, count: 0), k: 0).maximum
+            }
+            (self.k, flat, self.counts, self.maxima) = (0, [], counts, maxima)
+            return
+        }
+        flat = [Int](unsafeUninitializedCapacity: rows * k) { best, initialized in
+            for row in 0..<rows {
+                (counts[row], maxima[row]) = topIndicesAndMaximum(
+                    UnsafeBufferPointer(start: values + row * width, count: width), k: k,
+                    groupMaxima: groupMaxima + row * groups, into: best.baseAddress! + row * k, kernels: kernels)
+                for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
+            }
+            initialized = rows * k
+        }
+        (self.k, self.counts, self.maxima) = (k, counts, maxima)
+    }
+
+    public var count: Int { counts.count }
+    /// Row r's best indices, most likely first.
+    public func indices(_ row: Int) -> ArraySlice<Int> { flat[(row * k)..<(row * k + counts[row])] }
 }
 
 public func topIndices(_ values: ArraySlice<Float>, k: Int, kernels: Kernels = .current) -> [Int] {

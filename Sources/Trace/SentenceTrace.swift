@@ -10,12 +10,22 @@ public struct SentenceTrace: Sendable {
         public var hidden: StepValues
         /// Top layer's c_t (LSTM only).
         public var cell: StepValues?
-        /// Named gate activations in PyTorch's order (empty for the plain RNN, whose pre-activation is in `preActivation`).
-        public var gates: [(name: String, values: StepValues)]
-        /// The plain RNN's W_ih·x + b_ih + W_hh·h + b_hh (nil for gated cells).
-        public var preActivation: StepValues?
+        /// The step's record of its G blocks of H (the gates, or the plain RNN's pre-activation),
+        /// in the cell's order: `gates` and `preActivation` name its blocks when asked, so that a
+        /// trace does not build a list of views for every step that nothing may read.
+        let gateRecord: StepValues
+        let kind: CellKind
         /// The min(5, C) most likely outputs, most likely first.
         public var top: [(label: String, id: Int, probability: Float)]
+
+        /// Named gate activations in PyTorch's order (empty for the plain RNN, whose pre-activation is in `preActivation`).
+        public var gates: [(name: String, values: StepValues)] {
+            guard kind != .rnn else { return [] }
+            let h = gateRecord.count / kind.gateCount
+            return kind.gateNames.enumerated().map { i, name in (name, gateRecord.block(i * h, count: h)) }
+        }
+        /// The plain RNN's W_ih·x + b_ih + W_hh·h + b_hh (nil for gated cells).
+        public var preActivation: StepValues? { kind == .rnn ? gateRecord : nil }
     }
 
     public struct LossInfo: Sendable {
@@ -108,13 +118,13 @@ extension SentenceTrace {
         let (heads, targetID, sweep) = forward.outputs.withUnsafeBufferPointer { logits in
             let rows = (0..<count).map { logits.baseAddress! + $0 * c }
             // Then the sweep, with every row's log Σ exp worked into its products.
-            let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: ranked[k].indices[0])
-            let normalizers = LogSumExpRows(rows: rows, width: c, maxima: ranked.map(\.maximum))
+            let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: ranked.indices(k).first!)
+            let normalizers = LogSumExpRows(rows: rows, width: c, maxima: ranked.maxima)
             let sweep = Sweep(network: network, forward: forward, lossStep: k, targetID: targetID, packed: packed,
                               packedHead: head, headExpectation: expectation, alongside: normalizers)
             let logNormalizers = normalizers.values()
             let heads = rows.indices.map { t in
-                HeadRow(ids: ranked[t].indices, logNormalizer: logNormalizers[t],
+                HeadRow(ids: ranked.indices(t), logNormalizer: logNormalizers[t],
                         row: UnsafeBufferPointer(start: rows[t], count: c), labels: outputs.labels)
             }
             return (heads, targetID, sweep)
@@ -153,14 +163,9 @@ extension SentenceTrace {
     /// views of the record, not copies.
     public static func step(_ layer: LayerRecord, _ t: Int, top: [(label: String, id: Int, probability: Float)]) -> Step {
         let cell = layer.cell, h = layer.hiddenSize, g = cell.gateCount
-        let first = t * g * h   // this step's gates, each H wide, in the cell's order
-        let named = cell == .rnn ? [] : cell.gateNames.enumerated().map { (i, name) in
-            (name: name, values: StepValues(layer.gates, offset: first + i * h, count: h))
-        }
         return Step(hidden: StepValues(layer.hidden, offset: t * h, count: h),
                     cell: cell == .lstm ? StepValues(layer.cellState, offset: t * h, count: h) : nil,
-                    gates: named,
-                    preActivation: cell == .rnn ? StepValues(layer.gates, offset: first, count: g * h) : nil,
+                    gateRecord: StepValues(layer.gates, offset: t * g * h, count: g * h), kind: cell,
                     top: top)
     }
 }
@@ -182,7 +187,7 @@ struct HeadRow: Sendable {
     }
 
     /// The row's outputs `ids`, most likely first, given its log normaliser.
-    init(ids: [Int], logNormalizer: Float, row: UnsafeBufferPointer<Float>, labels: [String]) {
+    init(ids: some Collection<Int>, logNormalizer: Float, row: UnsafeBufferPointer<Float>, labels: [String]) {
         top = ids.map { (label: labels[$0], id: $0, probability: exponential(row[$0] - logNormalizer)) }
     }
 

@@ -17,6 +17,12 @@ public struct StepValues: RandomAccessCollection, Sendable, CustomStringConverti
     /// Values held by themselves (a test's or a caller's own numbers).
     public init(_ values: [Float]) { self.init(values, offset: 0, count: values.count) }
 
+    /// Values `from ..< from + count` of these, as a view of the same record.
+    func block(_ from: Int, count: Int) -> StepValues {
+        precondition(from >= 0 && from + count <= self.count, "a block lies inside its step's values")
+        return StepValues(storage, offset: offset + from, count: count)
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
     public subscript(i: Int) -> Float {
