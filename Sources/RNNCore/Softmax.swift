@@ -241,13 +241,23 @@ public struct RankedRows: Sendable {
             return
         }
         flat = [Int](unsafeUninitializedCapacity: rows * k) { best, initialized in
+            initialized = rows * k
+            if kernels == .avx512 && k <= 16 && 16 * groups <= Int(Int32.max) {
+                // Sixteen rows' floors at once (rnn_avx512_top_k_rows), then each row's scan.
+                var nan = [Int32](repeating: 0, count: rows)
+                rnn_avx512_top_k_rows(values, rows, width, groupMaxima, groups, k, best.baseAddress!, &counts, &nan)
+                for row in 0..<rows {
+                    maxima[row] = nan[row] != 0 ? .nan : values[row * width + best[row * k]]
+                    for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
+                }
+                return
+            }
             for row in 0..<rows {
                 (counts[row], maxima[row]) = topIndicesAndMaximum(
                     UnsafeBufferPointer(start: values + row * width, count: width), k: k,
                     groupMaxima: groupMaxima + row * groups, into: best.baseAddress! + row * k, kernels: kernels)
                 for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
             }
-            initialized = rows * k
         }
         (self.k, self.counts, self.maxima) = (k, counts, maxima)
     }

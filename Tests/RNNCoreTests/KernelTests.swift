@@ -495,6 +495,44 @@ import Testing
         }
     }
 
+    /// Ranking many rows at once (sixteen rows' floors in one pass) gives each row's plain scan:
+    /// rows past a multiple of 16, rows with NaN (the plain scan, NaN maximum), rows of −inf,
+    /// ties, rows with fewer groups than k, and k from 1 to 16, with both kernels.
+    @Test func rankedRowsAreEachRowsPlainScan() {
+        var random = SeededRandom(seed: 29)
+        for (rows, width) in [(1, 7), (5, 64), (17, 300), (33, 1_000), (64, 5_000)] {
+            var x = (0..<(rows * width)).map { _ in Float(Int(random.uniform(0, 40))) / 8 }   // many ties
+            if rows > 3 {
+                x[2 * width + width / 3] = .nan
+                for j in 0..<width { x[3 * width + j] = -.infinity }
+                x[1 * width] = .infinity
+            }
+            let groups = headGroupCount(width)
+            let maxima: [Float] = (0..<rows).flatMap { r in
+                (0..<groups).map { g -> Float in
+                    let part = x[(r * width + 64 * g)..<(r * width + min(64 * g + 64, width))]
+                    return part.contains { $0.isNaN } ? .nan : part.max()!
+                }
+            }
+            for k in [1, 3, 5, 8, 16] {
+                for kernels in [Kernels.portable, .avx512] where kernels == .portable || Kernels.avx512Available {
+                    let ranked = x.withUnsafeBufferPointer { v in
+                        maxima.withUnsafeBufferPointer {
+                            RankedRows(v.baseAddress!, rows: rows, width: width, groupMaxima: $0.baseAddress!, k: k, kernels: kernels)
+                        }
+                    }
+                    for r in 0..<rows {
+                        let plain = x[(r * width)..<((r + 1) * width)].withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
+                        let shape = "\(rows) rows of \(width), k \(k), \(kernels), row \(r)"
+                        #expect(Array(ranked.indices(r)) == plain.indices, "\(shape)")
+                        #expect(ranked.maxima[r].bitPattern == plain.maximum.bitPattern
+                                || ranked.maxima[r].isNaN && plain.maximum.isNaN, "maximum: \(shape)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Each step's norm from the gathering kernel has the bits of the portable loop's own chain
     /// (Σ x² in Double, in unit order), for step counts on both sides of its 8 and 32 lanes,
     /// tiny values whose squares only Double keeps, and infinities and NaN.

@@ -126,6 +126,13 @@ ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *
 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
                                      ptrdiff_t *best, int *sawNaN);
 
+/// rnn_avx512_top_k_by_groups for each of `rows` rows of n (row r at x + r·n, its group maxima
+/// at groupMaxima + r·groupStride): row r's best go to best[r·k ..], their number to counts[r]
+/// and its NaN flag to sawNaN[r]. For k ≤ 7 the floors of 16 rows come at once, without a
+/// branch; rows·groupStride must fit in 32 bits. 1 ≤ k ≤ n.
+void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
+                           ptrdiff_t groupStride, ptrdiff_t k, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN);
+
 /// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
 /// units, sums[16u + l] += weights[16g + l] · panels[g·16k + 16u + l] for g = 0, 1, … in order,
 /// each one fused multiply-add, as the Swift loop does (16 lanes where it takes two of 8).
