@@ -63,9 +63,12 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                 let passLogits = logits + passRow * n
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
-                let lanes = UnsafeMutablePointer<Float>.allocate(capacity: k * w)
+                // On cache lines: each unit's 16 sums are then one line, not two halves (a third
+                // of the weighted sums' time went to loads and stores across two lines).
+                let lanes = UnsafeMutableRawPointer.allocate(byteCount: k * w * 4, alignment: 64).bindMemory(to: Float.self, capacity: k * w)
                 lanes.initialize(repeating: 0, count: k * w)
-                let weights = UnsafeMutablePointer<Float>.allocate(capacity: panelsPerGroup * w)
+                let weights = UnsafeMutableRawPointer.allocate(byteCount: panelsPerGroup * w * 4, alignment: 64)
+                    .bindMemory(to: Float.self, capacity: panelsPerGroup * w)
                 defer {
                     lanes.deallocate()
                     weights.deallocate()

@@ -56,7 +56,7 @@ extension LayerRecord {
 
 /// A zero-filled scratch buffer freed by the caller.
 func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
-    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    let p = uninitializedScratch(count)
     p.initialize(repeating: 0, count: max(count, 1))
     return p
 }
@@ -64,7 +64,9 @@ func scratch(_ count: Int) -> UnsafeMutablePointer<Float> {
 /// A scratch buffer that the caller writes in full before reading it (no zero-fill:
 /// at the race's sizes, clearing the large per-step buffers cost 5% of a step).
 func uninitializedScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
-    UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    // On a cache line, so that a 16-wide load or store of a row never straddles two.
+    UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        .bindMemory(to: Float.self, capacity: max(count, 1))
 }
 
 /// Fills `rows` rows of width bias.count with the bias (a walk's few rows at a step: the large
