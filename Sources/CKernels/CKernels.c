@@ -107,17 +107,28 @@ INLINE AVX512 void rows6(const int panels, int rows, const float *a, ptrdiff_t r
 /// With `laneMax` (the head pass), each row's results also go, lane by lane, into the largest so
 /// far (laneMax[i], started here when `start`), and a NaN among them sets *nan: the maxima come
 /// from registers instead of from reading the stored rows back.
+/// With `sums` (the head pass, twelve rows only: 24 sums and these two weights fill the
+/// registers), each unit's sums[16·kk ..] also take weights · panel row kk, one panel and then
+/// the other, as rnn_avx512_weighted_panels adds them: the panels are read once for both.
 INLINE AVX512 void rows12(const int panels, const int height, const float *a, ptrdiff_t rs, ptrdiff_t cs,
                           const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
-                          const float *bias, __m512 *laneMax, int start, __mmask16 *nan) {
+                          const float *bias, __m512 *laneMax, int start, __mmask16 *nan,
+                          float *sums, const float *weights) {
     const ptrdiff_t second = 16 * k;
     __m512 lo[14], hi[14];
 #pragma clang loop unroll(full)
     for (int i = 0; i < height; i++) { lo[i] = _mm512_setzero_ps(); hi[i] = lo[i]; }
+    const __m512 weightLo = sums ? _mm512_loadu_ps(weights) : _mm512_setzero_ps();
+    const __m512 weightHi = sums && panels == 2 ? _mm512_loadu_ps(weights + 16) : weightLo;
     const float *ak = a, *bk = b;
     for (ptrdiff_t kk = 0; kk < k; kk++) {
         const __m512 bl = _mm512_loadu_ps(bk);
         const __m512 bh = panels == 2 ? _mm512_loadu_ps(bk + second) : bl;
+        if (sums) {
+            __m512 sum = _mm512_fmadd_ps(weightLo, bl, _mm512_loadu_ps(sums + 16 * kk));
+            if (panels == 2) sum = _mm512_fmadd_ps(weightHi, bh, sum);
+            _mm512_storeu_ps(sums + 16 * kk, sum);
+        }
 #pragma clang loop unroll(full)
         for (int i = 0; i < height; i++) {
             const __m512 x = _mm512_set1_ps(ak[i * rs]);
@@ -149,8 +160,8 @@ INLINE AVX512 void rows12(const int panels, const int height, const float *a, pt
 AVX512 void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
                               const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
                               const float *bias) {
-    if (columns > 16) rows12(2, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias, 0, 0, 0);
-    else rows12(1, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias, 0, 0, 0);
+    if (columns > 16) rows12(2, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias, 0, 0, 0, 0, 0);
+    else rows12(1, 12, a, rowStride, columnStride, b, k, c, ldc, columns, accumulate, bias, 0, 0, 0, 0, 0);
 }
 
 AVX512 void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t columnStride,
@@ -772,6 +783,79 @@ INLINE AVX512 float row_maximum(const float *x, ptrdiff_t n) {
     return nan ? __builtin_nanf("") : _mm512_reduce_max_ps(m);
 }
 
+/// The height of the head pass's tile of rows that starts with `left` rows to go: fourteen
+/// where that leaves none or whole twelves (64 = 14 + 14 + 12 + 12 + 12), else twelve, else
+/// the rest in one or two.
+INLINE int head_tile_height(int left) {
+    return left == 14 || (left % 12 != 0 && left - 14 >= 12) ? 14 : left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
+}
+
+/// One tile of the head pass: rows i ..< i + height against a group of up to four panels
+/// (`columns` outputs from `first`), and their maxima over the group. With `sums` (a tile of
+/// twelve), the pass row's weighted panels ride along (rows12).
+// Not inline: built without optimization its copies of rows12 made the caller's frame too large
+// for a worker's stack.
+static AVX512 __attribute__((noinline)) void head_tile(const float *hidden, int i, int height, ptrdiff_t k, const float *group, ptrdiff_t first,
+                             int columns, ptrdiff_t n, float *logits, const float *bias, float *groupMaxima,
+                             ptrdiff_t groupStride, float *sums, const float *weights) {
+    // Twelve or fourteen rows note their maxima from registers (laneMax); the rest, or a tile
+    // that met a NaN, read the stored rows back (group_maxima).
+    __m512 laneMax[14];
+    __mmask16 nan = 0;
+    __m512 *const lanesMax = groupMaxima && height >= 12 ? laneMax : 0;
+    for (int c = 0; c < columns; c += 32) {
+        const int width = min_int(32, columns - c);
+        const float *a = hidden + i * k, *tile = group + c * k, *b = bias + first + c, *w = weights ? weights + c : 0;
+        float *out = logits + i * n + first + c;
+        if (sums && width > 16) rows12(2, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, sums, w);
+        else if (sums) rows12(1, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, sums, w);
+        else if (lanesMax && height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax && height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax && width > 16) rows12(2, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax) rows12(1, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0, 0, 0);
+        else if (height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0, 0, 0);
+        else if (height == 12) rnn_avx512_rows12(a, k, 1, tile, k, out, n, width, 0, b);
+        else rnn_avx512_rows6(height, a, k, 1, tile, k, out, n, width, 0, b);
+    }
+    float *maxima = groupMaxima ? groupMaxima + i * groupStride + first / 64 : 0;
+    if (lanesMax && !nan) {
+        for (int r = 0; r < height; r++) maxima[r * groupStride] = _mm512_reduce_max_ps(laneMax[r]);
+    } else if (groupMaxima) {
+        group_maxima(logits + i * n + first, n, height, columns, maxima, groupStride);
+    }
+}
+
+/// The pass row's online softmax over one group (`columns` logits at x, `count` panels): the
+/// sums so far brought down to a new largest logit, then the group's weights exp(x − largest)
+/// and their total, as the Swift loop computes them.
+INLINE AVX512 void head_pass_weights(const float *x, int columns, int count, ptrdiff_t k, float *largest, float *total,
+                                     float *lanes, float *weights) {
+    const float m = row_maximum(x, columns);
+    if (m > *largest) {
+        if (*largest > -__builtin_inff()) {
+            // What was summed so far, brought down to the new largest logit.
+            const __m512 factor = exp16(_mm512_set1_ps(*largest - m));
+            for (ptrdiff_t i = 0; i < 16 * k; i += 16) _mm512_storeu_ps(lanes + i, _mm512_mul_ps(_mm512_loadu_ps(lanes + i), factor));
+            *total *= _mm512_cvtss_f32(factor);
+        }
+        *largest = m;
+    }
+    const __m512 shift = _mm512_set1_ps(*largest);
+    __m256 groupTotal = _mm256_setzero_ps();
+    for (int j = 0; j < 16 * count; j += 16) {
+        const __mmask16 real = first_lanes(columns - j < 0 ? 0 : columns - j);
+        const __m512 e = _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, x + j), shift)));
+        _mm512_storeu_ps(weights + j, e);
+        groupTotal = _mm256_add_ps(groupTotal, low_half(e));   // the Swift loop's two chunks of 8, in turn
+        groupTotal = _mm256_add_ps(groupTotal, high_half(e));
+    }
+    float g[8], sum = -0.0f;   // SIMD.sum(): in lane order, from −0
+    _mm256_storeu_ps(g, groupTotal);
+    for (int l = 0; l < 8; l++) sum += g[l];
+    *total += sum;
+}
+
 AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
                                   ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
                                   const float *bias, int computeLogits, int passRow,
@@ -779,76 +863,45 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
                                   ptrdiff_t groupStride) {
     float largest = state[0], total = state[1];
     const float *pass = logits + (ptrdiff_t)passRow * n;
+    // The tile that holds the pass row.
+    int passStart = 0, passHeight = head_tile_height(rows);
+    while (passStart + passHeight <= passRow) {
+        passStart += passHeight;
+        passHeight = head_tile_height(rows - passStart);
+    }
     for (ptrdiff_t p = firstPanel; p < endPanel;) {
         const int count = (int)(endPanel - p < 4 ? endPanel - p : 4);
         const ptrdiff_t first = 16 * p;
         const int columns = (int)(n - first < 16 * count ? n - first : 16 * count);
         const float *group = panels + first * k;
+        int weighted = 0;
         if (computeLogits && rows == 1) {
             // One row (a cursor's head row): the bias, then the one-row kernel's eight chains.
             for (int c = 0; c < columns; c++) logits[first + c] = bias[first + c];
             rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 1);
             if (groupMaxima) group_maxima(logits + first, n, 1, columns, groupMaxima + p / 4, groupStride);
+            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
         } else if (computeLogits) {
-            // Rows twelve or fourteen at a time against the whole group (at most 32 KB of panels,
-            // held in L1 with the rows), so that the group is still in L1 for the weighted sums below.
-            int i = 0;
-            while (i < rows) {
-                const int left = rows - i;
-                // Fourteen rows where that leaves none or whole twelves (64 = 14 + 14 + 12 + 12 + 12).
-                const int height = left == 14 || (left % 12 != 0 && left - 14 >= 12) ? 14
-                                 : left >= 12 ? 12 : left > 6 ? (left + 1) / 2 : left;
-                // Twelve or fourteen rows note their maxima from registers (laneMax); the rest,
-                // or a tile that met a NaN, read the stored rows back (group_maxima).
-                __m512 laneMax[14];
-                __mmask16 nan = 0;
-                __m512 *const lanesMax = groupMaxima && height >= 12 ? laneMax : 0;
-                for (int c = 0; c < columns; c += 32) {
-                    const int width = min_int(32, columns - c);
-                    const float *a = hidden + i * k, *tile = group + c * k, *b = bias + first + c;
-                    float *out = logits + i * n + first + c;
-                    if (lanesMax && height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan);
-                    else if (lanesMax && height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan);
-                    else if (lanesMax && width > 16) rows12(2, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan);
-                    else if (lanesMax) rows12(1, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan);
-                    else if (height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0);
-                    else if (height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0);
-                    else if (height == 12) rnn_avx512_rows12(a, k, 1, tile, k, out, n, width, 0, b);
-                    else rnn_avx512_rows6(height, a, k, 1, tile, k, out, n, width, 0, b);
-                }
-                float *maxima = groupMaxima ? groupMaxima + i * groupStride + p / 4 : 0;
-                if (lanesMax && !nan) {
-                    for (int r = 0; r < height; r++) maxima[r * groupStride] = _mm512_reduce_max_ps(laneMax[r]);
-                } else if (groupMaxima) {
-                    group_maxima(logits + i * n + first, n, height, columns, maxima, groupStride);
+            // Tiles of rows against the whole group (at most 32 KB of panels, held in L1 with the
+            // rows). The pass row's tile goes first, so that its weights are known before the
+            // others: the first tile of twelve after it adds the weighted panels as it reads them.
+            head_tile(hidden, passStart, passHeight, k, group, first, columns, n, logits, bias, groupMaxima, groupStride, 0, 0);
+            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
+            for (int i = 0; i < rows;) {
+                const int height = head_tile_height(rows - i);
+                if (i != passStart) {
+                    const int fuse = !weighted && height == 12;
+                    head_tile(hidden, i, height, k, group, first, columns, n, logits, bias, groupMaxima, groupStride,
+                              fuse ? lanes : 0, fuse ? weights : 0);
+                    weighted |= fuse;
                 }
                 i += height;
             }
+        } else {
+            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
         }
-        const float m = row_maximum(pass + first, columns);
-        if (m > largest) {
-            if (largest > -__builtin_inff()) {
-                // What was summed so far, brought down to the new largest logit.
-                const __m512 factor = exp16(_mm512_set1_ps(largest - m));
-                for (ptrdiff_t i = 0; i < 16 * k; i += 16) _mm512_storeu_ps(lanes + i, _mm512_mul_ps(_mm512_loadu_ps(lanes + i), factor));
-                total *= _mm512_cvtss_f32(factor);
-            }
-            largest = m;
-        }
-        const __m512 shift = _mm512_set1_ps(largest);
-        __m256 groupTotal = _mm256_setzero_ps();
-        for (int j = 0; j < 16 * count; j += 16) {
-            const __mmask16 real = first_lanes(columns - j < 0 ? 0 : columns - j);
-            const __m512 e = _mm512_maskz_mov_ps(real, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(real, pass + first + j), shift)));
-            _mm512_storeu_ps(weights + j, e);
-            groupTotal = _mm256_add_ps(groupTotal, low_half(e));   // the Swift loop's two chunks of 8, in turn
-            groupTotal = _mm256_add_ps(groupTotal, high_half(e));
-        }
-        float g[8], sum = -0.0f;   // SIMD.sum(): in lane order, from −0
-        _mm256_storeu_ps(g, groupTotal);
-        for (int l = 0; l < 8; l++) sum += g[l];
-        total += sum;
-        rnn_avx512_weighted_panels(lanes, group, k, count, weights);
+        // Read again from L1 where no tile of twelve took them along.
+        if (!weighted) rnn_avx512_weighted_panels(lanes, group, k, count, weights);
         p += count;
     }
     state[0] = largest;
