@@ -326,7 +326,7 @@ INLINE AVX512 void job_save(rnn_exp_sums_job *job, const job_row *r, int live) {
 /// (63 steps' products and a trace's exponentials: 0.183 → 0.176 ms in a C loop); without a
 /// job, that code folds away.
 INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
-                       float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
+                       float *c, int columns, int accumulate, const float *bias, rnn_exp_sums_job *job) {
     const ptrdiff_t stride = 16 * k;
     const int share = panels * 5 / 8 > 0 ? panels * 5 / 8 : 1;
     __m512 sums[8];
@@ -354,31 +354,32 @@ INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const flo
         bk += 16;
     }
     job_save(job, &r, live);
-    for (int p = 0; p < panels; p++) store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, 0);
+    for (int p = 0; p < panels; p++)
+        store_row(sums[p], c + 16 * p, min_int(16, columns - 16 * p), accumulate, bias ? bias + 16 * p : 0);
 }
 
 INLINE AVX512 void row_of_panels(const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k, float *c, int columns,
-                                 int accumulate, rnn_exp_sums_job *job) {
+                                 int accumulate, const float *bias, rnn_exp_sums_job *job) {
     switch ((columns + 15) / 16) {
-    case 1: row(1, a, cs, b, k, c, columns, accumulate, job); break;
-    case 2: row(2, a, cs, b, k, c, columns, accumulate, job); break;
-    case 3: row(3, a, cs, b, k, c, columns, accumulate, job); break;
-    case 4: row(4, a, cs, b, k, c, columns, accumulate, job); break;
-    case 5: row(5, a, cs, b, k, c, columns, accumulate, job); break;
-    case 6: row(6, a, cs, b, k, c, columns, accumulate, job); break;
-    case 7: row(7, a, cs, b, k, c, columns, accumulate, job); break;
-    default: row(8, a, cs, b, k, c, columns, accumulate, job); break;
+    case 1: row(1, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 2: row(2, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 3: row(3, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 4: row(4, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 5: row(5, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 6: row(6, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    case 7: row(7, a, cs, b, k, c, columns, accumulate, bias, job); break;
+    default: row(8, a, cs, b, k, c, columns, accumulate, bias, job); break;
     }
 }
 
 AVX512 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
-                           float *c, int columns, int accumulate) {
-    row_of_panels(a, columnStride, b, k, c, columns, accumulate, 0);
+                           float *c, int columns, int accumulate, const float *bias) {
+    row_of_panels(a, columnStride, b, k, c, columns, accumulate, bias, 0);
 }
 
 AVX512 void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                                      float *c, int columns, int accumulate, rnn_exp_sums_job *job) {
-    row_of_panels(a, columnStride, b, k, c, columns, accumulate, job);
+    row_of_panels(a, columnStride, b, k, c, columns, accumulate, 0, job);
 }
 
 AVX512 void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job) {
@@ -876,9 +877,8 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
         const float *group = panels + first * k;
         int weighted = 0;
         if (computeLogits && rows == 1) {
-            // One row (a cursor's head row): the bias, then the one-row kernel's eight chains.
-            for (int c = 0; c < columns; c++) logits[first + c] = bias[first + c];
-            rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 1);
+            // One row (a cursor's head row): the one-row kernel's eight chains, then the bias.
+            rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 0, bias + first);
             if (groupMaxima) group_maxima(logits + first, n, 1, columns, groupMaxima + p / 4, groupStride);
             head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
         } else if (computeLogits) {
@@ -920,7 +920,7 @@ void rnn_avx512_rows6(int rows, const float *a, ptrdiff_t rowStride, ptrdiff_t c
 }
 
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
-                    float *c, int columns, int accumulate) {
+                    float *c, int columns, int accumulate, const float *bias) {
     __builtin_trap();
 }
 

@@ -175,8 +175,8 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
     let w = PackedMatrix.panelWidth
     let panelCount = (columns + w - 1) / w
     let wide = kernels == .avx512
-    if a.rows == 1, let bias {
-        // The one-row kernels add onto C: fill the row with the bias first (the same sum).
+    if a.rows == 1, let bias, !wide {
+        // The portable one-row kernels add onto C: fill the row with the bias first (the same sum).
         c.update(from: bias, count: columns)
         return multiplyBlock(a, panels, k: k, columns: columns, into: c, ldc: ldc, accumulate: true,
                              fromTheEnd: fromTheEnd, kernels: kernels)
@@ -190,7 +190,7 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
             for call in 0..<calls {
                 let p = 8 * (fromTheEnd ? calls - 1 - call : call)
                 rnn_avx512_row(a.base, a.columnStride, panels + p * k * w, k, c + p * w,
-                               Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0)
+                               Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0, bias.map { $0 + p * w })
             }
             return
         }

@@ -296,7 +296,7 @@ import Testing
                     let sums = LogSumExpRows(rows: rows.indices.map { x.baseAddress! + $0 * width }, width: width, maxima: maxima)
                     for call in 0..<7 {   // a few products, not enough for every row
                         var plain = [Float](repeating: Float(call), count: columns), fused = plain
-                        rnn_avx512_row(a, 1, packed.panels, k, &plain, Int32(columns), 1)
+                        rnn_avx512_row(a, 1, packed.panels, k, &plain, Int32(columns), 1, nil)
                         rnn_avx512_row_alongside(a, 1, packed.panels, k, &fused, Int32(columns), 1, sums.job)
                         #expect(plain.map(\.bitPattern) == fused.map(\.bitPattern), "product, \(panels) panels, k = \(k)")
                     }

@@ -36,9 +36,10 @@ void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStri
                        const float *b, ptrdiff_t k, float *c, ptrdiff_t ldc, int columns, int accumulate,
                        const float *bias);
 
-/// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels).
+/// C (+)= a·B for one row of A and 1 to 128 columns of C (up to eight panels); with a bias
+/// (one value per column), C = bias + a·B, the same add as accumulating onto a C filled with it.
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
-                    float *c, int columns, int accumulate);
+                    float *c, int columns, int accumulate, const float *bias);
 
 /// Rows of logits whose sums of exp(x − shift) are wanted, worked through a few vectors at
 /// a time alongside a one-row product (rnn_avx512_row_alongside). Row i is rows[i], `width`
