@@ -395,7 +395,7 @@ AVX512 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float
         // Each group of 16 is two of softmax's chunks of 8, added to the one sum in turn.
         const int count = n - j < 16 ? (int)(n - j) : 16;
         const __m512 e = exp_shifted(x + j, count, s);
-        _mm512_mask_storeu_ps(out + j, first_lanes(count), e);
+        if (out) _mm512_mask_storeu_ps(out + j, first_lanes(count), e);
         total = _mm256_add_ps(total, low_half(e));
         if (count > 8) total = _mm256_add_ps(total, high_half(e));
     }

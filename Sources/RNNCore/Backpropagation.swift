@@ -68,7 +68,12 @@ extension RecurrentNetwork {
                                                        Tensor(shape: [c], values: head.bias!)))
             }
         } else {
-            let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch)
+            // One scored row comes back through Σ softmax·W (headAdjoints): its gradient row is
+            // wanted only for the head's own gradients.
+            var oneRow = false
+            if case .crossEntropy(let targets) = loss, targets.count == 1 { oneRow = true }
+            let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch,
+                                           wantGradient: parameterGradients || !oneRow)
             (lossValue, lossRows) = (evaluation.value, evaluation.rows)
             headAdjoints(evaluation, loss: loss, trace: trace, into: &direct, parameterGradients: &grads,
                          packedHead: packedHead ?? packed?.head, headExpectation: headExpectation)

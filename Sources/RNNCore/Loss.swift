@@ -37,13 +37,26 @@ public enum Loss: Sendable {
         var gradient: [Float]
     }
 
-    func evaluate(outputs: [Float], width c: Int, batch: Int) -> Evaluation {
+    /// `wantGradient` false (a trace, whose head row comes back another way): the value and
+    /// rows alone, the same value; `gradient` is then empty.
+    func evaluate(outputs: [Float], width c: Int, batch: Int, wantGradient: Bool = true) -> Evaluation {
         switch self {
         case .crossEntropy(let targets):
             let n = Float(targets.count)
             var rowLosses = [Float](repeating: 0, count: targets.count)
             for target in targets {
                 precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
+            }
+            if !wantGradient {
+                outputs.withUnsafeBufferPointer { o in
+                    for (r, target) in targets.enumerated() {
+                        let row = target.step * batch + target.sequence
+                        rowLosses[r] = softmaxLogSum(o.baseAddress! + row * c, c) - o[row * c + target.label]
+                    }
+                }
+                let value = rowLosses.reduce(0.0) { $0 + Double($1) }
+                return Evaluation(value: Float(value / Double(n)), rows: targets.map { $0.step * batch + $0.sequence },
+                                  gradient: [])
             }
             // A trace scores one row here; a training step's many rows go through
             // `headCrossEntropy` instead, which computes the same numbers a block at a time.

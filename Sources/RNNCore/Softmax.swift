@@ -81,6 +81,25 @@ func maximum(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -
 func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>, scaledBy scale: Float = 1,
              kernels: Kernels = .current) -> Float {
     let m = maximum(x, n, kernels: kernels)
+    let total = exponentialSum(x, n, shift: m, into: out, kernels: kernels)
+    if kernels == .avx512 {
+        rnn_avx512_scale(out, n, scale / total)
+        return m + Float(log(Double(total)))
+    }
+    let factor = F8(repeating: scale / total)
+    var j = 0
+    while j < n {
+        let lanes = min(8, n - j)
+        store(load(out + j, lanes) * factor, out + j, lanes)
+        j += 8
+    }
+    return m + Float(log(Double(total)))
+}
+
+/// Σ exp(x_j − shift) in softmax's order (chunks of 8 into one sum, then its lanes), each
+/// exponential also written to `out` when given.
+private func exponentialSum(_ x: UnsafePointer<Float>, _ n: Int, shift m: Float, into out: UnsafeMutablePointer<Float>?,
+                            kernels: Kernels) -> Float {
     let shift = F8(repeating: m)
     var sum = F8()
     var j = 0
@@ -93,23 +112,18 @@ func softmax(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer
         let lanes = min(8, n - j)
         var e = exp8(load(x + j, lanes) - shift)
         if lanes < 8 { for l in lanes..<8 { e[l] = 0 } }
-        store(e, out + j, lanes)
+        if let out { store(e, out + j, lanes) }
         sum += e
         j += 8
     }
-    let total = sum.sum()
-    if kernels == .avx512 {
-        rnn_avx512_scale(out, n, scale / total)
-        return m + Float(log(Double(total)))
-    }
-    let factor = F8(repeating: scale / total)
-    j = 0
-    while j < n {
-        let lanes = min(8, n - j)
-        store(load(out + j, lanes) * factor, out + j, lanes)
-        j += 8
-    }
-    return m + Float(log(Double(total)))
+    return sum.sum()
+}
+
+/// The log Σ exp that `softmax` returns, bit for bit, without writing the softmax: a loss whose
+/// gradient is not wanted.
+func softmaxLogSum(_ x: UnsafePointer<Float>, _ n: Int, kernels: Kernels = .current) -> Float {
+    let m = maximum(x, n, kernels: kernels)
+    return m + Float(log(Double(exponentialSum(x, n, shift: m, into: nil, kernels: kernels))))
 }
 
 /// Softmax of every row of a [rows, width] buffer.

@@ -495,6 +495,28 @@ import Testing
         }
     }
 
+    /// A loss without its gradient takes log Σ exp the way softmax sums it: the same bits as the
+    /// value softmax returns, with both kernels, for widths around the chunks and rows with ±inf.
+    @Test func theLossAloneSumsAsSoftmaxDoes() {
+        var random = SeededRandom(seed: 31)
+        for width in [1, 7, 8, 9, 16, 17, 100, 5_000] {
+            var x = (0..<width).map { _ in random.uniform(-20, 20) }
+            for kernels in [Kernels.portable, .avx512] where kernels == .portable || Kernels.avx512Available {
+                for variant in 0..<3 {
+                    if variant == 1 { x[width / 2] = .infinity }
+                    if variant == 2 { x[width / 2] = -.infinity }
+                    var out = [Float](repeating: 0, count: width)
+                    let withSoftmax = x.withUnsafeBufferPointer { v in
+                        out.withUnsafeMutableBufferPointer { softmax(v.baseAddress!, width, into: $0.baseAddress!, kernels: kernels) }
+                    }
+                    let alone = x.withUnsafeBufferPointer { softmaxLogSum($0.baseAddress!, width, kernels: kernels) }
+                    #expect(alone.bitPattern == withSoftmax.bitPattern || alone.isNaN && withSoftmax.isNaN,
+                            "width \(width), \(kernels), variant \(variant)")
+                }
+            }
+        }
+    }
+
     /// Ranking many rows at once (sixteen rows' floors in one pass) gives each row's plain scan:
     /// rows past a multiple of 16, rows with NaN (the plain scan, NaN maximum), rows of −inf,
     /// ties, rows with fewer groups than k, and k from 1 to 16, with both kernels.

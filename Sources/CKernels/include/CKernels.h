@@ -72,6 +72,7 @@ void rnn_avx512_exp_sums_finish(rnn_exp_sums_job *job);
 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1);
 
 /// For softmax: out[j] = exp(x_j − shift), and sum (8 floats) += each chunk of 8 in order.
+/// With out null, the sum alone.
 void rnn_avx512_exp_store(const float *x, ptrdiff_t n, float shift, float *out, float *sum);
 
 /// x[j] *= factor for every j (softmax's last pass): one rounding each, as in Swift.
