@@ -21,6 +21,14 @@
 
 #define AVX512 __attribute__((target("avx512f")))
 #define INLINE static inline __attribute__((always_inline))
+// Kernels with several constant-argument copies in one caller: inline when optimized; built
+// without optimization each copy kept its own stack slots, and the callers' frames outgrew a
+// worker thread's stack.
+#if defined(__OPTIMIZE__)
+#define COPIED INLINE
+#else
+#define COPIED static __attribute__((noinline))
+#endif
 
 int rnn_avx512_available(void) {
     unsigned eax, ebx, ecx, edx;
@@ -325,7 +333,7 @@ INLINE AVX512 void job_save(rnn_exp_sums_job *job, const job_row *r, int live) {
 /// five at the end: fewer of their operations then wait at once behind the product's loads
 /// (63 steps' products and a trace's exponentials: 0.183 → 0.176 ms in a C loop); without a
 /// job, that code folds away.
-INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
+COPIED AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const float *b, ptrdiff_t k,
                        float *c, int columns, int accumulate, const float *bias, rnn_exp_sums_job *job) {
     const ptrdiff_t stride = 16 * k;
     const int share = panels * 5 / 8 > 0 ? panels * 5 / 8 : 1;
@@ -336,14 +344,27 @@ INLINE AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const flo
     const float *ak = a, *bk = b;
     ptrdiff_t kk = 0;
     for (; kk + 8 <= k; kk += 8) {
+        // Usually the row has all `share` vectors left: then no check between them, and the
+        // vectors six blocks on are asked for now (the rows come from L3 after the head pass).
+        const int whole = live && r.whole - r.done >= 16 * share;
+        if (whole) for (int e = 0; e < share; e++) _mm_prefetch((const char *)(r.x + r.done + 16 * (e + 6 * share)), _MM_HINT_T0);
         int e = 0;
 #pragma clang loop unroll(full)
         for (int u = 0; u < 8; u++) {
             const __m512 x = _mm512_set1_ps(ak[u * cs]);
             for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + 16 * u + p * stride), sums[p]);
-            if ((u & 1) && e < share) { live = job_step(job, &r, live); e++; }
+            if ((u & 1) && e < share) {
+                if (whole) r.sums = _mm512_add_ps(r.sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r.x + r.done + 16 * e), r.shift)));
+                else live = job_step(job, &r, live);
+                e++;
+            }
         }
-        for (; e < share; e++) live = job_step(job, &r, live);
+        if (whole) {
+            for (; e < share; e++) r.sums = _mm512_add_ps(r.sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r.x + r.done + 16 * e), r.shift)));
+            r.done += 16 * share;
+        } else {
+            for (; e < share; e++) live = job_step(job, &r, live);
+        }
         ak += 8 * cs;
         bk += 128;
     }
@@ -794,8 +815,7 @@ INLINE int head_tile_height(int left) {
 /// One tile of the head pass: rows i ..< i + height against a group of up to four panels
 /// (`columns` outputs from `first`), and their maxima over the group. With `sums` (a tile of
 /// twelve), the pass row's weighted panels ride along (rows12).
-// Not inline: built without optimization its copies of rows12 made the caller's frame too large
-// for a worker's stack.
+// Not inline even when optimized: inlining its two copies measured no faster.
 static AVX512 __attribute__((noinline)) void head_tile(const float *hidden, int i, int height, ptrdiff_t k, const float *group, ptrdiff_t first,
                              int columns, ptrdiff_t n, float *logits, const float *bias, float *groupMaxima,
                              ptrdiff_t groupStride, float *sums, const float *weights) {
