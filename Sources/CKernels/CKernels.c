@@ -537,6 +537,28 @@ AVX512 ptrdiff_t rnn_avx512_maximum(const float *x, ptrdiff_t n, float *m0, floa
     return j;
 }
 
+AVX512 void rnn_avx512_lstm_walk(int steps, int hidden, const float *inputProjection, const float *panels,
+                                  const float *biasHH, const float *h0, const float *c0, int fromState,
+                                  float *hiddenProjection, float *gates, float *hiddenOut, float *cellOut,
+                                  float *tanhCell) {
+    const ptrdiff_t h = hidden, gh = 4 * h, calls = (gh + 127) / 128;
+    for (ptrdiff_t t = 0; t < steps; t++) {
+        const float *before = t == 0 ? h0 : hiddenOut + (t - 1) * h;
+        if (t > 0 || fromState) {
+            // bias_hh + W_hh·h_{t−1}, eight panels a call, from alternate ends (see forwardLayer).
+            for (ptrdiff_t call = 0; call < calls; call++) {
+                const ptrdiff_t p = 8 * (t % 2 == 1 ? calls - 1 - call : call);
+                rnn_avx512_row(before, 1, panels + p * h * 16, h, hiddenProjection + p * 16,
+                               (int)(gh - p * 16 < 128 ? gh - p * 16 : 128), 0, biasHH + p * 16);
+            }
+        } else {
+            for (ptrdiff_t j = 0; j < gh; j++) hiddenProjection[j] = biasHH[j];
+        }
+        rnn_avx512_lstm_forward(1, hidden, inputProjection + t * gh, hiddenProjection, t == 0 ? c0 : cellOut + (t - 1) * h,
+                                gates + t * gh, hiddenOut + t * h, cellOut + t * h, tanhCell + t * h);
+    }
+}
+
 AVX512 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
                                      const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                                      float *tanhCell) {
@@ -976,6 +998,10 @@ void rnn_avx512_stream_panels(const float *src, ptrdiff_t rows, ptrdiff_t column
 void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection, const float *hiddenProjection,
                              const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                              float *tanhCell) { __builtin_trap(); }
+void rnn_avx512_lstm_walk(int steps, int hidden, const float *inputProjection, const float *panels,
+                          const float *biasHH, const float *h0, const float *c0, int fromState,
+                          float *hiddenProjection, float *gates, float *hiddenOut, float *cellOut,
+                          float *tanhCell) { __builtin_trap(); }
 
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,

@@ -175,6 +175,18 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
                 hiddenProjection.deallocate()
                 product.deallocate()
             }
+            // One sequence of an LSTM whose W_hh product stays on one thread (under 2 MFLOP, as
+            // `multiply` decides) on AVX-512: the whole walk in one C call, the same numbers.
+            if isLSTM && batch == 1 && whhScale == 1 && Kernels.current == .avx512 && 2 * h * gh < 2_000_000 {
+                withExtendedLifetime(recurrent) {
+                    p.biasHH.values.withUnsafeBufferPointer { bias in
+                        rnn_avx512_lstm_walk(Int32(steps), Int32(h), inputProjection, recurrent.panels, bias.baseAddress!,
+                                             h0.baseAddress!, c0.baseAddress!, initialHidden != nil ? 1 : 0, hiddenProjection,
+                                             gatesOut, hiddenOut, cellOut!, extraOut!)
+                    }
+                }
+                return
+            }
             for t in 0..<steps {
                 let here = t * batch + first   // this shard's first row at step t
                 let previousHidden = t == 0 ? h0.baseAddress! + first * h : UnsafePointer(hiddenOut + (here - batch) * h)

@@ -103,6 +103,15 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              const float *previousCell, float *gates, float *hiddenOut, float *cellOut,
                              float *tanhCell);
 
+/// forwardLayer's walk for an LSTM layer and one sequence, on AVX-512, in one call: at each step
+/// the hidden projection bias_hh + W_hh·h_{t−1} (W_hh packed transposed in `panels`, its blocks
+/// of 128 outputs walked from alternate ends; the bias alone at t = 0 unless `fromState`), then
+/// the step (rnn_avx512_lstm_forward). The same numbers as the Swift loop, without its calls.
+void rnn_avx512_lstm_walk(int steps, int hidden, const float *inputProjection, const float *panels,
+                          const float *biasHH, const float *h0, const float *c0, int fromState,
+                          float *hiddenProjection, float *gates, float *hiddenOut, float *cellOut,
+                          float *tanhCell);
+
 /// maximum's vector part (Softmax.swift): m0 and m1 (8 floats each), lane-wise maxima whose
 /// largest is the largest value of every whole chunk of 16, and whether a NaN was seen. Returns
 /// how far it went. It compares in another order than Swift's loop: the same maximum, except
