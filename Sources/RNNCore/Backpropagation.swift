@@ -70,8 +70,7 @@ extension RecurrentNetwork {
         } else {
             // One scored row comes back through Σ softmax·W (headAdjoints): its gradient row is
             // wanted only for the head's own gradients.
-            var oneRow = false
-            if case .crossEntropy(let targets) = loss, targets.count == 1 { oneRow = true }
+            let oneRow: Bool = { if case .crossEntropy(let targets) = loss { targets.count == 1 } else { false } }()
             let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch,
                                            wantGradient: parameterGradients || !oneRow)
             (lossValue, lossRows) = (evaluation.value, evaluation.rows)

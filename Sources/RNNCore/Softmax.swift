@@ -248,10 +248,7 @@ public struct RankedRows: Sendable {
         let k = min(k, width), groups = headGroupCount(width)
         var counts = [Int](repeating: 0, count: rows), maxima = [Float](repeating: 0, count: rows)
         guard k > 0 else {   // rows of no values: no indices, a maximum of −inf
-            for row in 0..<rows {
-                maxima[row] = topIndicesAndMaximum(UnsafeBufferPointer(start: values + row * width, count: 0), k: 0).maximum
-            }
-            (self.k, flat, self.counts, self.maxima) = (0, [], counts, maxima)
+            (self.k, flat, self.counts, self.maxima) = (0, [], counts, [Float](repeating: -.infinity, count: rows))
             return
         }
         flat = [Int](unsafeUninitializedCapacity: rows * k) { best, initialized in
