@@ -671,12 +671,12 @@ AVX512 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrd
     return count;
 }
 
-/// Each of 16 lanes' k largest of `count` values (lane l's are at[g·stride + l·rowStride], the
-/// lanes past `lanes` left at −inf): an insertion network, t[0] ≥ t[1] ≥ … ≥ t[k−1] lane by
-/// lane, with no branch. Returns t[k−1], each lane's k-th largest (−inf with fewer than k), and
-/// in *nan the lanes that met a NaN.
-INLINE AVX512 __m512 kth_largest16(const int k, const float *at, ptrdiff_t count, ptrdiff_t stride, ptrdiff_t rowStride,
-                                   int lanes, __mmask16 *nan) {
+/// Each of 16 lanes' k largest of `count` values (lane l's are at[l·rowStride + g], the lanes
+/// past `lanes` left at −inf): an insertion network, t[0] ≥ t[1] ≥ … ≥ t[k−1] lane by lane,
+/// with no branch. Returns t[k−1], each lane's k-th largest (−inf with fewer than k), and in
+/// *nan the lanes that met a NaN.
+INLINE AVX512 __m512 kth_largest16(const int k, const float *at, ptrdiff_t count, ptrdiff_t rowStride, int lanes,
+                                   __mmask16 *nan) {
     const __m512 none = _mm512_set1_ps(-__builtin_inff());
     const __mmask16 real = first_lanes(lanes);
     const __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
@@ -685,7 +685,7 @@ INLINE AVX512 __m512 kth_largest16(const int k, const float *at, ptrdiff_t count
     for (int j = 0; j < k; j++) t[j] = none;
     __mmask16 sawNaN = 0;
     for (ptrdiff_t g = 0; g < count; g++) {
-        __m512 x = _mm512_mask_i32gather_ps(none, real, rows, at + g * stride, 4);
+        __m512 x = _mm512_mask_i32gather_ps(none, real, rows, at + g, 4);
         sawNaN |= _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
         for (int j = 0; j < k; j++) {
             const __m512 larger = _mm512_max_ps(t[j], x);
@@ -709,7 +709,7 @@ INLINE AVX512 ptrdiff_t scan_groups(const float *x, ptrdiff_t n, const float *gr
     return count;
 }
 
-/// rnn_avx512_top_k_by_groups for `k` ≤ 8 over 16 rows at a time: their floors at once.
+/// rnn_avx512_top_k_by_groups for `k` ≤ 7 over 16 rows at a time: their floors at once.
 INLINE AVX512 void rank_rows(const int k, const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
                              ptrdiff_t groupStride, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN) {
     const ptrdiff_t groups = (n + 63) / 64;
@@ -717,7 +717,7 @@ INLINE AVX512 void rank_rows(const int k, const float *x, ptrdiff_t rows, ptrdif
         const int lanes = (int)(rows - first < 16 ? rows - first : 16);
         __mmask16 nan;
         float floors[16];
-        _mm512_storeu_ps(floors, kth_largest16(k, groupMaxima + first * groupStride, groups, 1, groupStride, lanes, &nan));
+        _mm512_storeu_ps(floors, kth_largest16(k, groupMaxima + first * groupStride, groups, groupStride, lanes, &nan));
         for (int l = 0; l < lanes; l++) {
             const ptrdiff_t r = first + l;
             if (nan >> l & 1) counts[r] = rnn_avx512_top_k(x + r * n, n, k, best + r * k, sawNaN + r);
@@ -869,12 +869,11 @@ static AVX512 __attribute__((noinline)) void head_tile(const float *hidden, int 
     }
 }
 
-/// The pass row's online softmax over one group (`columns` logits at x, `count` panels): the
-/// sums so far brought down to a new largest logit, then the group's weights exp(x − largest)
-/// and their total, as the Swift loop computes them.
-INLINE AVX512 void head_pass_weights(const float *x, int columns, int count, ptrdiff_t k, float *largest, float *total,
-                                     float *lanes, float *weights) {
-    const float m = row_maximum(x, columns);
+/// The pass row's online softmax over one group (`columns` logits at x, `count` panels, their
+/// largest `m`, NaN if one is NaN): the sums so far brought down to a new largest logit, then
+/// the group's weights exp(x − largest) and their total, as the Swift loop computes them.
+INLINE AVX512 void head_pass_weights(const float *x, float m, int columns, int count, ptrdiff_t k, float *largest,
+                                     float *total, float *lanes, float *weights) {
     if (m > *largest) {
         if (*largest > -__builtin_inff()) {
             // What was summed so far, brought down to the new largest logit.
@@ -918,17 +917,19 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
         const int columns = (int)(n - first < 16 * count ? n - first : 16 * count);
         const float *group = panels + first * k;
         int weighted = 0;
+        // The pass row's largest in this group: noted by the tiles when they note maxima.
+#define PASS_MAXIMUM (groupMaxima ? groupMaxima[passRow * groupStride + p / 4] : row_maximum(pass + first, columns))
         if (computeLogits && rows == 1) {
             // One row (a cursor's head row): the one-row kernel's eight chains, then the bias.
             rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 0, bias + first);
             if (groupMaxima) group_maxima(logits + first, n, 1, columns, groupMaxima + p / 4, groupStride);
-            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
+            head_pass_weights(pass + first, PASS_MAXIMUM, columns, count, k, &largest, &total, lanes, weights);
         } else if (computeLogits) {
             // Tiles of rows against the whole group (at most 32 KB of panels, held in L1 with the
             // rows). The pass row's tile goes first, so that its weights are known before the
             // others: the first tile of twelve after it adds the weighted panels as it reads them.
             head_tile(hidden, passStart, passHeight, k, group, first, columns, n, logits, bias, groupMaxima, groupStride, 0, 0);
-            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
+            head_pass_weights(pass + first, PASS_MAXIMUM, columns, count, k, &largest, &total, lanes, weights);
             for (int i = 0; i < rows;) {
                 const int height = head_tile_height(rows - i);
                 if (i != passStart) {
@@ -939,9 +940,11 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
                 }
                 i += height;
             }
-        } else {
-            head_pass_weights(pass + first, columns, count, k, &largest, &total, lanes, weights);
+        } else {   // the logits were given: no maxima noted
+            head_pass_weights(pass + first, row_maximum(pass + first, columns), columns, count, k, &largest, &total,
+                              lanes, weights);
         }
+#undef PASS_MAXIMUM
         // Read again from L1 where no tile of twelve took them along.
         if (!weighted) rnn_avx512_weighted_panels(lanes, group, k, count, weights);
         p += count;

@@ -98,7 +98,9 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                             }
                         }
                     }
-                    let largest = maximum(passLogits + first, columns)
+                    // The pass row's largest here, noted just above when the maxima are.
+                    let noted = computeLogits ? groupMaxima.map { $0[passRow * groupStride + p / panelsPerGroup] } : nil
+                    let largest = noted ?? maximum(passLogits + first, columns)
                     if largest > partial.largest {
                         if partial.largest > -.infinity {
                             let factor = exponential(partial.largest - largest)
