@@ -710,7 +710,7 @@ INLINE AVX512 ptrdiff_t scan_groups(const float *x, ptrdiff_t n, const float *gr
 }
 
 /// rnn_avx512_top_k_by_groups for `k` ≤ 7 over 16 rows at a time: their floors at once.
-INLINE AVX512 void rank_rows(const int k, const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
+INLINE AVX512 void rank_rows(const int k, const float *x, ptrdiff_t rows, ptrdiff_t n, ptrdiff_t ldx, const float *groupMaxima,
                              ptrdiff_t groupStride, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN) {
     const ptrdiff_t groups = (n + 63) / 64;
     for (ptrdiff_t first = 0; first < rows; first += 16) {
@@ -720,28 +720,28 @@ INLINE AVX512 void rank_rows(const int k, const float *x, ptrdiff_t rows, ptrdif
         _mm512_storeu_ps(floors, kth_largest16(k, groupMaxima + first * groupStride, groups, groupStride, lanes, &nan));
         for (int l = 0; l < lanes; l++) {
             const ptrdiff_t r = first + l;
-            if (nan >> l & 1) counts[r] = rnn_avx512_top_k(x + r * n, n, k, best + r * k, sawNaN + r);
+            if (nan >> l & 1) counts[r] = rnn_avx512_top_k(x + r * ldx, n, k, best + r * k, sawNaN + r);
             else {
-                counts[r] = scan_groups(x + r * n, n, groupMaxima + r * groupStride, k, floors[l], best + r * k);
+                counts[r] = scan_groups(x + r * ldx, n, groupMaxima + r * groupStride, k, floors[l], best + r * k);
                 sawNaN[r] = 0;
             }
         }
     }
 }
 
-AVX512 void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
+AVX512 void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, ptrdiff_t ldx, const float *groupMaxima,
                                   ptrdiff_t groupStride, ptrdiff_t k, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN) {
     switch (k) {
-    case 1: rank_rows(1, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 2: rank_rows(2, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 3: rank_rows(3, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 4: rank_rows(4, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 5: rank_rows(5, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 6: rank_rows(6, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
-    case 7: rank_rows(7, x, rows, n, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 1: rank_rows(1, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 2: rank_rows(2, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 3: rank_rows(3, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 4: rank_rows(4, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 5: rank_rows(5, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 6: rank_rows(6, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
+    case 7: rank_rows(7, x, rows, n, ldx, groupMaxima, groupStride, best, counts, sawNaN); break;
     default:
         for (ptrdiff_t r = 0; r < rows; r++)
-            counts[r] = rnn_avx512_top_k_by_groups(x + r * n, n, groupMaxima + r * groupStride, k, best + r * k, sawNaN + r);
+            counts[r] = rnn_avx512_top_k_by_groups(x + r * ldx, n, groupMaxima + r * groupStride, k, best + r * k, sawNaN + r);
     }
 }
 
@@ -839,7 +839,7 @@ INLINE int head_tile_height(int left) {
 /// twelve), the pass row's weighted panels ride along (rows12).
 // Not inline even when optimized: inlining its two copies measured no faster.
 static AVX512 __attribute__((noinline)) void head_tile(const float *hidden, int i, int height, ptrdiff_t k, const float *group, ptrdiff_t first,
-                             int columns, ptrdiff_t n, float *logits, const float *bias, float *groupMaxima,
+                             int columns, ptrdiff_t ldc, float *logits, const float *bias, float *groupMaxima,
                              ptrdiff_t groupStride, float *sums, const float *weights) {
     // Twelve or fourteen rows note their maxima from registers (laneMax); the rest, or a tile
     // that met a NaN, read the stored rows back (group_maxima).
@@ -849,23 +849,23 @@ static AVX512 __attribute__((noinline)) void head_tile(const float *hidden, int 
     for (int c = 0; c < columns; c += 32) {
         const int width = min_int(32, columns - c);
         const float *a = hidden + i * k, *tile = group + c * k, *b = bias + first + c, *w = weights ? weights + c : 0;
-        float *out = logits + i * n + first + c;
-        if (sums && width > 16) rows12(2, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, sums, w);
-        else if (sums) rows12(1, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, sums, w);
-        else if (lanesMax && height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
-        else if (lanesMax && height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
-        else if (lanesMax && width > 16) rows12(2, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
-        else if (lanesMax) rows12(1, 12, a, k, 1, tile, k, out, n, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
-        else if (height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0, 0, 0);
-        else if (height == 14) rows12(1, 14, a, k, 1, tile, k, out, n, width, 0, b, 0, 0, 0, 0, 0);
-        else if (height == 12) rnn_avx512_rows12(a, k, 1, tile, k, out, n, width, 0, b);
-        else rnn_avx512_rows6(height, a, k, 1, tile, k, out, n, width, 0, b);
+        float *out = logits + i * ldc + first + c;
+        if (sums && width > 16) rows12(2, 12, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, sums, w);
+        else if (sums) rows12(1, 12, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, sums, w);
+        else if (lanesMax && height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax && height == 14) rows12(1, 14, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax && width > 16) rows12(2, 12, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (lanesMax) rows12(1, 12, a, k, 1, tile, k, out, ldc, width, 0, b, lanesMax, c == 0, &nan, 0, 0);
+        else if (height == 14 && width > 16) rows12(2, 14, a, k, 1, tile, k, out, ldc, width, 0, b, 0, 0, 0, 0, 0);
+        else if (height == 14) rows12(1, 14, a, k, 1, tile, k, out, ldc, width, 0, b, 0, 0, 0, 0, 0);
+        else if (height == 12) rnn_avx512_rows12(a, k, 1, tile, k, out, ldc, width, 0, b);
+        else rnn_avx512_rows6(height, a, k, 1, tile, k, out, ldc, width, 0, b);
     }
     float *maxima = groupMaxima ? groupMaxima + i * groupStride + first / 64 : 0;
     if (lanesMax && !nan) {
         for (int r = 0; r < height; r++) maxima[r * groupStride] = _mm512_reduce_max_ps(laneMax[r]);
     } else if (groupMaxima) {
-        group_maxima(logits + i * n + first, n, height, columns, maxima, groupStride);
+        group_maxima(logits + i * ldc + first, ldc, height, columns, maxima, groupStride);
     }
 }
 
@@ -899,12 +899,12 @@ INLINE AVX512 void head_pass_weights(const float *x, float m, int columns, int c
 }
 
 AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
-                                  ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                                  ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, ptrdiff_t ldc, float *logits,
                                   const float *bias, int computeLogits, int passRow,
                                   float *lanes, float *weights, float *state, float *groupMaxima,
                                   ptrdiff_t groupStride) {
     float largest = state[0], total = state[1];
-    const float *pass = logits + (ptrdiff_t)passRow * n;
+    const float *pass = logits + (ptrdiff_t)passRow * ldc;
     // The tile that holds the pass row.
     int passStart = 0, passHeight = head_tile_height(rows);
     while (passStart + passHeight <= passRow) {
@@ -928,13 +928,13 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
             // Tiles of rows against the whole group (at most 32 KB of panels, held in L1 with the
             // rows). The pass row's tile goes first, so that its weights are known before the
             // others: the first tile of twelve after it adds the weighted panels as it reads them.
-            head_tile(hidden, passStart, passHeight, k, group, first, columns, n, logits, bias, groupMaxima, groupStride, 0, 0);
+            head_tile(hidden, passStart, passHeight, k, group, first, columns, ldc, logits, bias, groupMaxima, groupStride, 0, 0);
             head_pass_weights(pass + first, PASS_MAXIMUM, columns, count, k, &largest, &total, lanes, weights);
             for (int i = 0; i < rows;) {
                 const int height = head_tile_height(rows - i);
                 if (i != passStart) {
                     const int fuse = !weighted && height == 12;
-                    head_tile(hidden, i, height, k, group, first, columns, n, logits, bias, groupMaxima, groupStride,
+                    head_tile(hidden, i, height, k, group, first, columns, ldc, logits, bias, groupMaxima, groupStride,
                               fuse ? lanes : 0, fuse ? weights : 0);
                     weighted |= fuse;
                 }
@@ -978,7 +978,7 @@ void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStri
 void rnn_avx512_exp_sums(const float *x, ptrdiff_t n, float shift, float *sum0, float *sum1) { __builtin_trap(); }
 
 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
-                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, ptrdiff_t ldc, float *logits,
                            const float *bias, int computeLogits, int passRow,
                            float *lanes, float *weights, float *state, float *groupMaxima,
                            ptrdiff_t groupStride) { __builtin_trap(); }
@@ -1009,7 +1009,7 @@ void rnn_avx512_lstm_walk(int steps, int hidden, const float *inputProjection, c
 ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
                                      ptrdiff_t *best, int *sawNaN) { __builtin_trap(); }
-void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
+void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, ptrdiff_t ldx, const float *groupMaxima,
                            ptrdiff_t groupStride, ptrdiff_t k, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN) { __builtin_trap(); }
 void rnn_avx512_row_alongside(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                               float *c, int columns, int accumulate, rnn_exp_sums_job *job) { __builtin_trap(); }

@@ -36,8 +36,8 @@ extension LabTask.Measure {
             }
             return Double(norms[to!]) / Double(norms[from!])
         case .rank, .probability:
-            let c = model.labels.count, t = step!, target = trace.ids[word!]
-            let logits = trace.forward.outputs[(t * c)..<((t + 1) * c)]
+            let t = step!, target = trace.ids[word!]
+            let logits = trace.forward.outputRow(t)
             let own = logits[logits.startIndex + target]
             if kind == .rank {
                 var above = 0

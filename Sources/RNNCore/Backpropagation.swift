@@ -71,7 +71,8 @@ extension RecurrentNetwork {
             // One scored row comes back through Σ softmax·W (headAdjoints): its gradient row is
             // wanted only for the head's own gradients.
             let oneRow: Bool = { if case .crossEntropy(let targets) = loss { targets.count == 1 } else { false } }()
-            let evaluation = loss.evaluate(outputs: trace.outputs, width: c, batch: trace.batch,
+            let evaluation = loss.evaluate(outputs: trace.outputs, width: c, offset: trace.outputOffset,
+                                           rowStride: trace.outputStride, batch: trace.batch,
                                            wantGradient: parameterGradients || !oneRow)
             (lossValue, lossRows) = (evaluation.value, evaluation.rows)
             headAdjoints(evaluation, loss: loss, trace: trace, into: &direct, parameterGradients: &grads,

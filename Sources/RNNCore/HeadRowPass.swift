@@ -40,13 +40,15 @@ public func headRowPass(hidden: UnsafePointer<Float>, head: PackedMatrix, bias: 
 /// A full trace reads the head once this way for every step's logits and its loss row.
 /// `groupMaxima` (rows × ⌈C / 64⌉), when logits are computed: each row's largest logit in each
 /// 64 outputs (NaN where one is NaN), taken while they are in cache, for
-/// `topIndicesAndMaximum(_:k:groupMaxima:)`.
+/// `topIndicesAndMaximum(_:k:groupMaxima:)`. `rowStride` (≥ C, by default C): how far apart
+/// the rows of `logits` start.
 func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: PackedMatrix, bias: [Float],
               into logits: UnsafeMutablePointer<Float>, computeLogits: Bool,
-              groupMaxima: UnsafeMutablePointer<Float>? = nil, kernels: Kernels = .current) -> [Float] {
-    let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth
+              groupMaxima: UnsafeMutablePointer<Float>? = nil, rowStride: Int? = nil,
+              kernels: Kernels = .current) -> [Float] {
+    let k = head.rows, n = head.columns, w = PackedMatrix.panelWidth, ldc = rowStride ?? n
     let groupStride = headGroupCount(n)
-    precondition(bias.count == n && passRow >= 0 && passRow < rows, "the head pass does not fit")
+    precondition(bias.count == n && ldc >= n && passRow >= 0 && passRow < rows, "the head pass does not fit")
     let panelCount = (n + w - 1) / w
     let panelsPerShard = 64, panelsPerGroup = 4   // 1,024 outputs a shard; 64 at a time (256 KB at H = 1,024, in L2)
     let shards = (panelCount + panelsPerShard - 1) / panelsPerShard
@@ -60,7 +62,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
     let partials = withExtendedLifetime(head) {
         bias.withUnsafeBufferPointer { bias in
             WorkerPool.shared.map(shards: shards) { s -> Partial in
-                let passLogits = logits + passRow * n
+                let passLogits = logits + passRow * ldc
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
                 // On cache lines: each unit's 16 sums are then one line, not two halves (a third
@@ -79,7 +81,7 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                 if kernels == .avx512 {
                     // The loop below in one C call: the same numbers, without a call per tile and group.
                     var state = [partial.largest, partial.total]
-                    rnn_avx512_head_shard(hidden, Int32(rows), k, panels, p, end, n, logits, bias.baseAddress!,
+                    rnn_avx512_head_shard(hidden, Int32(rows), k, panels, p, end, n, ldc, logits, bias.baseAddress!,
                                           computeLogits ? 1 : 0, Int32(passRow), lanes, weights, &state,
                                           groupMaxima, groupStride)
                     (partial.largest, partial.total) = (state[0], state[1])
@@ -90,11 +92,11 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                     let columns = min(groupPanels * w, n - first)
                     if computeLogits {
                         multiplyBlock(StridedMatrix(base: hidden, rows: rows, rowStride: k), panels + p * k * w, k: k,
-                                      columns: columns, into: logits + first, ldc: n, accumulate: false,
+                                      columns: columns, into: logits + first, ldc: ldc, accumulate: false,
                                       bias: bias.baseAddress! + first, kernels: kernels)
                         if let groupMaxima {
                             for r in 0..<rows {
-                                groupMaxima[r * groupStride + p / panelsPerGroup] = maximum(logits + r * n + first, columns)
+                                groupMaxima[r * groupStride + p / panelsPerGroup] = maximum(logits + r * ldc + first, columns)
                             }
                         }
                     }

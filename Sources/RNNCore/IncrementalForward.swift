@@ -59,8 +59,9 @@ extension ForwardTrace {
         let c = architecture.outputSize, h = architecture.hiddenSize
         for r in rows {
             precondition(r >= 0 && r < steps * batch, "row \(r) outside the pass")
+            let start = outputStart(r)
             outputs.withUnsafeMutableBufferPointer { out in
-                let row = out.baseAddress! + r * c
+                let row = out.baseAddress! + start
                 row.update(from: bias, count: c)
                 headInput.withUnsafeBufferPointer { top in
                     multiply(StridedMatrix(base: top.baseAddress! + r * h, rows: 1, rowStride: h), head,
@@ -73,14 +74,14 @@ extension ForwardTrace {
     /// Computes head row r as `computeHead` does and returns, from the same read of the head,
     /// Σ_v softmax_v·W_v: what a cross-entropy loss at this row sends back (see `headRowPass`).
     public mutating func computeHeadRow(_ r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let c = architecture.outputSize, h = architecture.hiddenSize, top = headInput
-        precondition(r >= 0 && r < steps * batch && outputs.count >= (r + 1) * c,
+        let c = architecture.outputSize, h = architecture.hiddenSize, top = headInput, start = outputStart(r)
+        precondition(r >= 0 && r < steps * batch && outputs.count >= start + c,
                      "row \(r) outside the pass, or a pass run with its head skipped")
         // Written in place: every logit of the row is bias + W_head·h, whatever `outputs` held.
         return top.withUnsafeBufferPointer { top in
             outputs.withUnsafeMutableBufferPointer { out in
                 headPass(hidden: top.baseAddress! + r * h, rows: 1, passRow: 0, head: head, bias: bias,
-                         into: out.baseAddress! + r * c, computeLogits: true)
+                         into: out.baseAddress! + start, computeLogits: true)
             }
         }
     }
@@ -96,17 +97,30 @@ extension ForwardTrace {
         precondition(r >= 0 && r < rows, "row \(r) outside the pass")
         var expectation: [Float] = []
         var groupMaxima = [Float](repeating: 0, count: rows * groups)
-        outputs = arrayWritten(count: rows * c) { out in
-            guard let out else { return }
+        // Each row on cache lines (see `outputOffset`): an array's storage is only 16-byte
+        // aligned, so the rows start up to 15 values in.
+        let stride = (c + 15) / 16 * 16
+        var offset = 0
+        outputs = arrayWritten(count: rows * stride + 15) { base in
+            guard let base else { return }
+            offset = (64 - Int(bitPattern: base) % 64) % 64 / MemoryLayout<Float>.stride
+            let out = base + offset
+            // Zeros in the padding; the pass writes the rest.
+            base.initialize(repeating: 0, count: offset)
+            for row in 0..<rows { (out + row * stride + c).initialize(repeating: 0, count: stride - c) }
+            (out + rows * stride).initialize(repeating: 0, count: 15 - offset)
             expectation = headInput.withUnsafeBufferPointer { top in
                 groupMaxima.withUnsafeMutableBufferPointer {
                     headPass(hidden: top.baseAddress!, rows: rows, passRow: r, head: head, bias: bias, into: out,
-                             computeLogits: true, groupMaxima: $0.baseAddress)
+                             computeLogits: true, groupMaxima: $0.baseAddress, rowStride: stride)
                 }
             }
         }
+        (outputOffset, paddedOutputStride) = (offset, stride)
         let ranked = outputs.withUnsafeBufferPointer { logits in
-            groupMaxima.withUnsafeBufferPointer { RankedRows(logits.baseAddress!, rows: rows, width: c, groupMaxima: $0.baseAddress!, k: k) }
+            groupMaxima.withUnsafeBufferPointer {
+                RankedRows(logits.baseAddress! + offset, rows: rows, width: c, rowStride: stride, groupMaxima: $0.baseAddress!, k: k)
+            }
         }
         return (expectation, ranked)
     }
@@ -115,13 +129,13 @@ extension ForwardTrace {
     /// `computeHeadRow`, or a pass that ran its head): the numbers `computeHeadRow` gives, read
     /// from the head once without computing the logits again.
     public func headExpectation(atComputedRow r: Int, bias: [Float], head: PackedMatrix) -> [Float] {
-        let c = architecture.outputSize, h = architecture.hiddenSize
-        precondition(r >= 0 && r < steps * batch && outputs.count >= (r + 1) * c, "row \(r) of the head was not computed")
+        let c = architecture.outputSize, h = architecture.hiddenSize, start = outputStart(r)
+        precondition(r >= 0 && r < steps * batch && outputs.count >= start + c, "row \(r) of the head was not computed")
         return headInput.withUnsafeBufferPointer { top in
             outputs.withUnsafeBufferPointer { out in
                 // Only read: with its logits known, the pass writes nothing.
                 headPass(hidden: top.baseAddress! + r * h, rows: 1, passRow: 0, head: head, bias: bias,
-                         into: UnsafeMutablePointer(mutating: out.baseAddress! + r * c), computeLogits: false)
+                         into: UnsafeMutablePointer(mutating: out.baseAddress! + start), computeLogits: false)
             }
         }
     }
@@ -143,7 +157,7 @@ extension ForwardTrace {
             architecture: architecture, steps: p, batch: 1, whhScale: whhScale, tokenIDs: Array(tokenIDs.prefix(p)),
             layerInputs: layerInputs.enumerated().map { k, x in Array(x.prefix(p * architecture.layerInputSize(k))) },
             layers: records, headInput: Array(headInput.prefix(p * h)), dropoutMasks: [],
-            outputs: Array(outputs.prefix(p * c)))
+            outputs: Array(packedOutputs.prefix(p * c)))
     }
 
     /// This batch-1 pass followed by `tail`, which started from its final state.
@@ -159,6 +173,6 @@ extension ForwardTrace {
         return ForwardTrace(
             architecture: architecture, steps: steps + tail.steps, batch: 1, whhScale: whhScale,
             tokenIDs: tokenIDs + tail.tokenIDs, layerInputs: zip(layerInputs, tail.layerInputs).map { $0 + $1 },
-            layers: records, headInput: headInput + tail.headInput, dropoutMasks: [], outputs: outputs + tail.outputs)
+            layers: records, headInput: headInput + tail.headInput, dropoutMasks: [], outputs: packedOutputs + tail.packedOutputs)
     }
 }

@@ -38,8 +38,11 @@ public enum Loss: Sendable {
     }
 
     /// `wantGradient` false (a trace, whose head row comes back another way): the value and
-    /// rows alone, the same value; `gradient` is then empty.
-    func evaluate(outputs: [Float], width c: Int, batch: Int, wantGradient: Bool = true) -> Evaluation {
+    /// rows alone, the same value; `gradient` is then empty. Row r of `outputs` starts at
+    /// offset + r·rowStride (by default packed: r·C).
+    func evaluate(outputs: [Float], width c: Int, offset: Int = 0, rowStride: Int? = nil, batch: Int,
+                  wantGradient: Bool = true) -> Evaluation {
+        let stride = rowStride ?? c
         switch self {
         case .crossEntropy(let targets):
             let n = Float(targets.count)
@@ -51,7 +54,7 @@ public enum Loss: Sendable {
                 outputs.withUnsafeBufferPointer { o in
                     for (r, target) in targets.enumerated() {
                         let row = target.step * batch + target.sequence
-                        rowLosses[r] = softmaxLogSum(o.baseAddress! + row * c, c) - o[row * c + target.label]
+                        rowLosses[r] = softmaxLogSum(o.baseAddress! + offset + row * stride, c) - o[offset + row * stride + target.label]
                     }
                 }
                 let value = rowLosses.reduce(0.0) { $0 + Double($1) }
@@ -66,8 +69,8 @@ public enum Loss: Sendable {
                     for (r, target) in targets.enumerated() {
                         let row = target.step * batch + target.sequence
                         // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
-                        let logSum = softmax(o.baseAddress! + row * c, c, into: g + r * c, scaledBy: 1 / n)
-                        rowLosses[r] = logSum - o[row * c + target.label]
+                        let logSum = softmax(o.baseAddress! + offset + row * stride, c, into: g + r * c, scaledBy: 1 / n)
+                        rowLosses[r] = logSum - o[offset + row * stride + target.label]
                         g[r * c + target.label] -= 1 / n
                     }
                 }
@@ -83,7 +86,7 @@ public enum Loss: Sendable {
                 precondition(target.values.count == c, "a target needs \(c) values")
                 let row = target.step * batch + target.sequence
                 for j in 0..<c {
-                    let diff = outputs[row * c + j] - target.values[j]
+                    let diff = outputs[offset + row * stride + j] - target.values[j]
                     value += Double(diff * diff)
                     gradient[r * c + j] = 2 * diff / n
                 }

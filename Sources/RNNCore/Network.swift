@@ -103,12 +103,33 @@ public struct ForwardTrace: Sendable {
     public let headInput: [Float]
     /// Dropout masks for each layer's input and, last, for the head's input (empty without dropout).
     public let dropoutMasks: [[Float]]
-    /// The head's outputs (logits for a classifier or language model), [T, B, C].
+    /// The head's outputs (logits for a classifier or language model): C values for each row
+    /// r = t·B + b, from `outputStart(r)`; `packedOutputs` gives them as [T, B, C].
     /// A pass run with its head `.onDemand` holds zeros here until `computeHead(rows:…)` fills
     /// the rows wanted; one run with it `.skipped` holds nothing.
     public internal(set) var outputs: [Float]
+    /// Rows are packed (row r at r·C) unless `computeEveryHeadRow` laid them out: then each row
+    /// starts on a 64-byte boundary and C is rounded up to whole cache lines, so that no 16-wide
+    /// load or store of the head pass, the ranking or log Σ exp straddles two lines (about 0.01
+    /// ms of a 1 ms trace). The padding holds zeros and is never read.
+    public internal(set) var outputOffset = 0
+    var paddedOutputStride: Int? = nil
 
     public var top: LayerRecord { layers[layers.count - 1] }
+
+    /// How far apart the rows of `outputs` start.
+    public var outputStride: Int { paddedOutputStride ?? architecture.outputSize }
+    /// Where row r of `outputs` starts.
+    public func outputStart(_ r: Int) -> Int { outputOffset + r * outputStride }
+    /// Row r of the head's outputs (its indices count from `outputStart(r)`).
+    public func outputRow(_ r: Int) -> ArraySlice<Float> {
+        outputs[outputStart(r)..<(outputStart(r) + architecture.outputSize)]
+    }
+    /// The head's outputs as [T, B, C], whatever their layout.
+    public var packedOutputs: [Float] {
+        guard paddedOutputStride != nil, !outputs.isEmpty else { return outputs }
+        return Array((0..<(steps * batch)).map(outputRow).joined())
+    }
 
     /// Row t·B + b of a [T, B, width] buffer.
     public func row(step t: Int, sequence b: Int = 0) -> Int { t * batch + b }
@@ -120,8 +141,7 @@ public struct ForwardTrace: Sendable {
 
     /// softmax(outputs) for one row.
     public func probabilities(step t: Int, sequence b: Int = 0) -> [Float] {
-        let c = architecture.outputSize, r = row(step: t, sequence: b)
-        return softmaxRows(Array(outputs[(r * c)..<((r + 1) * c)]), width: c)
+        softmaxRows(Array(outputRow(row(step: t, sequence: b))), width: architecture.outputSize)
     }
 }
 

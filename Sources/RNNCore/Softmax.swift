@@ -241,11 +241,11 @@ public struct RankedRows: Sendable {
     let counts: [Int]
     public let maxima: [Float]
 
-    /// `rows` rows of `width` values at `values` (row-major), their group maxima at
-    /// `groupMaxima` (rows × `headGroupCount(width)`).
-    public init(_ values: UnsafePointer<Float>, rows: Int, width: Int, groupMaxima: UnsafePointer<Float>, k: Int,
-                kernels: Kernels = .current) {
-        let k = min(k, width), groups = headGroupCount(width)
+    /// `rows` rows of `width` values at `values` (row r at values + r·rowStride, by default
+    /// packed), their group maxima at `groupMaxima` (rows × `headGroupCount(width)`).
+    public init(_ values: UnsafePointer<Float>, rows: Int, width: Int, rowStride: Int? = nil,
+                groupMaxima: UnsafePointer<Float>, k: Int, kernels: Kernels = .current) {
+        let k = min(k, width), groups = headGroupCount(width), stride = rowStride ?? width
         var counts = [Int](repeating: 0, count: rows), maxima = [Float](repeating: 0, count: rows)
         guard k > 0 else {   // rows of no values: no indices, a maximum of −inf
             (self.k, flat, self.counts, self.maxima) = (0, [], counts, [Float](repeating: -.infinity, count: rows))
@@ -256,16 +256,16 @@ public struct RankedRows: Sendable {
             if kernels == .avx512 && k <= 16 && 16 * groups <= Int(Int32.max) {
                 // Sixteen rows' floors at once (rnn_avx512_top_k_rows), then each row's scan.
                 var nan = [Int32](repeating: 0, count: rows)
-                rnn_avx512_top_k_rows(values, rows, width, groupMaxima, groups, k, best.baseAddress!, &counts, &nan)
+                rnn_avx512_top_k_rows(values, rows, width, stride, groupMaxima, groups, k, best.baseAddress!, &counts, &nan)
                 for row in 0..<rows {
-                    maxima[row] = nan[row] != 0 ? .nan : values[row * width + best[row * k]]
+                    maxima[row] = nan[row] != 0 ? .nan : values[row * stride + best[row * k]]
                     for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
                 }
                 return
             }
             for row in 0..<rows {
                 (counts[row], maxima[row]) = topIndicesAndMaximum(
-                    UnsafeBufferPointer(start: values + row * width, count: width), k: k,
+                    UnsafeBufferPointer(start: values + row * stride, count: width), k: k,
                     groupMaxima: groupMaxima + row * groups, into: best.baseAddress! + row * k, kernels: kernels)
                 for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
             }

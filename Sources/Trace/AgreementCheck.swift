@@ -67,8 +67,8 @@ extension AgreementItem {
         let ids = try model.tokenize(prefix).map(\.id)
         guard !ids.isEmpty else { throw AgreementError.badLine(line, "no words before the verb") }
         let forward = model.network.forward(.tokens([ids]))
-        let c = model.network.architecture.outputSize, last = ids.count - 1
+        let logits = forward.outputRow(ids.count - 1)
         // Softmax shares its normaliser within a step: the log-probability difference is the logit difference.
-        return AgreementResult(item: self, margin: forward.outputs[last * c + right] - forward.outputs[last * c + wrong])
+        return AgreementResult(item: self, margin: logits[logits.startIndex + right] - logits[logits.startIndex + wrong])
     }
 }

@@ -116,7 +116,7 @@ extension SentenceTrace {
                                                                 head: head, ranking: 5)
         let c = network.architecture.outputSize
         let (heads, targetID, sweep) = forward.outputs.withUnsafeBufferPointer { logits in
-            let rows = (0..<count).map { logits.baseAddress! + $0 * c }
+            let rows = (0..<count).map { logits.baseAddress! + forward.outputStart($0) }
             // Then the sweep, with every row's log Σ exp worked into its products.
             let targetID = explicitTarget ?? defaultTarget(outputs: outputs, ids: ids, lossStep: k, best: ranked.indices(k).first!)
             let normalizers = LogSumExpRows(rows: rows, width: c, maxima: ranked.maxima)
@@ -178,9 +178,7 @@ struct HeadRow: Sendable {
     var best: Int { top[0].id }
 
     init(_ forward: ForwardTrace, step t: Int, labels: [String]) {
-        let c = forward.architecture.outputSize
-        self = forward.outputs.withUnsafeBufferPointer { logits in
-            let row = UnsafeBufferPointer(rebasing: logits[(t * c)..<((t + 1) * c)])
+        self = forward.outputRow(t).withUnsafeBufferPointer { row in
             let (best, logNormalizer) = HeadRow.mostLikely(row, k: 5)
             return HeadRow(ids: best, logNormalizer: logNormalizer, row: row, labels: labels)
         }
@@ -239,9 +237,8 @@ extension SentenceTrace {
     /// `apart` (a language model's unknown-word token), most likely first, and the probability of
     /// `apart` itself. Computed from the step's logits; the trace's own `top` (what `trace` exports) is unchanged.
     public func ranked(at step: Int, count: Int, apart: Int?) -> (ranked: [(id: Int, probability: Float)], apartProbability: Float?) {
-        let width = forward.outputs.count / max(1, tokens.count)
-        return forward.outputs.withUnsafeBufferPointer { all in
-            let row = UnsafeBufferPointer(rebasing: all[(step * width)..<((step + 1) * width)])
+        let width = forward.architecture.outputSize
+        return forward.outputRow(step).withUnsafeBufferPointer { row in
             let (best, normalizer) = HeadRow.mostLikely(row, k: count + (apart == nil ? 0 : 1))
             func probability(_ id: Int) -> Float { exponential(row[id] - normalizer) }
             let ids = best.filter { $0 != apart }.prefix(count)

@@ -110,8 +110,7 @@ public struct TextGenerator: Sendable {
         random = SeededRandom(seed: settings.seed)
         let pass = network.forward(.tokens([ids]), packedHead: self.packedHead)
         state = pass.finalState
-        let c = network.architecture.outputSize
-        logits = Array(pass.outputs[((found.count - 1) * c)...])
+        logits = Array(pass.outputRow(found.count - 1))
     }
 
     /// Writes the next word and returns it; nil once writing has stopped.

@@ -71,7 +71,7 @@ import Testing
         let full = network.forward(.tokens([ids]))
         var skipped = network.forward(.tokens([ids]), head: .skipped)
         let (expectation, ranked) = skipped.computeEveryHeadRow(passRow: passRow, bias: bias, head: head, ranking: 5)
-        #expect(skipped.outputs.map(\.bitPattern) == full.outputs.map(\.bitPattern))
+        #expect(skipped.packedOutputs.map(\.bitPattern) == full.outputs.map(\.bitPattern))
         #expect(ranked.count == ids.count)
         for row in 0..<ranked.count {
             let plain = full.outputs[(row * 1_500)..<((row + 1) * 1_500)].withUnsafeBufferPointer { topIndicesAndMaximum($0, k: 5) }
@@ -80,5 +80,38 @@ import Testing
         var onDemand = network.forward(.tokens([ids]), head: .onDemand)
         let one = onDemand.computeHeadRow(passRow, bias: bias, head: head)
         #expect(expectation.map(\.bitPattern) == one.map(\.bitPattern))
+    }
+
+    /// The one-pass head lays each row on cache lines: every row starts on a 64-byte boundary,
+    /// whole lines apart, with zeros between. Whatever reads a row by `outputRow`, `outputStart`
+    /// or `packedOutputs` gets the packed pass's numbers.
+    @Test func everyRowStartsOnACacheLine() {
+        let arch = Architecture(cell: .lstm, inputSize: 5, hiddenSize: 24, layerCount: 1, outputSize: 1_500, vocabularySize: 1_500)
+        let network = RecurrentNetwork(architecture: arch, seed: 9)
+        let ids = (0..<11).map { ($0 * 131) % 1_500 }
+        let head = network.packedHead(), bias = network.parameters.headBias.values
+        let full = network.forward(.tokens([ids]))
+        var laidOut = network.forward(.tokens([ids]), head: .skipped)
+        _ = laidOut.computeEveryHeadRow(passRow: 4, bias: bias, head: head, ranking: 5)
+        #expect(laidOut.outputStride % 16 == 0 && laidOut.outputStride >= 1_500)
+        laidOut.outputs.withUnsafeBufferPointer { out in
+            for r in 0..<ids.count {
+                #expect(Int(bitPattern: out.baseAddress! + laidOut.outputStart(r)) % 64 == 0, "row \(r)")
+            }
+        }
+        let written = Set((0..<ids.count).flatMap { laidOut.outputStart($0)..<(laidOut.outputStart($0) + 1_500) })
+        #expect(laidOut.outputs.indices.allSatisfy { written.contains($0) || laidOut.outputs[$0] == 0 }, "the padding holds zeros")
+        for r in 0..<ids.count {
+            #expect(laidOut.outputRow(r).map(\.bitPattern) == full.outputRow(r).map(\.bitPattern), "row \(r)")
+            #expect(laidOut.probabilities(step: r).map(\.bitPattern) == full.probabilities(step: r).map(\.bitPattern))
+            #expect(laidOut.headExpectation(atComputedRow: r, bias: bias, head: head).map(\.bitPattern)
+                    == full.headExpectation(atComputedRow: r, bias: bias, head: head).map(\.bitPattern))
+        }
+        // A pass cut short, or continued, is packed again.
+        #expect(laidOut.keepingSteps(6).outputs.map(\.bitPattern) == full.keepingSteps(6).outputs.map(\.bitPattern))
+        let gradients = network.backward(laidOut, loss: .crossEntropy([.init(step: 4, sequence: 0, label: 7)]))
+        let packedGradients = network.backward(full, loss: .crossEntropy([.init(step: 4, sequence: 0, label: 7)]))
+        #expect(gradients.loss.bitPattern == packedGradients.loss.bitPattern)
+        #expect(gradients.hiddenAdjoints.map { $0.map(\.bitPattern) } == packedGradients.hiddenAdjoints.map { $0.map(\.bitPattern) })
     }
 }

@@ -570,19 +570,25 @@ import Testing
                     return part.contains { $0.isNaN } ? .nan : part.max()!
                 }
             }
+            // The same rows 9 values apart, with +inf between them that must never be read.
+            let stride = width + 9
+            let spaced = (0..<rows).flatMap { r in x[(r * width)..<((r + 1) * width)] + repeatElement(.infinity, count: 9) }
             for k in [1, 3, 5, 8, 16] {
                 for kernels in [Kernels.portable, .avx512] where kernels == .portable || Kernels.avx512Available {
-                    let ranked = x.withUnsafeBufferPointer { v in
-                        maxima.withUnsafeBufferPointer {
-                            RankedRows(v.baseAddress!, rows: rows, width: width, groupMaxima: $0.baseAddress!, k: k, kernels: kernels)
+                    for (values, rowStride) in [(x, width), (spaced, stride)] {
+                        let ranked = values.withUnsafeBufferPointer { v in
+                            maxima.withUnsafeBufferPointer {
+                                RankedRows(v.baseAddress!, rows: rows, width: width, rowStride: rowStride,
+                                           groupMaxima: $0.baseAddress!, k: k, kernels: kernels)
+                            }
                         }
-                    }
-                    for r in 0..<rows {
-                        let plain = x[(r * width)..<((r + 1) * width)].withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
-                        let shape = "\(rows) rows of \(width), k \(k), \(kernels), row \(r)"
-                        #expect(Array(ranked.indices(r)) == plain.indices, "\(shape)")
-                        #expect(ranked.maxima[r].bitPattern == plain.maximum.bitPattern
-                                || ranked.maxima[r].isNaN && plain.maximum.isNaN, "maximum: \(shape)")
+                        for r in 0..<rows {
+                            let plain = x[(r * width)..<((r + 1) * width)].withUnsafeBufferPointer { topIndicesAndMaximum($0, k: k, kernels: .portable) }
+                            let shape = "\(rows) rows of \(width) (\(rowStride) apart), k \(k), \(kernels), row \(r)"
+                            #expect(Array(ranked.indices(r)) == plain.indices, "\(shape)")
+                            #expect(ranked.maxima[r].bitPattern == plain.maximum.bitPattern
+                                    || ranked.maxima[r].isNaN && plain.maximum.isNaN, "maximum: \(shape)")
+                        }
                     }
                 }
             }

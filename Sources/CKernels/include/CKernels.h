@@ -137,11 +137,11 @@ ptrdiff_t rnn_avx512_top_k(const float *x, ptrdiff_t n, ptrdiff_t k, ptrdiff_t *
 ptrdiff_t rnn_avx512_top_k_by_groups(const float *x, ptrdiff_t n, const float *groupMaxima, ptrdiff_t k,
                                      ptrdiff_t *best, int *sawNaN);
 
-/// rnn_avx512_top_k_by_groups for each of `rows` rows of n (row r at x + r·n, its group maxima
+/// rnn_avx512_top_k_by_groups for each of `rows` rows of n (row r at x + r·ldx, its group maxima
 /// at groupMaxima + r·groupStride): row r's best go to best[r·k ..], their number to counts[r]
 /// and its NaN flag to sawNaN[r]. For k ≤ 7 the floors of 16 rows come at once, without a
 /// branch; rows·groupStride must fit in 32 bits. 1 ≤ k ≤ n.
-void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, const float *groupMaxima,
+void rnn_avx512_top_k_rows(const float *x, ptrdiff_t rows, ptrdiff_t n, ptrdiff_t ldx, const float *groupMaxima,
                            ptrdiff_t groupStride, ptrdiff_t k, ptrdiff_t *best, ptrdiff_t *counts, int *sawNaN);
 
 /// headRowPass's weighted sums (HeadRowPass.swift) for one group of panels: for each of the k
@@ -152,7 +152,8 @@ void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, i
                                 const float *weights);
 
 /// One shard of headPass (HeadRowPass.swift) for hidden states of `rows` rows × k (row-major),
-/// panels firstPanel ..< endPanel of the packed head (n outputs): group by group of four
+/// panels firstPanel ..< endPanel of the packed head (n outputs; row r of the logits at
+/// logits + r·ldc, ldc ≥ n): group by group of four
 /// panels, each row's logits (bias + h·W, when computeLogits), then the pass row's online
 /// softmax weights and their weighted panels added into `lanes` (k × 16), every number as
 /// the Swift loop computes it. `weights`: 64 floats of scratch; state[0] and state[1], the
@@ -161,7 +162,7 @@ void rnn_avx512_weighted_panels(float *sums, const float *panels, ptrdiff_t k, i
 /// groupMaxima[row · groupStride + g] (g counted from output 0; NaN for a group with a NaN),
 /// taken while the row's group is in L1, for rnn_avx512_top_k_by_groups.
 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, const float *panels,
-                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, float *logits,
+                           ptrdiff_t firstPanel, ptrdiff_t endPanel, ptrdiff_t n, ptrdiff_t ldc, float *logits,
                            const float *bias, int computeLogits, int passRow,
                            float *lanes, float *weights, float *state, float *groupMaxima,
                            ptrdiff_t groupStride);
