@@ -922,7 +922,7 @@ AVX512 void rnn_avx512_head_shard(const float *hidden, int rows, ptrdiff_t k, co
         if (computeLogits && rows == 1) {
             // One row (a cursor's head row): the one-row kernel's eight chains, then the bias.
             rnn_avx512_row(hidden, 1, group, k, logits + first, columns, 0, bias + first);
-            if (groupMaxima) group_maxima(logits + first, n, 1, columns, groupMaxima + p / 4, groupStride);
+            if (groupMaxima) group_maxima(logits + first, ldc, 1, columns, groupMaxima + p / 4, groupStride);
             head_pass_weights(pass + first, PASS_MAXIMUM, columns, count, k, &largest, &total, lanes, weights);
         } else if (computeLogits) {
             // Tiles of rows against the whole group (at most 32 KB of panels, held in L1 with the
