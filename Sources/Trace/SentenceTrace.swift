@@ -83,14 +83,26 @@ public enum TraceError: Error, Equatable, CustomStringConvertible {
     case idOutOfRange(Int, vocabulary: Int)
     case tokenizer(String)
 
+    /// Worded for the tutor and the command line alike; `option` names the command-line option
+    /// behind it.
     public var description: String {
         switch self {
         case .emptyInput: "the input has no tokens: give at least one word or id"
-        case .lossStepOutOfRange(let k, let steps): "--loss-step \(k) is outside 0…\(steps - 1) (steps are counted from 0)"
-        case .badScale(let s): "--whh-scale must be a finite number ≥ 0, not \(s)"
-        case .unknownTarget(let t): "--target \"\(t)\" is not one of the model's labels"
+        case .lossStepOutOfRange(let k, let steps): "the loss step \(k) is outside 0…\(steps - 1) (steps are counted from 0)"
+        case .badScale(let s): "the W_hh scale must be a finite number ≥ 0, not \(s)"
+        case .unknownTarget(let t): "the target \"\(t)\" is not one of the model's labels"
         case .idOutOfRange(let id, let v): "token id \(id) is outside the vocabulary (0…\(v - 1))"
         case .tokenizer(let message): message
+        }
+    }
+
+    /// The command-line option a request got wrong, if one did.
+    public var option: String? {
+        switch self {
+        case .lossStepOutOfRange: "--loss-step"
+        case .badScale: "--whh-scale"
+        case .unknownTarget: "--target"
+        case .emptyInput, .idOutOfRange, .tokenizer: nil
         }
     }
 }

@@ -48,7 +48,7 @@ struct TraceCommand: ParsableCommand {
         do {
             trace = try SentenceTrace.compute(model: loaded, input: input, lossStep: lossStep, target: target, whhScale: whhScale)
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure((error.option.map { "\($0): " } ?? "") + error.description)
         }
         let bound = jacobian ? trace.jacobian(network: loaded.network) : nil
         FileHandle.standardOutput.write(Data((format == .json ? trace.json(jacobian: bound) : trace.csv(jacobian: bound)).utf8))

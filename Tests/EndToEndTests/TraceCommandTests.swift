@@ -62,6 +62,14 @@ import Trace
         #expect(outcome.standardOutput.isEmpty)
     }
 
+    /// The command line names the option that was wrong; the same error in the tutor does not
+    /// (it has no options), so the option is added here, not in the error's own words.
+    @Test func aBadOptionIsNamedInTheMessage() async throws {
+        let outcome = try await BinaryRunner.run(["trace", "--model", Self.lstm, "--ids", "1,2", "--loss-step", "2"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("--loss-step: the loss step 2 is outside 0…1"), "\(outcome.standardError)")
+    }
+
     @Test func aBadModelFileIsNamedInTheMessage() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rnn-tutor-e2e-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

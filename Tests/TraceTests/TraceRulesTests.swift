@@ -81,6 +81,20 @@ import Testing
         #expect(throws: Never.self) { try SentenceTrace.compute(model: m, input: .ids([1]), whhScale: 0) }
     }
 
+    /// The tutor shows these messages too, so they name what was wrong in words, not as the
+    /// command line's options; `option` gives the option for the command line to add.
+    @Test func refusalsAreWordedForTheTutorAndNameTheirOption() {
+        let cases: [(TraceError, String?)] = [
+            (.emptyInput, nil), (.lossStepOutOfRange(3, steps: 3), "--loss-step"), (.badScale(-1), "--whh-scale"),
+            (.unknownTarget("zebra"), "--target"), (.idOutOfRange(99, vocabulary: 9), nil), (.tokenizer("bad text"), nil),
+        ]
+        for (error, option) in cases {
+            #expect(!error.description.contains("--"), "\(error.description)")
+            #expect(error.option == option, "\(error)")
+        }
+        #expect(TraceError.lossStepOutOfRange(3, steps: 3).description == "the loss step 3 is outside 0…2 (steps are counted from 0)")
+    }
+
     @Test(arguments: CellKind.allCases)
     func theJSONHasTheSpecsKeysForEachCell(cell: CellKind) throws {
         let t = try SentenceTrace.compute(model: try Self.model(cell), input: .text("the cat sat on the mat ."))
