@@ -43,6 +43,8 @@ public enum Loss: Sendable {
     func evaluate(outputs: [Float], width c: Int, offset: Int = 0, rowStride: Int? = nil, batch: Int,
                   wantGradient: Bool = true) -> Evaluation {
         let stride = rowStride ?? c
+        /// Where output row t·B + b starts in `outputs`.
+        func start(step t: Int, sequence b: Int) -> Int { offset + (t * batch + b) * stride }
         switch self {
         case .crossEntropy(let targets):
             let n = Float(targets.count)
@@ -50,28 +52,18 @@ public enum Loss: Sendable {
             for target in targets {
                 precondition(target.label >= 0 && target.label < c, "class \(target.label) outside the head")
             }
-            if !wantGradient {
-                outputs.withUnsafeBufferPointer { o in
-                    for (r, target) in targets.enumerated() {
-                        let row = target.step * batch + target.sequence
-                        rowLosses[r] = softmaxLogSum(o.baseAddress! + offset + row * stride, c) - o[offset + row * stride + target.label]
-                    }
-                }
-                let value = rowLosses.reduce(0.0) { $0 + Double($1) }
-                return Evaluation(value: Float(value / Double(n)), rows: targets.map { $0.step * batch + $0.sequence },
-                                  gradient: [])
-            }
             // A trace scores one row here; a training step's many rows go through
             // `headCrossEntropy` instead, which computes the same numbers a block at a time.
-            let gradient = arrayWritten(count: targets.count * c) { g in
-                guard let g else { return }
+            let gradient = arrayWritten(count: wantGradient ? targets.count * c : 0) { g in
                 outputs.withUnsafeBufferPointer { o in
                     for (r, target) in targets.enumerated() {
-                        let row = target.step * batch + target.sequence
-                        // (softmax − one-hot)/n in one softmax pass; the loss is log Σ exp − logit.
-                        let logSum = softmax(o.baseAddress! + offset + row * stride, c, into: g + r * c, scaledBy: 1 / n)
-                        rowLosses[r] = logSum - o[offset + row * stride + target.label]
-                        g[r * c + target.label] -= 1 / n
+                        let row = start(step: target.step, sequence: target.sequence)
+                        // (softmax − one-hot)/n in one softmax pass, or the log Σ exp alone; the
+                        // loss is log Σ exp − logit.
+                        let logSum = g.map { softmax(o.baseAddress! + row, c, into: $0 + r * c, scaledBy: 1 / n) }
+                            ?? softmaxLogSum(o.baseAddress! + row, c)
+                        rowLosses[r] = logSum - o[row + target.label]
+                        g?[r * c + target.label] -= 1 / n
                     }
                 }
             }
@@ -84,9 +76,9 @@ public enum Loss: Sendable {
             var gradient = [Float](repeating: 0, count: targets.count * c)
             for (r, target) in targets.enumerated() {
                 precondition(target.values.count == c, "a target needs \(c) values")
-                let row = target.step * batch + target.sequence
+                let row = start(step: target.step, sequence: target.sequence)
                 for j in 0..<c {
-                    let diff = outputs[offset + row * stride + j] - target.values[j]
+                    let diff = outputs[row + j] - target.values[j]
                     value += Double(diff * diff)
                     gradient[r * c + j] = 2 * diff / n
                 }

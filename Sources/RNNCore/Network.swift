@@ -123,7 +123,8 @@ public struct ForwardTrace: Sendable {
     public func outputStart(_ r: Int) -> Int { outputOffset + r * outputStride }
     /// Row r of the head's outputs (its indices count from `outputStart(r)`).
     public func outputRow(_ r: Int) -> ArraySlice<Float> {
-        outputs[outputStart(r)..<(outputStart(r) + architecture.outputSize)]
+        let start = outputStart(r)
+        return outputs[start..<(start + architecture.outputSize)]
     }
     /// The head's outputs as [T, B, C], whatever their layout.
     public var packedOutputs: [Float] {

@@ -257,16 +257,15 @@ public struct RankedRows: Sendable {
                 // Sixteen rows' floors at once (rnn_avx512_top_k_rows), then each row's scan.
                 var nan = [Int32](repeating: 0, count: rows)
                 rnn_avx512_top_k_rows(values, rows, width, stride, groupMaxima, groups, k, best.baseAddress!, &counts, &nan)
+                for row in 0..<rows { maxima[row] = nan[row] != 0 ? .nan : values[row * stride + best[row * k]] }
+            } else {
                 for row in 0..<rows {
-                    maxima[row] = nan[row] != 0 ? .nan : values[row * stride + best[row * k]]
-                    for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
+                    (counts[row], maxima[row]) = topIndicesAndMaximum(
+                        UnsafeBufferPointer(start: values + row * stride, count: width), k: k,
+                        groupMaxima: groupMaxima + row * groups, into: best.baseAddress! + row * k, kernels: kernels)
                 }
-                return
             }
             for row in 0..<rows {
-                (counts[row], maxima[row]) = topIndicesAndMaximum(
-                    UnsafeBufferPointer(start: values + row * stride, count: width), k: k,
-                    groupMaxima: groupMaxima + row * groups, into: best.baseAddress! + row * k, kernels: kernels)
                 for i in counts[row]..<k { best[row * k + i] = -1 }   // unused places, never read
             }
         }

@@ -60,16 +60,22 @@ import Testing
         #expect(results[2] == results[0])
     }
 
+    /// A 1,500-word network, its packed head and bias, a sentence of `length` words, and two
+    /// forward passes over it: one with every head row, one with the head skipped.
+    func twoPasses(_ cell: CellKind, seed: UInt64, length: Int, wordStep: Int)
+        -> (network: RecurrentNetwork, head: PackedMatrix, bias: [Float], ids: [Int], full: ForwardTrace, skipped: ForwardTrace) {
+        let arch = Architecture(cell: cell, inputSize: 5, hiddenSize: 24, layerCount: 1, outputSize: 1_500, vocabularySize: 1_500)
+        let network = RecurrentNetwork(architecture: arch, seed: seed)
+        let ids = (0..<length).map { ($0 * wordStep) % 1_500 }
+        return (network, network.packedHead(), network.parameters.headBias.values, ids,
+                network.forward(.tokens([ids])), network.forward(.tokens([ids]), head: .skipped))
+    }
+
     /// A full trace's head in one pass: every row's logits as the forward pass computes them, and
     /// the loss row's expectation as the one-row pass gives it, bit for bit.
     @Test(arguments: [0, 6, 12])
     func everyRowAndTheLossRowInOnePass(passRow: Int) {
-        let arch = Architecture(cell: .gru, inputSize: 5, hiddenSize: 24, layerCount: 1, outputSize: 1_500, vocabularySize: 1_500)
-        let network = RecurrentNetwork(architecture: arch, seed: 8)
-        let ids = (0..<13).map { ($0 * 97) % 1_500 }
-        let head = network.packedHead(), bias = network.parameters.headBias.values
-        let full = network.forward(.tokens([ids]))
-        var skipped = network.forward(.tokens([ids]), head: .skipped)
+        var (network, head, bias, ids, full, skipped) = twoPasses(.gru, seed: 8, length: 13, wordStep: 97)
         let (expectation, ranked) = skipped.computeEveryHeadRow(passRow: passRow, bias: bias, head: head, ranking: 5)
         #expect(skipped.packedOutputs.map(\.bitPattern) == full.outputs.map(\.bitPattern))
         #expect(ranked.count == ids.count)
@@ -86,12 +92,7 @@ import Testing
     /// whole lines apart, with zeros between. Whatever reads a row by `outputRow`, `outputStart`
     /// or `packedOutputs` gets the packed pass's numbers.
     @Test func everyRowStartsOnACacheLine() {
-        let arch = Architecture(cell: .lstm, inputSize: 5, hiddenSize: 24, layerCount: 1, outputSize: 1_500, vocabularySize: 1_500)
-        let network = RecurrentNetwork(architecture: arch, seed: 9)
-        let ids = (0..<11).map { ($0 * 131) % 1_500 }
-        let head = network.packedHead(), bias = network.parameters.headBias.values
-        let full = network.forward(.tokens([ids]))
-        var laidOut = network.forward(.tokens([ids]), head: .skipped)
+        var (network, head, bias, ids, full, laidOut) = twoPasses(.lstm, seed: 9, length: 11, wordStep: 131)
         _ = laidOut.computeEveryHeadRow(passRow: 4, bias: bias, head: head, ranking: 5)
         #expect(laidOut.outputStride % 16 == 0 && laidOut.outputStride >= 1_500)
         laidOut.outputs.withUnsafeBufferPointer { out in
