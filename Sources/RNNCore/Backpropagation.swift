@@ -30,7 +30,7 @@ extension RecurrentNetwork {
                          headExpectation: [Float]? = nil, alongside: LogSumExpRows? = nil) -> Gradients {
         let a = architecture
         let h = a.hiddenSize, c = a.outputSize, total = trace.steps * trace.batch
-        var direct = [Float](repeating: 0, count: total * h)
+        var direct: [Float] = []
         // Many scored rows (a training step): the head forward and back a block of rows at a
         // time, its logits recomputed there (see `headCrossEntropy`).
         let manyRows: [Loss.ClassTarget]? = {
@@ -44,7 +44,9 @@ extension RecurrentNetwork {
             let top = trace.headInput.withUnsafeBufferPointer { input in
                 arrayWritten(count: lossRows.count * h) { out in
                     guard let out else { return }
-                    for (r, row) in lossRows.enumerated() { (out + r * h).update(from: input.baseAddress! + row * h, count: h) }
+                    inPieces(lossRows.count, of: 256) { rows in
+                        for r in rows { (out + r * h).update(from: input.baseAddress! + lossRows[r] * h, count: h) }
+                    }
                 }
             }
             let head = top.withUnsafeBufferPointer {
@@ -53,11 +55,18 @@ extension RecurrentNetwork {
                                  parameterGradients: parameterGradients)
             }
             lossValue = head.value
-            // Each scored row once: 0 + dL/dh, as adding onto the zeros would give.
-            direct.withUnsafeMutableBufferPointer { d in
-                head.hidden.withUnsafeBufferPointer { g in
-                    for (r, row) in lossRows.enumerated() {
-                        forEachChunk(h) { u, n in store(F8() + load(g.baseAddress! + r * h + u, n), d.baseAddress! + row * h + u, n) }
+            // Each scored row once: 0 + dL/dh, as adding onto the zeros would give; zeros elsewhere.
+            var scoredAs = [Int](repeating: -1, count: total)
+            for (r, row) in lossRows.enumerated() { scoredAs[row] = r }
+            direct = head.hidden.withUnsafeBufferPointer { g in
+                arrayWritten(count: total * h) { d in
+                    guard let d else { return }
+                    inPieces(total, of: 256) { rows in
+                        for row in rows {
+                            let to = d + row * h, r = scoredAs[row]
+                            if r < 0 { to.initialize(repeating: 0, count: h); continue }
+                            forEachChunk(h) { u, n in store(F8() + load(g.baseAddress! + r * h + u, n), to + u, n) }
+                        }
                     }
                 }
             }
@@ -68,6 +77,7 @@ extension RecurrentNetwork {
                                                        Tensor(shape: [c], values: head.bias!)))
             }
         } else {
+            direct = [Float](repeating: 0, count: total * h)
             // One scored row comes back through Σ softmax·W (headAdjoints): its gradient row is
             // wanted only for the head's own gradients.
             let oneRow: Bool = { if case .crossEntropy(let targets) = loss { targets.count == 1 } else { false } }()
@@ -109,13 +119,16 @@ extension RecurrentNetwork {
         }
 
         if parameterGradients, a.vocabularySize != nil, let dx = inputGradient {
-            // Each looked-up row of the embedding collects the gradient of its steps.
+            // Each looked-up row of the embedding collects the gradient of its steps, in step
+            // order; the columns are cut into pieces, each summed whole by one thread.
             let e = a.inputSize
             grads!.embedding!.values.withUnsafeMutableBufferPointer { g in
                 dx.withUnsafeBufferPointer { d in
-                    for (row, id) in trace.tokenIDs.enumerated() {
-                        let to = g.baseAddress! + id * e, from = d.baseAddress! + row * e
-                        forEachChunk(e) { j, n in store(load(to + j, n) + load(from + j, n), to + j, n) }
+                    inPieces(e, of: 16) { columns in
+                        for (row, id) in trace.tokenIDs.enumerated() {
+                            let to = g.baseAddress! + id * e + columns.lowerBound, from = d.baseAddress! + row * e + columns.lowerBound
+                            forEachChunk(columns.count) { j, n in store(load(to + j, n) + load(from + j, n), to + j, n) }
+                        }
                     }
                 }
             }

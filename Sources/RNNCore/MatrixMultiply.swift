@@ -28,12 +28,13 @@ public struct PackedMatrix: Sendable {
         columns = n
         let w = Self.panelWidth
         let panelCount = (n + w - 1) / w
-        // A large matrix (a 5,000-word head, packed at every training step) is packed on the
-        // worker pool in groups of panels of about 64k values each (a deep panel alone: the head
-        // read by class has 8 panels 5,000 deep); each panel is a copy, so nothing depends on the threads.
+        // A large matrix (a 5,000-word head, or a layer's weights, packed at every training step)
+        // is packed on the worker pool in groups of panels of about 16k values each (a deep panel
+        // alone: the head read by class has 8 panels 5,000 deep); each panel is a copy, so nothing
+        // depends on the threads. (Groups of 64k left a 128-unit layer's W_hh to one thread.)
         // Every element is written once (the last panel's columns past n as zeros), so the
         // buffer is not zero-filled first: for a large model's W_hh that was a third of the packing.
-        let group = k * n >= 1 << 16 ? max(1, (1 << 16) / (k * w)) : max(panelCount, 1)
+        let group = k * n >= 1 << 15 ? max(1, (1 << 14) / (k * w)) : max(panelCount, 1)
         storage = AlignedFloats(count: panelCount * k * w)
         let out = storage.base
         // Read across rows (a transposed weight), a panel is 16 gathers a row on AVX-512.

@@ -73,15 +73,35 @@ public struct Dropout: Sendable {
     /// Drawn in pieces of 16k values on the worker pool, each piece starting where the one
     /// before it ends in the stream, so the mask is the same on any number of threads.
     func mask(count: Int, stream: UInt64) -> [Float] {
-        let start = seed &* 0x9E37_79B9_7F4A_7C15 &+ stream
-        let keep = 1 / (1 - rate), piece = 1 << 14
-        return arrayWritten(count: count) { out in
+        arrayWritten(count: count) { out in
             guard let out else { return }
-            WorkerPool.shared.run(shards: (count + piece - 1) / piece) { s in
-                var random = SeededRandom(seed: start, skipping: s * piece)
-                for i in (s * piece)..<min((s + 1) * piece, count) { out[i] = random.uniform(0, 1) < rate ? 0 : keep }
+            inPieces(count, of: Self.piece) { range in draw(range, stream: stream, into: out) }
+        }
+    }
+
+    /// Multiplies `values` by a fresh mask (the one `mask(count:stream:)` gives), drawn and
+    /// applied in the same pass, and returns the mask for the backward pass.
+    func apply(to values: inout [Float], stream: UInt64) -> [Float] {
+        let count = values.count
+        return values.withUnsafeMutableBufferPointer { v in
+            arrayWritten(count: count) { out in
+                guard let out else { return }
+                inPieces(count, of: Self.piece) { range in
+                    draw(range, stream: stream, into: out)
+                    let to = v.baseAddress! + range.lowerBound, mask = UnsafePointer(out + range.lowerBound)
+                    forEachChunk(range.count) { i, n in store(load(to + i, n) * load(mask + i, n), to + i, n) }
+                }
             }
         }
+    }
+
+    private static let piece = 1 << 14
+
+    /// The mask's values at `range` (a whole piece), from where that piece starts in the stream.
+    private func draw(_ range: Range<Int>, stream: UInt64, into out: UnsafeMutablePointer<Float>) {
+        let keep = 1 / (1 - rate)
+        var random = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ stream, skipping: range.lowerBound)
+        for i in range { out[i] = random.uniform(0, 1) < rate ? 0 : keep }
     }
 }
 
@@ -202,9 +222,7 @@ extension RecurrentNetwork {
         var masks: [[Float]] = []
         func drop(_ values: inout [Float]) {
             guard let dropout, dropout.rate > 0 else { return }
-            let mask = dropout.mask(count: values.count, stream: UInt64(masks.count))
-            multiplyInPlace(&values, by: mask)
-            masks.append(mask)
+            masks.append(dropout.apply(to: &values, stream: UInt64(masks.count)))
         }
 
         var layers: [LayerRecord] = [], layerInputs: [[Float]] = []

@@ -11,7 +11,11 @@ public struct Tensor: Equatable, Sendable {
     }
 
     public init(zeros shape: [Int]) {
-        self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
+        let count = shape.reduce(1, *)
+        // A large tensor (a gradient's embedding) is cleared on the worker pool.
+        self.init(shape: shape, values: count < 1 << 16 ? [Float](repeating: 0, count: count) : arrayWritten(count: count) { out in
+            inPieces(count) { range in (out! + range.lowerBound).initialize(repeating: 0, count: range.count) }
+        })
     }
 
     public var count: Int { values.count }

@@ -84,13 +84,28 @@ public func sigmoid(_ x: Float) -> Float { sigmoid8(F8(repeating: x))[0] }
 public func hyperbolicTangent(_ x: Float) -> Float { tanh8(F8(repeating: x))[0] }
 public func exponential(_ x: Float) -> Float { exp8(F8(repeating: x))[0] }
 
-/// values[i] *= factors[i], 8 lanes at a time (each product rounded once, as one at a time).
+/// values[i] *= factors[i], 8 lanes at a time (each product rounded once, as one at a time),
+/// in pieces on the worker pool.
 func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
     precondition(values.count == factors.count, "the factors do not fit")
     values.withUnsafeMutableBufferPointer { v in
         factors.withUnsafeBufferPointer { f in
-            forEachChunk(v.count) { i, n in store(load(v.baseAddress! + i, n) * load(f.baseAddress! + i, n), v.baseAddress! + i, n) }
+            inPieces(v.count) { range in
+                let to = v.baseAddress! + range.lowerBound, from = f.baseAddress! + range.lowerBound
+                forEachChunk(range.count) { i, n in store(load(to + i, n) * load(from + i, n), to + i, n) }
+            }
         }
+    }
+}
+
+/// Runs `body` over 0..<count cut into fixed pieces of `piece` (a multiple of 16) on the worker
+/// pool: for work done element by element or row by row, whose results cannot depend on where
+/// the cuts fall. Serial bookkeeping of this kind (copies, masks, zeros) had left the second core
+/// waiting for about 3% of a training step.
+func inPieces(_ count: Int, of piece: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    WorkerPool.shared.run(shards: (count + piece - 1) / piece) { s in
+        body((s * piece)..<min((s + 1) * piece, count))
     }
 }
 

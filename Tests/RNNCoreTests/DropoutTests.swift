@@ -12,4 +12,22 @@ import Testing
         let dropped = expected.filter { $0 == 0 }.count
         #expect(count < 1_000 || abs(Double(dropped) / Double(count) - 0.3) < 0.01)
     }
+
+    /// Applying dropout draws the same mask and multiplies by it, each value rounded once,
+    /// whether the pieces run on one thread or on several.
+    @Test(arguments: [1, 16_385, 100_000])
+    func applyingMultipliesByTheSameMask(count: Int) {
+        let dropout = Dropout(rate: 0.3, seed: 5)
+        var random = SeededRandom(seed: 9)
+        let values = (0..<count).map { _ in random.uniform(-3, 3) }
+        let mask = dropout.mask(count: count, stream: 1)
+        let original = WorkerPool.shared
+        defer { WorkerPool.shared = original }
+        for threads in [1, 3] {
+            WorkerPool.shared = WorkerPool(threads: threads)
+            var dropped = values
+            #expect(dropout.apply(to: &dropped, stream: 1) == mask)
+            #expect(dropped == zip(values, mask).map { $0 * $1 })
+        }
+    }
 }
