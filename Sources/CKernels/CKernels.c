@@ -352,6 +352,10 @@ COPIED AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const flo
 #pragma clang loop unroll(full)
         for (int u = 0; u < 8; u++) {
             const __m512 x = _mm512_set1_ps(ak[u * cs]);
+            // Every panel's line four steps down k asked for now: the panels stream from L2 (on
+            // a Zen 5 core, 63 steps of the forward walk 0.1015 → 0.0975 ms in a C loop; the
+            // trace about 1%). Past a panel's end it asks for the next panel's first lines.
+            for (int p = 0; p < panels; p++) _mm_prefetch((const char *)(bk + 16 * (u + 4) + p * stride), _MM_HINT_T0);
             for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + 16 * u + p * stride), sums[p]);
             if ((u & 1) && e < share) {
                 if (whole) r.sums = _mm512_add_ps(r.sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r.x + r.done + 16 * e), r.shift)));
