@@ -27,6 +27,17 @@ public final class WorkerPool: @unchecked Sendable {
     }
     private static let sharedPool = Mutex(WorkerPool(threads: WorkerPool.machineCores))
 
+    /// Runs `body` with `pool` as the shared pool, then puts the one before back; neither is
+    /// shut down (a benchmark comparing thread counts step by step, a test on a thread count).
+    public static func using<T>(_ pool: WorkerPool, _ body: () throws -> T) rethrows -> T {
+        let before = sharedPool.withLock { shared in
+            defer { shared = pool }
+            return shared
+        }
+        defer { sharedPool.withLock { $0 = before } }
+        return try body()
+    }
+
     /// The cores this process may run on.
     public static var machineCores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 

@@ -87,6 +87,7 @@ struct BenchCommand: ParsableCommand {
     /// pass, BPTT with parameter gradients, clipping and an Adam update.
     func benchTraining() {
         let (batch, length) = (32, 35)
+        let oneThread = threadCount.count > 1 ? WorkerPool(threads: 1) : nil
         print("engine training benchmark: batch \(batch) × \(length) steps, E = \(embedding), H = \(hidden), V = \(vocabulary), \(layers) layer(s), Adam, dropout 0.2, \(threadCount.count) thread(s), \(Kernels.report)")
         for cell in cells {
             let arch = Architecture(cell: cell, inputSize: embedding, hiddenSize: hidden, layerCount: layers,
@@ -97,9 +98,31 @@ struct BenchCommand: ParsableCommand {
             settings.batchSize = batch
             settings.bpttLength = length
             var trainer = LanguageModelTrainer(architecture: arch, settings: settings, training: sentences, validation: [])
-            let milliseconds = medianMilliseconds(max(repetitions / 5, 5)) { _ = trainer.train(on: sentences) }
-            print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s", cell.rawValue as NSString, milliseconds,
-                         Double(batch * length) / milliseconds * 1000))
+            let steps = max(repetitions / 5, 5)
+            guard let single = oneThread else {
+                let milliseconds = medianMilliseconds(steps) { _ = trainer.train(on: sentences) }
+                print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s", cell.rawValue as NSString, milliseconds,
+                             Double(batch * length) / milliseconds * 1000))
+                continue
+            }
+            // With several threads, a step on one thread goes between every two: a shared machine's
+            // speed drifts from one run to the next, and the ratio is read in the same moments.
+            var alone = trainer
+            var times: [Double] = [], singleTimes: [Double] = []
+            func time(_ body: () -> Void) -> Double {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            }
+            for round in -3..<steps {
+                let many = time { _ = trainer.train(on: sentences) }
+                let one = time { WorkerPool.using(single) { _ = alone.train(on: sentences) } }
+                if round >= 0 { (times, singleTimes) = (times + [many], singleTimes + [one]) }
+            }
+            let milliseconds = median(times), singleMilliseconds = median(singleTimes)
+            print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s   (one thread, steps in between: %.1f ms, %.2f× as fast)",
+                         cell.rawValue as NSString, milliseconds, Double(batch * length) / milliseconds * 1000,
+                         singleMilliseconds, singleMilliseconds / milliseconds))
         }
     }
 
@@ -173,7 +196,7 @@ struct BenchCommand: ParsableCommand {
                     samples[i].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 }
             }
-            let medians = samples.map { $0.sorted()[$0.count / 2] }
+            let medians = samples.map(median)
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%6.2f ms per key, slowest key %6.2f ms", medians.reduce(0, +) / Double(medians.count),
                            medians.max() ?? 0))
@@ -312,8 +335,13 @@ func medianMilliseconds(_ repetitions: Int, _ body: () -> Void) -> Double {
         body()
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
-    times.sort()
-    return times[times.count / 2]
+    return median(times)
+}
+
+/// The middle value (the upper of the two middle ones for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
 }
 
 /// Tells `bench --tutor --during-race`'s race to stop.

@@ -83,8 +83,6 @@ func benchStartup(repetitions: Int) throws {
     part("lesson 4's first frame") { _ = view(state) }
 }
 
-private func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-
 /// CPU time of the whole process (every thread): what a start-up costs on a shared machine.
 func processCPUMilliseconds() -> Double {
     var time = timespec()

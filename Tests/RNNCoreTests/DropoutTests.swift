@@ -21,12 +21,9 @@ import Testing
         var random = SeededRandom(seed: 9)
         let values = (0..<count).map { _ in random.uniform(-3, 3) }
         let mask = dropout.mask(count: count, stream: 1)
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         for threads in [1, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
             var dropped = values
-            #expect(dropout.apply(to: &dropped, stream: 1) == mask)
+            #expect(onThreads(threads) { dropout.apply(to: &dropped, stream: 1) } == mask)
             #expect(dropped == zip(values, mask).map { $0 * $1 })
         }
     }

@@ -48,12 +48,9 @@ import Testing
     @Test func theSameOnAnyNumberOfThreads() {
         let (w, bias, h) = head(outputs: 5_000, hidden: 48, spread: 3, seed: 9)
         let packed = PackedMatrix(transposing: w)
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         var results: [[UInt32]] = []
         for threads in [1, 2, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
-            let pass = h.withUnsafeBufferPointer { headRowPass(hidden: $0.baseAddress!, head: packed, bias: bias) }
+            let pass = onThreads(threads) { h.withUnsafeBufferPointer { headRowPass(hidden: $0.baseAddress!, head: packed, bias: bias) } }
             results.append(pass.expectation.map(\.bitPattern) + pass.logits.map(\.bitPattern))
         }
         #expect(results[1] == results[0])

@@ -28,6 +28,22 @@ import Testing
         #expect(pool.map(shards: 5) { $0 * $0 } == [0, 1, 4, 9, 16])
     }
 
+    /// `using` lends a pool for a while without shutting either down: the lent pool still runs
+    /// three shards side by side afterwards.
+    @Test func aPoolLentForAWhileIsGivenBack() {
+        let pool = WorkerPool(threads: 3)
+        defer { pool.shutDown() }
+        #expect(WorkerPool.using(pool) { WorkerPool.shared } === pool)
+        let started = Atomic<Int>(0)
+        let deadline = Date().addingTimeInterval(20)
+        let met = pool.map(shards: 3) { _ -> Bool in
+            started.add(1, ordering: .acquiringAndReleasing)
+            while started.load(ordering: .acquiring) < 3 && Date() < deadline { usleep(100) }
+            return started.load(ordering: .acquiring) == 3
+        }
+        #expect(met == [true, true, true])
+    }
+
     @Test func aJobStartedDuringAnotherRunsOnTheCaller() {
         let pool = WorkerPool(threads: 2)
         defer { pool.shutDown() }
@@ -89,13 +105,12 @@ import Testing
     /// Training gives the same model, bit for bit, for a seed whatever the thread count.
     @Test(arguments: [CellKind.lstm, .gru])
     func trainingIsTheSameOnAnyNumberOfThreads(cell: CellKind) {
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         var models: [Parameters] = []
         for threads in [1, 2, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
-            models.append(trainOneEpoch(cell: cell, embedding: 32, hidden: 64, vocabulary: 700, sentences: 24, shortest: 8,
-                                        spread: 20, seed: 4, batchSize: 12, bpttLength: 10))
+            models.append(onThreads(threads) {
+                trainOneEpoch(cell: cell, embedding: 32, hidden: 64, vocabulary: 700, sentences: 24, shortest: 8,
+                              spread: 20, seed: 4, batchSize: 12, bpttLength: 10)
+            })
         }
         for threads in [2, 3] {
             let same = zip(models[0].named, models[threads - 1].named).allSatisfy { x, y in
@@ -119,13 +134,12 @@ import Testing
         let loss = Loss.meanSquaredError((0..<batch).map {
             .init(step: steps - 1 - $0 % 3, sequence: $0, values: [0.1, -0.2, 0.3])
         })
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         var runs: [[[UInt32]]] = []
         for threads in [1, 2, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
-            let trace = network.forward(.vectors(Tensor(shape: [steps, batch, 5], values: values)))
-            let gradients = network.backward(trace, loss: loss)
+            let (trace, gradients) = onThreads(threads) {
+                let trace = network.forward(.vectors(Tensor(shape: [steps, batch, 5], values: values)))
+                return (trace, network.backward(trace, loss: loss))
+            }
             var numbers: [[Float]] = [trace.top.hidden, trace.top.cellState, trace.top.gates, trace.outputs]
             numbers += [gradients.hiddenAdjoints[0], gradients.cellAdjoints[0]]
             numbers += gradients.parameters!.named.map { $0.tensor.values }
@@ -151,18 +165,25 @@ import Testing
         var settings = AddingRace.Settings()
         settings.length = 12
         settings.steps = 6
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         var runs: [[AddingRace.Standing]] = []
         for threads in [1, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
-            var race = AddingRace(settings)
-            while !race.isFinished { race.advance() }
-            race.evaluate()
-            runs.append(race.standings.map { var s = $0; s.seconds = 0; return s })
+            let standings = onThreads(threads) {
+                var race = AddingRace(settings)
+                while !race.isFinished { race.advance() }
+                race.evaluate()
+                return race.standings
+            }
+            runs.append(standings.map { var s = $0; s.seconds = 0; return s })
         }
         #expect(runs[0].map(\.lossCurve) == runs[1].map(\.lossCurve))
         #expect(runs[0].map(\.profile) == runs[1].map(\.profile))
         #expect(runs[0].map(\.heldOutError) == runs[1].map(\.heldOutError))
     }
+}
+
+/// `body` with a pool of `threads` as the shared pool (shut down afterwards).
+func onThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+    let pool = WorkerPool(threads: threads)
+    defer { pool.shutDown() }
+    return try WorkerPool.using(pool, body)
 }

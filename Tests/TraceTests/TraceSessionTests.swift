@@ -138,12 +138,12 @@ import Testing
         var random = SeededRandom(seed: 9)
         let ids = (0..<40).map { _ in Int(random.next() % UInt64(v)) }
         var traces: [SentenceTrace] = []
-        let original = WorkerPool.shared
-        defer { WorkerPool.shared = original }
         for threads in [1, 2, 3] {
-            WorkerPool.shared = WorkerPool(threads: threads)
-            traces.append(try SentenceTrace.compute(network: network, outputs: labels, tokens: ids.map { "w\($0)" }, ids: ids,
-                                                    lossStep: 30))
+            let pool = WorkerPool(threads: threads)
+            defer { pool.shutDown() }
+            traces.append(try WorkerPool.using(pool) {
+                try SentenceTrace.compute(network: network, outputs: labels, tokens: ids.map { "w\($0)" }, ids: ids, lossStep: 30)
+            })
         }
         Self.expectIdentical(traces[0], traces[1], "2 threads")
         Self.expectIdentical(traces[0], traces[2], "3 threads")
