@@ -109,14 +109,9 @@ struct BenchCommand: ParsableCommand {
             // speed drifts from one run to the next, and the ratio is read in the same moments.
             var alone = trainer
             var times: [Double] = [], singleTimes: [Double] = []
-            func time(_ body: () -> Void) -> Double {
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            }
             for round in -3..<steps {
-                let many = time { _ = trainer.train(on: sentences) }
-                let one = time { WorkerPool.using(single) { _ = alone.train(on: sentences) } }
+                let many = wallMilliseconds { _ = trainer.train(on: sentences) }
+                let one = wallMilliseconds { WorkerPool.using(single) { _ = alone.train(on: sentences) } }
                 if round >= 0 { (times, singleTimes) = (times + [many], singleTimes + [one]) }
             }
             let milliseconds = median(times), singleMilliseconds = median(singleTimes)
@@ -145,16 +140,11 @@ struct BenchCommand: ParsableCommand {
         _ = view(state)
         let startup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         // Where the start-up goes, each part alone.
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
-        }
-        let lessonsTime = try time { _ = try CoursePack.load(directory: root.appendingPathComponent("lessons").path) }
-        let modelTime = try time { _ = try Model.load(path: root.appendingPathComponent("models/lstm.safetensors").path) }
-        let stateTime = time { _ = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true) }
-        let frameTime = time { _ = view(state) }
-        let storeTime = time { _ = ProgressStore.open(directory: data) }
+        let lessonsTime = try wallMilliseconds { _ = try CoursePack.load(directory: root.appendingPathComponent("lessons").path) }
+        let modelTime = try wallMilliseconds { _ = try Model.load(path: root.appendingPathComponent("models/lstm.safetensors").path) }
+        let stateTime = wallMilliseconds { _ = TutorState(course: course, models: models, width: 200, height: 60, ascii: false, color: true) }
+        let frameTime = wallMilliseconds { _ = view(state) }
+        let storeTime = wallMilliseconds { _ = ProgressStore.open(directory: data) }
         print(String(format: "  parts: lessons %.1f ms, one model %.1f ms, packing the heads %.1f ms, progress store %.1f ms, first frame %.1f ms",
                      lessonsTime, modelTime, stateTime, storeTime, frameTime))
         // The race on a thread of its own, as the tutor runs it: its cells take the worker pool,
@@ -190,10 +180,10 @@ struct BenchCommand: ParsableCommand {
             var samples = [[Double]](repeating: [], count: messages.count)
             for _ in 0..<repetitions {
                 for (i, message) in messages.enumerated() {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    _ = update(&state, message)
-                    _ = view(state)
-                    samples[i].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    samples[i].append(wallMilliseconds {
+                        _ = update(&state, message)
+                        _ = view(state)
+                    })
                 }
             }
             let medians = samples.map(median)
@@ -236,10 +226,11 @@ struct BenchCommand: ParsableCommand {
         }
         print("key benchmark: \(threadCount.count) thread(s), \(Kernels.report), median of \(repetitions); peak \(String(format: "%.1f", peakGFLOPs)) GFLOP/s (this engine's 1024³ product, \(threadCount.count) thread(s))")
         for (name, open) in entries {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let loaded = try open()
-            let weights = loaded.network.packedWeights()
-            let openMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            var loaded: Model!, weights: PackedWeights!
+            let openMilliseconds = try wallMilliseconds {
+                loaded = try open()
+                weights = loaded.network.packedWeights()
+            }
             var random = SeededRandom(seed: 1)
             let ids = (0..<steps).map { _ in 1 + Int(random.next() % UInt64(max(loaded.vocabulary.count - 1, 1))) }
             let tokens = ids.map { loaded.vocabulary[$0] }
@@ -260,9 +251,7 @@ struct BenchCommand: ParsableCommand {
             while cursorTimes.count < repetitions {
                 var fresh = try TraceSession(network: network, weights: weights, outputs: labels, tokens: tokens, ids: ids)
                 for t in 0..<(count - 1) where cursorTimes.count < repetitions {
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    fresh.computeHead(at: [t])
-                    cursorTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                    cursorTimes.append(wallMilliseconds { fresh.computeHead(at: [t]) })
                 }
             }
             cursorTimes.sort()
@@ -329,13 +318,14 @@ struct BenchCommand: ParsableCommand {
 /// Median wall time of `body` in milliseconds, after a few warm-up runs.
 func medianMilliseconds(_ repetitions: Int, _ body: () -> Void) -> Double {
     for _ in 0..<3 { body() }
-    var times: [Double] = []
-    for _ in 0..<max(repetitions, 1) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    return median(times)
+    return median((0..<max(repetitions, 1)).map { _ in wallMilliseconds(body) })
+}
+
+/// Wall time of one run of `body`, in milliseconds.
+func wallMilliseconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
 }
 
 /// The middle value (the upper of the two middle ones for an even count).
