@@ -78,7 +78,7 @@ struct BenchCommand: ParsableCommand {
             }
             let flops = traceFLOPs(cell)
             let gflops = flops / milliseconds / 1e6
-            print(String(format: "%-4@  %7.3f ms   %6.1f MFLOP   %6.1f GFLOP/s   %4.0f%% of peak   (head product alone %.3f ms)",
+            print(String(format: "%-4@  %7.3f ms   %6.1f MFLOP   %6.1f GFLOP/s   %5.1f%% of peak   (head product alone %.3f ms)",
                          cell.rawValue as NSString, milliseconds, flops / 1e6, gflops, 100 * gflops / peakGFLOPs, headMilliseconds))
         }
     }
