@@ -98,17 +98,6 @@ func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
     }
 }
 
-/// Runs `body` over 0..<count cut into fixed pieces of `piece` (a multiple of 16) on the worker
-/// pool: for work done element by element or row by row, whose results cannot depend on where
-/// the cuts fall. Serial bookkeeping of this kind (copies, masks, zeros) had left the second core
-/// waiting for about 3% of a training step.
-func inPieces(_ count: Int, of piece: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    WorkerPool.shared.run(shards: (count + piece - 1) / piece) { s in
-        body((s * piece)..<min((s + 1) * piece, count))
-    }
-}
-
 /// √(Σ_u x_u²) of each of `steps` rows of `width` values (a trace's gradient norm at every
 /// step). Each norm is its own row's sum of squares in Double, in unit order, rounded to Float
 /// at the end; eight rows' sums run side by side (one lane each), so that the additions do not
