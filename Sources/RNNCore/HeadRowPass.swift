@@ -65,12 +65,10 @@ func headPass(hidden: UnsafePointer<Float>, rows: Int, passRow: Int, head: Packe
                 let passLogits = logits + passRow * ldc
                 // Sums kept per (unit, lane): the 16 outputs of a panel are added lane by lane and
                 // the lanes folded only at the end, so no step needs a horizontal sum.
-                // On cache lines: each unit's 16 sums are then one line, not two halves (a third
-                // of the weighted sums' time went to loads and stores across two lines).
-                let lanes = UnsafeMutableRawPointer.allocate(byteCount: k * w * 4, alignment: 64).bindMemory(to: Float.self, capacity: k * w)
-                lanes.initialize(repeating: 0, count: k * w)
-                let weights = UnsafeMutableRawPointer.allocate(byteCount: panelsPerGroup * w * 4, alignment: 64)
-                    .bindMemory(to: Float.self, capacity: panelsPerGroup * w)
+                // On cache lines (scratch is): each unit's 16 sums are then one line, not two halves
+                // (a third of the weighted sums' time went to loads and stores across two lines).
+                let lanes = scratch(k * w)
+                let weights = uninitializedScratch(panelsPerGroup * w)
                 defer {
                     lanes.deallocate()
                     weights.deallocate()

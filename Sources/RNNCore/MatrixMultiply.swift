@@ -86,10 +86,7 @@ public struct PackedMatrix: Sendable {
 final class AlignedFloats: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
 
-    init(count: Int) {
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(count, 1))
-    }
+    init(count: Int) { base = uninitializedScratch(count) }
 
     deinit { base.deallocate() }
 }
@@ -132,8 +129,7 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
         }
         return
     }
-    // About 1 MFLOP per block at least, at most 64 blocks: fixed by the sizes alone.
-    let blocks = min(64, 2 * a.rows * k * b.columns / 1_000_000)
+    let blocks = productBlocks(rows: a.rows, k: k, columns: b.columns)
     withExtendedLifetime(b.storage) {
         let panels = b.panels
         // Columns when B is wide enough to give each block four panels, else rows (in sixes).
@@ -165,6 +161,13 @@ public func multiply(_ a: StridedMatrix, _ b: PackedMatrix, into c: UnsafeMutabl
                           fromTheEnd: fromTheEnd, kernels: kernels)
         }
     }
+}
+
+/// How many blocks `multiply` cuts a product of rows × k by k × columns into: about 1 MFLOP
+/// a block at least, at most 64, fixed by the sizes alone. Under 2 the product stays on the
+/// calling thread.
+func productBlocks(rows: Int, k: Int, columns: Int) -> Int {
+    min(64, 2 * rows * k * columns / 1_000_000)
 }
 
 /// One block of C on the calling thread: `panels` are B's packed panels for these `columns`;

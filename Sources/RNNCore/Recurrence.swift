@@ -175,9 +175,9 @@ func forwardLayer(_ p: LayerParameters, cell: CellKind, nonlinearity: Nonlineari
                 hiddenProjection.deallocate()
                 product.deallocate()
             }
-            // One sequence of an LSTM whose W_hh product stays on one thread (under 2 MFLOP, as
-            // `multiply` decides) on AVX-512: the whole walk in one C call, the same numbers.
-            if isLSTM && batch == 1 && whhScale == 1 && Kernels.current == .avx512 && 2 * h * gh < 2_000_000 {
+            // One sequence of an LSTM whose W_hh product stays on one thread (as `multiply` decides)
+            // on AVX-512: the whole walk in one C call, the same numbers.
+            if isLSTM && batch == 1 && whhScale == 1 && Kernels.current == .avx512 && productBlocks(rows: 1, k: h, columns: gh) < 2 {
                 withExtendedLifetime(recurrent) {
                     p.biasHH.values.withUnsafeBufferPointer { bias in
                         rnn_avx512_lstm_walk(Int32(steps), Int32(h), inputProjection, recurrent.panels, bias.baseAddress!,

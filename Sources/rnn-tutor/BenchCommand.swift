@@ -112,7 +112,10 @@ struct BenchCommand: ParsableCommand {
             for round in -3..<steps {
                 let many = wallMilliseconds { _ = trainer.train(on: sentences) }
                 let one = wallMilliseconds { WorkerPool.using(single) { _ = alone.train(on: sentences) } }
-                if round >= 0 { (times, singleTimes) = (times + [many], singleTimes + [one]) }
+                if round >= 0 {
+                    times.append(many)
+                    singleTimes.append(one)
+                }
             }
             let milliseconds = median(times), singleMilliseconds = median(singleTimes)
             print(String(format: "%-4@  %8.1f ms per step   %8.0f tokens/s   (one thread, steps in between: %.1f ms, %.2f× as fast)",
