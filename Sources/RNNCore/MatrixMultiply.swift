@@ -189,14 +189,9 @@ func multiplyBlock(_ a: StridedMatrix, _ panels: UnsafePointer<Float>, k: Int, c
         // One row (a single sequence step): walk several panels at once so the
         // eight accumulators hide the latency of the multiply-adds.
         if wide {
-            // Eight panels (128 columns) a call, the last call masked to what is left.
-            let calls = (panelCount + 7) / 8
-            for call in 0..<calls {
-                let p = 8 * (fromTheEnd ? calls - 1 - call : call)
-                rnn_avx512_row(a.base, a.columnStride, panels + p * k * w, k, c + p * w,
-                               Int32(min(8 * w, columns - p * w)), accumulate ? 1 : 0, bias.map { $0 + p * w })
-            }
-            return
+            // Up to eight panels (128 columns) a call, the last call masked to what is left.
+            return rnn_avx512_row_walk(a.base, a.columnStride, panels, k, c, Int32(columns), accumulate ? 1 : 0, bias,
+                                       fromTheEnd ? 1 : 0)
         }
         var p = 0
         while p + 4 <= panelCount && (p + 4) * w <= columns {

@@ -381,29 +381,35 @@ import Testing
         }
     }
 
-    /// A walk's one-row products read W_hh's panels from the far end on every other step: each
-    /// sum is the same, for widths that end inside a call of eight panels, with or without a
-    /// bias, and for a product large enough that the worker pool shares it out in blocks.
-    @Test(arguments: [(128, 512), (33, 300), (7, 16), (64, 129), (1_024, 1_000)])
+    /// A walk's one-row products read W_hh's panels from the far end on every other step, in calls
+    /// of four and eight panels: each sum is the same as the portable kernels' from the near end,
+    /// for widths that end inside a call, with a bias, added onto C or written over it, and for
+    /// a product large enough that the worker pool shares it out in blocks.
+    @Test(arguments: [(128, 512), (33, 300), (7, 16), (64, 129), (16, 1_000), (40, 392), (1_024, 1_000)])
     func aOneRowProductFromTheEndIsTheSame(k: Int, columns: Int) {
         var random = SeededRandom(seed: UInt64(k * columns))
         let b = Tensor(shape: [columns, k], values: (0..<(k * columns)).map { _ in random.uniform(-1, 1) })
         let packed = PackedMatrix(transposing: b)
         let a = (0..<k).map { _ in random.uniform(-1, 1) }
         let bias = (0..<columns).map { _ in random.uniform(-1, 1) }
-        for withBias in [false, true] {
-            let results = [false, true].map { fromTheEnd in
+        let kernels: [Kernels] = Kernels.current == .avx512 ? [.portable, .avx512] : [.portable]
+        for (withBias, accumulate) in [(false, false), (false, true), (true, false)] {
+            let results = kernels.flatMap { kernels in [false, true].map { fromTheEnd in
                 var c = [Float](repeating: 0.25, count: columns)
                 a.withUnsafeBufferPointer { ap in
-                    c.withUnsafeMutableBufferPointer { cp in
-                        addRecurrentProduct(StridedMatrix(base: ap.baseAddress!, rows: 1, rowStride: k), packed, scale: 1,
-                                            bias: withBias ? bias : nil, into: cp.baseAddress!, ldc: columns,
-                                            product: cp.baseAddress!, fromTheEnd: fromTheEnd)
+                    bias.withUnsafeBufferPointer { bp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            multiply(StridedMatrix(base: ap.baseAddress!, rows: 1, rowStride: k), packed, into: cp.baseAddress!,
+                                     ldc: columns, accumulate: accumulate, bias: withBias ? bp.baseAddress! : nil,
+                                     fromTheEnd: fromTheEnd, kernels: kernels)
+                        }
                     }
                 }
                 return c.map(\.bitPattern)
+            } }
+            for result in results.dropFirst() {
+                #expect(result == results[0], "k \(k), \(columns) columns, bias \(withBias), accumulate \(accumulate)")
             }
-            #expect(results[0] == results[1], "k \(k), \(columns) columns, bias \(withBias)")
         }
     }
 

@@ -41,6 +41,12 @@ void rnn_avx512_rows12(const float *a, ptrdiff_t rowStride, ptrdiff_t columnStri
 void rnn_avx512_row(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
                     float *c, int columns, int accumulate, const float *bias);
 
+/// rnn_avx512_row over any number of columns, for one step of a walk through
+/// time: the panels in calls of up to eight, last call first when `fromTheEnd`. Every column is
+/// the same sum either way.
+void rnn_avx512_row_walk(const float *a, ptrdiff_t columnStride, const float *b, ptrdiff_t k,
+                         float *c, int columns, int accumulate, const float *bias, int fromTheEnd);
+
 /// Rows of logits whose sums of exp(x − shift) are wanted, worked through a few vectors at
 /// a time alongside a one-row product (rnn_avx512_row_alongside). Row i is rows[i], `width`
 /// values; its sums go to sums[16i ..< 16i+16]: lanes 0–7 are rnn_avx512_exp_sums's sum0 and
