@@ -307,13 +307,18 @@ INLINE AVX512 int job_next_row(rnn_exp_sums_job *job, job_row *r) {
     return job_load(job, r);
 }
 
+/// The job's vector e past where its row stands, with no check that the row has it.
+INLINE AVX512 void job_add(job_row *r, int e) {
+    r->sums = _mm512_add_ps(r->sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r->x + r->done + 16 * e), r->shift)));
+}
+
 /// One vector of 16 exponentials of the job (or none, when it is done).
 INLINE AVX512 int job_step(rnn_exp_sums_job *job, job_row *r, int live) {
     if (!live) return 0;
     while (r->done == r->whole) {   // a row with no whole vector left (or none at all)
         if (!job_next_row(job, r)) return 0;
     }
-    r->sums = _mm512_add_ps(r->sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r->x + r->done), r->shift)));
+    job_add(r, 0);
     r->done += 16;
     return 1;
 }
@@ -358,13 +363,13 @@ COPIED AVX512 void row(const int panels, const float *a, ptrdiff_t cs, const flo
             for (int p = 0; p < panels; p++) _mm_prefetch((const char *)(bk + 16 * (u + 4) + p * stride), _MM_HINT_T0);
             for (int p = 0; p < panels; p++) sums[p] = _mm512_fmadd_ps(x, _mm512_loadu_ps(bk + 16 * u + p * stride), sums[p]);
             if ((u & 1) && e < share) {
-                if (whole) r.sums = _mm512_add_ps(r.sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r.x + r.done + 16 * e), r.shift)));
+                if (whole) job_add(&r, e);
                 else live = job_step(job, &r, live);
                 e++;
             }
         }
         if (whole) {
-            for (; e < share; e++) r.sums = _mm512_add_ps(r.sums, exp16(_mm512_sub_ps(_mm512_loadu_ps(r.x + r.done + 16 * e), r.shift)));
+            for (; e < share; e++) job_add(&r, e);
             r.done += 16 * share;
         } else {
             for (; e < share; e++) live = job_step(job, &r, live);

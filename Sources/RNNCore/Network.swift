@@ -88,8 +88,7 @@ public struct Dropout: Sendable {
                 guard let out else { return }
                 inPieces(count, of: Self.piece) { range in
                     draw(range, stream: stream, into: out)
-                    let to = v.baseAddress! + range.lowerBound, mask = UnsafePointer(out + range.lowerBound)
-                    forEachChunk(range.count) { i, n in store(load(to + i, n) * load(mask + i, n), to + i, n) }
+                    multiplyElements(v.baseAddress! + range.lowerBound, by: out + range.lowerBound, count: range.count)
                 }
             }
         }

@@ -91,11 +91,15 @@ func multiplyInPlace(_ values: inout [Float], by factors: [Float]) {
     values.withUnsafeMutableBufferPointer { v in
         factors.withUnsafeBufferPointer { f in
             inPieces(v.count) { range in
-                let to = v.baseAddress! + range.lowerBound, from = f.baseAddress! + range.lowerBound
-                forEachChunk(range.count) { i, n in store(load(to + i, n) * load(from + i, n), to + i, n) }
+                multiplyElements(v.baseAddress! + range.lowerBound, by: f.baseAddress! + range.lowerBound, count: range.count)
             }
         }
     }
+}
+
+/// to[i] *= factors[i] for i < count, 8 lanes at a time, on the calling thread.
+func multiplyElements(_ to: UnsafeMutablePointer<Float>, by factors: UnsafePointer<Float>, count: Int) {
+    forEachChunk(count) { i, n in store(load(to + i, n) * load(factors + i, n), to + i, n) }
 }
 
 /// √(Σ_u x_u²) of each of `steps` rows of `width` values (a trace's gradient norm at every

@@ -257,8 +257,7 @@ struct BenchCommand: ParsableCommand {
                     cursorTimes.append(wallMilliseconds { fresh.computeHead(at: [t]) })
                 }
             }
-            cursorTimes.sort()
-            row("cursor to a new step (one head row)", cursorTimes[cursorTimes.count / 2])
+            row("cursor to a new step (one head row)", median(cursorTimes))
             row("cursor back to a step seen (kept)", medianMilliseconds(repetitions) { session.computeHead(at: [0]) })
             var flip = false
             session.computeHead(at: [count / 2, count - 1])

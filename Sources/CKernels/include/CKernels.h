@@ -110,8 +110,8 @@ void rnn_avx512_lstm_forward(int batch, int hidden, const float *inputProjection
                              float *tanhCell);
 
 /// forwardLayer's walk for an LSTM layer and one sequence, on AVX-512, in one call: at each step
-/// the hidden projection bias_hh + W_hh·h_{t−1} (W_hh packed transposed in `panels`, its blocks
-/// of 128 outputs walked from alternate ends; the bias alone at t = 0 unless `fromState`), then
+/// the hidden projection bias_hh + W_hh·h_{t−1} (W_hh packed transposed in `panels`, read from
+/// alternate ends by rnn_avx512_row_walk; the bias alone at t = 0 unless `fromState`), then
 /// the step (rnn_avx512_lstm_forward). The same numbers as the Swift loop, without its calls.
 void rnn_avx512_lstm_walk(int steps, int hidden, const float *inputProjection, const float *panels,
                           const float *biasHH, const float *h0, const float *c0, int fromState,

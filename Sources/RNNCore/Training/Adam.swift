@@ -39,16 +39,16 @@ public struct Adam: Sendable {
                             let block = 1 << 14
                             let (g, m, v, theta) = (g.baseAddress!, m.baseAddress!, v.baseAddress!, theta.baseAddress!)
                             let wide = kernels == .avx512
-                            WorkerPool.shared.run(shards: (count + block - 1) / block) { s in
-                                let first = s * block
+                            inPieces(count, of: block) { range in
+                                let first = range.lowerBound
                                 if wide {
                                     // The same operations on 16 lanes (Swift left the square root and
                                     // most divisions one lane at a time).
-                                    rnn_avx512_adam(g + first, m + first, v + first, theta + first, min(block, count - first),
+                                    rnn_avx512_adam(g + first, m + first, v + first, theta + first, range.count,
                                                     scale, b1, 1 - b1, b2, 1 - b2, lr, eps, correction1, correction2)
                                     return
                                 }
-                                forEachChunk(min(block, count - first)) { j, n in
+                                forEachChunk(range.count) { j, n in
                                     let i = first + j, gi = load(g + i, n) * scale
                                     let mi = b1 * load(m + i, n) + (1 - b1) * gi
                                     let vi = b2 * load(v + i, n) + (1 - b2) * gi * gi
@@ -88,10 +88,9 @@ extension Parameters {
         guard let scale = clipping else { return norm }
         forEachTensor { _, tensor in
             tensor.values.withUnsafeMutableBufferPointer { values in
-                // Blocks of 64k values on the worker pool, as Adam's update.
-                let block = 1 << 16
-                WorkerPool.shared.run(shards: (values.count + block - 1) / block) { s in
-                    for i in (s * block)..<min((s + 1) * block, values.count) { values[i] *= scale }
+                // Blocks of 64k values on the worker pool.
+                inPieces(values.count, of: 1 << 16) { range in
+                    for i in range { values[i] *= scale }
                 }
             }
         }
