@@ -142,7 +142,7 @@ extension ForwardTrace {
 
     /// The first `p` steps of a batch-1 pass.
     func keepingSteps(_ p: Int) -> ForwardTrace {
-        let h = architecture.hiddenSize, c = architecture.outputSize
+        let h = architecture.hiddenSize
         let records = layers.map { record -> LayerRecord in
             let g = record.gates.count / max(record.steps * record.batch, 1)
             let extraWidth = record.cellExtra.isEmpty ? 0 : h
@@ -157,7 +157,7 @@ extension ForwardTrace {
             architecture: architecture, steps: p, batch: 1, whhScale: whhScale, tokenIDs: Array(tokenIDs.prefix(p)),
             layerInputs: layerInputs.enumerated().map { k, x in Array(x.prefix(p * architecture.layerInputSize(k))) },
             layers: records, headInput: Array(headInput.prefix(p * h)), dropoutMasks: [],
-            outputs: Array(packedOutputs.prefix(p * c)))
+            outputs: packedOutputs(rows: p))
     }
 
     /// This batch-1 pass followed by `tail`, which started from its final state.

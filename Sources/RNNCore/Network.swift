@@ -146,9 +146,16 @@ public struct ForwardTrace: Sendable {
         return outputs[start..<(start + architecture.outputSize)]
     }
     /// The head's outputs as [T, B, C], whatever their layout.
-    public var packedOutputs: [Float] {
-        guard paddedOutputStride != nil, !outputs.isEmpty else { return outputs }
-        return Array((0..<(steps * batch)).map(outputRow).joined())
+    public var packedOutputs: [Float] { packedOutputs(rows: steps * batch) }
+
+    /// The first `rows` rows of the head's outputs, packed (row r at r·C).
+    func packedOutputs(rows: Int) -> [Float] {
+        let c = architecture.outputSize
+        guard paddedOutputStride != nil, !outputs.isEmpty else { return Array(outputs.prefix(rows * c)) }
+        var packed: [Float] = []
+        packed.reserveCapacity(rows * c)
+        for r in 0..<rows { packed.append(contentsOf: outputRow(r)) }
+        return packed
     }
 
     /// Row t·B + b of a [T, B, width] buffer.
